@@ -1,0 +1,200 @@
+from django.contrib.auth import login, logout
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.api import serializers as s
+from accounts.enums import Role
+from accounts.filters import OrganisationFilter, ReviewerProfileFilter, UserFilter
+from accounts.models import ExpertiseField
+from accounts.permissions import HasRole, ReadOnlyOrRole, has_any_role
+
+_STAFF = (Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
+
+
+class LoginView(APIView):
+    """Session sign-in for browser clients. API clients use ``auth/token/``."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "login"
+
+    @extend_schema(request=s.LoginSerializer, responses=s.MeSerializer)
+    def post(self, request):
+        serializer = s.LoginSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        login(request, user)
+        return Response(s.MeSerializer(user).data)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "login"
+
+    @extend_schema(
+        request=s.LoginSerializer,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request):
+        serializer = s.LoginSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class LogoutView(APIView):
+    """End the session and revoke the caller's API token."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        Token.objects.filter(user=request.user).delete()
+        logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request):
+        user = selectors.users_visible_to(request.user).get(pk=request.user.pk)
+        return Response(s.MeSerializer(user).data)
+
+
+class OrganisationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Organisations. Staff see and manage all; a member sees only their own organisation."""
+
+    serializer_class = s.OrganisationSerializer
+    permission_classes = (ReadOnlyOrRole.of(*_STAFF),)
+    filterset_class = OrganisationFilter
+    ordering_fields = ["name", "district", "created_at"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return selectors.organisations_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.organisation_create(
+            actor=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.organisation_update(
+            actor=self.request.user, org=serializer.instance, data=serializer.validated_data
+        )
+
+
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Users and their roles, managed by staff."""
+
+    permission_classes = (HasRole.of(*_STAFF),)
+    filterset_class = UserFilter
+    ordering_fields = ["username", "date_joined"]
+    ordering = ["username"]
+
+    def get_queryset(self):
+        return selectors.users_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return {
+            "create": s.UserCreateSerializer,
+            "update": s.UserUpdateSerializer,
+            "partial_update": s.UserUpdateSerializer,
+        }.get(self.action, s.UserSerializer)
+
+    @extend_schema(request=s.UserCreateSerializer, responses={201: s.UserSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = s.UserCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_create(actor=request.user, **serializer.validated_data)
+        user = self.get_queryset().get(pk=user.pk)
+        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.UserUpdateSerializer, responses=s.UserSerializer)
+    def update(self, request, *args, **kwargs):
+        user = self.get_object()
+        serializer = s.UserUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        services.user_update(actor=request.user, user=user, data=serializer.validated_data)
+        return Response(s.UserSerializer(self.get_queryset().get(pk=user.pk)).data)
+
+
+class ReviewerProfileViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Expert reviewers. Union staff manage the pool; a reviewer reads and edits their own
+    profile (title, expertise, languages, biography)."""
+
+    permission_classes = (HasRole.of(Role.UNION_STAFF, Role.ADMIN, Role.REVIEWER),)
+    filterset_class = ReviewerProfileFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return selectors.reviewer_profiles_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        if has_any_role(self.request.user, (Role.UNION_STAFF, Role.ADMIN)):
+            return s.ReviewerProfileSerializer
+        return s.ReviewerSelfSerializer
+
+    def create(self, request, *args, **kwargs):
+        if not has_any_role(request.user, (Role.UNION_STAFF, Role.ADMIN)):
+            self.permission_denied(request, message="Only union staff add reviewers.")
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.reviewer_profile_save(
+            actor=self.request.user, user=data.pop("user"), data=data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("user", None)
+        serializer.instance = services.reviewer_profile_save(
+            actor=self.request.user, user=serializer.instance.user, data=data
+        )
+
+
+class ExpertiseFieldViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    queryset = ExpertiseField.objects.all()
+    serializer_class = s.ExpertiseFieldSerializer
+    permission_classes = (ReadOnlyOrRole.of(Role.UNION_STAFF, Role.ADMIN),)
+    filterset_fields = ["code"]
+    ordering = ["code"]
+    pagination_class = None
+
+    def perform_create(self, serializer):
+        serializer.instance = services.expertise_field_create(
+            actor=self.request.user, **serializer.validated_data
+        )

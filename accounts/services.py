@@ -1,0 +1,250 @@
+"""All writes to organisations, users, roles and reviewer profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.enums import STAFF_ROLES, Role
+from accounts.models import ExpertiseField, Organisation, ReviewerProfile, RoleGrant, User
+from core.exceptions import Conflict, ValidationFailed
+from core.services import audit_record
+
+ORGANISATION_FIELDS = (
+    "name", "credit_code", "org_type", "district", "address", "contact_name", "contact_phone",
+    "contact_email", "is_active",
+)  # fmt: skip
+
+# Django admin access: staff roles get a group of the same name holding these apps' permissions.
+_GROUP_APPS = {
+    Role.UNION_STAFF: (
+        "accounts", "projects", "reviews", "innovation", "notifications", "core", "authtoken",
+    ),
+    Role.INCUBATOR_STAFF: ("incubator", "projects", "accounts", "notifications", "core"),
+    Role.ADMIN: (
+        "accounts", "projects", "reviews", "innovation", "incubator", "notifications", "core",
+        "authtoken", "auth",
+    ),
+}  # fmt: skip
+
+
+def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),
+            fields=exc.message_dict,
+        ) from exc
+
+
+def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisation:
+    """Create an organisation. Guarantees a valid, unique credit code (clear 409 on duplicates)."""
+    values = {k: v for k, v in data.items() if k in ORGANISATION_FIELDS}
+    values["credit_code"] = (values.get("credit_code") or "").strip().upper()
+    org = Organisation(**values)
+    if Organisation.objects.filter(credit_code=org.credit_code).exists():
+        raise Conflict(
+            f"An organisation with credit code {org.credit_code} already exists.",
+            code="duplicate_organisation",
+            fields={"credit_code": ["An organisation with this credit code already exists."]},
+        )
+    _full_clean(org, exclude=["credit_code"] if not org.credit_code else ())
+    with transaction.atomic():
+        org.save()
+        audit_record(actor=actor, action="organisation.create", target=org)
+    return org
+
+
+def organisation_update(*, actor: User | None, org: Organisation, data: dict) -> Organisation:
+    changed = {}
+    for key, value in data.items():
+        if key not in ORGANISATION_FIELDS:
+            continue
+        if key == "credit_code":
+            value = value.strip().upper()
+        if getattr(org, key) != value:
+            changed[key] = [str(getattr(org, key)), str(value)]
+            setattr(org, key, value)
+    if not changed:
+        return org
+    if (
+        "credit_code" in changed
+        and Organisation.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk).exists()
+    ):
+        raise Conflict(
+            f"An organisation with credit code {org.credit_code} already exists.",
+            code="duplicate_organisation",
+            fields={"credit_code": ["An organisation with this credit code already exists."]},
+        )
+    _full_clean(org)
+    with transaction.atomic():
+        org.save()
+        audit_record(actor=actor, action="organisation.update", target=org, data=changed)
+    return org
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "password: " + " ".join(exc.messages), fields={"password": list(exc.messages)}
+        ) from exc
+
+
+def _check_roles_fit(roles: set[str], organisation: Organisation | None) -> None:
+    if Role.ENTERPRISE in roles and organisation is None:
+        raise ValidationFailed(
+            "An enterprise member must belong to an organisation.",
+            fields={"organisation": ["Required for the enterprise role."]},
+        )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    roles: Iterable[str] = (),
+    organisation: Organisation | None = None,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+    language: str = "zh-hans",
+) -> User:
+    """Create a user with its roles. Passwords pass Django's validators; an enterprise member
+    belongs to exactly one organisation."""
+    roles = {Role(r) for r in roles}
+    _check_roles_fit(roles, organisation)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(
+            f"The username '{username}' is taken.",
+            code="duplicate_username",
+            fields={"username": ["This username is taken."]},
+        )
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        language=language,
+        organisation=organisation,
+        is_staff=bool(roles & STAFF_ROLES),
+        is_superuser=Role.ADMIN in roles,
+    )
+    _check_password(password, user)
+    user.set_password(password)
+    _full_clean(user, exclude=["password"])
+    user.save()
+    _roles_write(user, roles)
+    audit_record(actor=actor, action="user.create", target=user, data={"roles": sorted(roles)})
+    return user
+
+
+def _roles_write(user: User, roles: set[str]) -> None:
+    from django.contrib.auth.models import Group
+
+    RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
+    existing = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles - existing])
+    staff_groups = Group.objects.filter(name__in=[str(r) for r in STAFF_ROLES])
+    user.groups.remove(*[g for g in staff_groups if g.name not in roles])
+    user.groups.add(*[g for g in staff_groups if g.name in roles])
+    user.forget_roles()
+
+
+@transaction.atomic
+def user_update(*, actor: User | None, user: User, data: dict[str, Any]) -> User:
+    """Update a user's profile, organisation and roles. A member of one organisation cannot be
+    moved into another one silently: staff must first clear the organisation."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    roles = {Role(r) for r in data["roles"]} if "roles" in data else set(user.role_set)
+    if "organisation" in data:
+        new_org = data["organisation"]
+        if (
+            new_org is not None
+            and user.organisation_id is not None
+            and user.organisation_id != new_org.pk
+        ):
+            raise Conflict(
+                f"{user.username} already belongs to {user.organisation}; a user belongs to one "
+                "organisation only. Clear the organisation first.",
+                code="user_in_other_organisation",
+                fields={"organisation": ["The user already belongs to another organisation."]},
+            )
+        user.organisation = new_org
+    _check_roles_fit(roles, user.organisation)
+    for key in ("full_name", "email", "phone", "language", "is_active"):
+        if key in data:
+            setattr(user, key, data[key])
+    if "password" in data:
+        _check_password(data["password"], user)
+        user.set_password(data["password"])
+    user.is_staff = bool(roles & STAFF_ROLES)
+    user.is_superuser = Role.ADMIN in roles
+    _full_clean(user, exclude=["password"])
+    user.save()
+    if "roles" in data:
+        _roles_write(user, roles)
+    audit_record(
+        actor=actor,
+        action="user.update",
+        target=user,
+        data={k: str(v) for k, v in data.items() if k != "password"},
+    )
+    return user
+
+
+@transaction.atomic
+def reviewer_profile_save(
+    *,
+    actor: User | None,
+    user: User,
+    data: dict[str, Any],
+) -> ReviewerProfile:
+    """Create or update a reviewer's profile and make sure the user holds the reviewer role."""
+    profile, created = ReviewerProfile.objects.select_for_update().get_or_create(user=user)
+    for key in ("title", "employer", "languages", "bio", "max_load", "is_active"):
+        if key in data:
+            setattr(profile, key, data[key])
+    _full_clean(profile)
+    profile.save()
+    if "expertise" in data:
+        profile.expertise.set(data["expertise"])
+    if not user.has_role(Role.REVIEWER):
+        RoleGrant.objects.get_or_create(user=user, role=Role.REVIEWER)
+        user.forget_roles()
+    audit_record(
+        actor=actor,
+        action="reviewer_profile.create" if created else "reviewer_profile.update",
+        target=profile,
+    )
+    return profile
+
+
+def expertise_field_create(*, actor: User | None, code: str, name: str) -> ExpertiseField:
+    if (
+        ExpertiseField.objects.filter(code=code).exists()
+        or ExpertiseField.objects.filter(name=name).exists()
+    ):
+        raise Conflict("An expertise field with this code or name exists.", code="duplicate")
+    field = ExpertiseField(code=code, name=name)
+    _full_clean(field)
+    field.save()
+    return field
+
+
+def staff_groups_sync(*, using: str = "default") -> None:
+    """Give each staff role a permission group for the Django admin. Runs after every migrate."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, apps in _GROUP_APPS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=str(role))
+        perms = Permission.objects.using(using).filter(content_type__app_label__in=apps)
+        group.permissions.set(perms)

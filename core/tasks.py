@@ -1,0 +1,20 @@
+import uuid
+
+from celery import shared_task
+
+from core.models import WorkerHeartbeat
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def health_ping(token: str) -> None:
+    """Record that a worker received ``token``. Idempotent: a redelivery leaves one row."""
+    WorkerHeartbeat.objects.get_or_create(token=token, defaults={"source": "ping"})
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def heartbeat() -> None:
+    """Queued by beat every minute: shows in /healthz that beat and a worker are alive."""
+    WorkerHeartbeat.objects.create(token=uuid.uuid4().hex, source="beat")
+    # Keep the table small: the newest rows are all anyone needs.
+    stale = WorkerHeartbeat.objects.values_list("pk", flat=True)[100:1000]
+    WorkerHeartbeat.objects.filter(pk__in=list(stale)).delete()

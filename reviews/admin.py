@@ -64,7 +64,7 @@ class RoundEntryAdmin(admin.ModelAdmin):
     list_display = ("entry", "round", "score", "rank", "n_reviews", "advanced")
     list_filter = ("round", "advanced")
     raw_id_fields = ("entry",)
-    readonly_fields = ("score", "median_total", "criteria_won", "criterion_means", "rank")
+    readonly_fields = ("score", "median_total", "criterion_means", "rank")
 
 
 @admin.register(Assignment)

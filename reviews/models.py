@@ -198,7 +198,7 @@ class RoundEntry(models.Model):
     n_reviews = models.PositiveSmallIntegerField(default=0)
     score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
     median_total = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
-    criteria_won = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Mean score per criterion id: the scoreboard's columns and the third tie-break.
     criterion_means = models.JSONField(default=dict, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True, help_text=_("Within the category."))
     advanced = models.BooleanField(null=True, blank=True)

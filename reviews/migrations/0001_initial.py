@@ -154,7 +154,6 @@ class Migration(migrations.Migration):
                 ('n_reviews', models.PositiveSmallIntegerField(default=0)),
                 ('score', models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True)),
                 ('median_total', models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True)),
-                ('criteria_won', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('criterion_means', models.JSONField(blank=True, default=dict)),
                 ('rank', models.PositiveIntegerField(blank=True, help_text='Within the category.', null=True)),
                 ('advanced', models.BooleanField(blank=True, null=True)),

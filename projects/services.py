@@ -259,7 +259,8 @@ def _check_actor_org(actor: User, organisation_id: int) -> None:
 def _lock_entry(entry: Entry) -> Entry:
     """Lock the organisation row, then the entry row (the lock order of every entry write)."""
     Organisation.objects.select_for_update().filter(pk=entry.organisation_id).first()
-    return Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+    # of=("self",): lock the entry only, not its contest (which every submission joins).
+    return Entry.objects.select_for_update(of=("self",)).select_related("contest").get(pk=entry.pk)
 
 
 def _check_editable(entry: Entry) -> None:

@@ -5,12 +5,18 @@ from notifications.models import Notice
 
 
 class InboxFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+    # A strict choice: a typo is a 400, not a silently ignored filter.
+    unread = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_unread"
+    )
     kind = django_filters.CharFilter()
 
     class Meta:
         model = Notice
         fields = ["unread", "kind"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "true")
 
 
 class DeliveryFilter(django_filters.FilterSet):

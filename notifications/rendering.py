@@ -58,6 +58,6 @@ def render_notice(*, kind: str, language: str, context: dict) -> tuple[str, str]
     with translation.override(language):
         subject = engine.select_template([f"notifications/{kind}/{n}/subject.txt" for n in names])
         body = engine.select_template([f"notifications/{kind}/{n}/body.txt" for n in names])
-        title = " ".join(subject.render(Context(full)).split())[:300]
-        text = body.render(Context(full)).strip() + "\n"
+        title = " ".join(subject.render(Context(full, autoescape=False)).split())[:300]
+        text = body.render(Context(full, autoescape=False)).strip() + "\n"
     return title, text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.enums import Role
@@ -16,7 +17,7 @@ class HasRole(BasePermission):
     superusers)."""
 
     roles: tuple[str, ...] = ()
-    message = "Your role does not allow this."
+    message = _("Your role does not allow this.")
 
     @classmethod
     def of(cls, *roles: str) -> type[HasRole]:

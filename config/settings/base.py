@@ -281,3 +281,44 @@ CELERY_BEAT_SCHEDULE.update(
 )
 
 # notifications
+# Reminder offsets before a deadline, in hours; one reminder per offset and deadline.
+NOTIFICATIONS_REVIEW_REMINDER_OFFSETS_HOURS = env.list(
+    "NOTIFICATIONS_REVIEW_REMINDER_OFFSETS_HOURS", cast=int, default=[72, 24, 2]
+)
+NOTIFICATIONS_REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
+    "NOTIFICATIONS_REGISTRATION_REMINDER_OFFSETS_HOURS", cast=int, default=[72, 24, 2]
+)
+# Staff "remind late reviewers now": at most one such reminder per reviewer and round per window.
+NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS = env.int(
+    "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", default=12
+)
+# Delivery: tries per notice, exponential backoff between them (60 s, 120 s, 240 s, ... capped).
+# The cap stays far below the broker's visibility timeout (6 h), see the Celery section.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env.float("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", default=60)
+NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = env.float(
+    "NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS", default=3600
+)
+# Notices per delivery message (one SMTP session each).
+NOTIFICATIONS_DELIVERY_CHUNK = env.int("NOTIFICATIONS_DELIVERY_CHUNK", default=100)
+# The sweep queues again a pending notice this long past its due time (its message was lost), and
+# reclaims one left 'sending' this long (its worker died). The reclaim time is far above the time
+# one send can take (EMAIL_TIMEOUT), so a live worker is never reclaimed from.
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.int("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=600)
+NOTIFICATIONS_RECLAIM_AFTER_SECONDS = env.int("NOTIFICATIONS_RECLAIM_AFTER_SECONDS", default=900)
+NOTIFICATIONS_TIME_ZONE = "Asia/Shanghai"
+# How often beat runs the reminder scans and the sweep (seconds).
+NOTIFICATIONS_SCAN_INTERVAL_SECONDS = env.int("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", default=300)
+NOTIFICATIONS_SWEEP_INTERVAL_SECONDS = env.int("NOTIFICATIONS_SWEEP_INTERVAL_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notifications-sweep": {
+            "task": "notifications.tasks.sweep_notices",
+            "schedule": timedelta(seconds=NOTIFICATIONS_SWEEP_INTERVAL_SECONDS),
+        },
+        "notifications-registration-reminders": {
+            "task": "notifications.tasks.send_registration_reminders",
+            "schedule": timedelta(seconds=NOTIFICATIONS_SCAN_INTERVAL_SECONDS),
+        },
+    }
+)

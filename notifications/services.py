@@ -1,0 +1,434 @@
+"""Writing and delivering notices: the only code that changes a ``Notice``.
+
+Guarantees, in one place:
+
+* **Never doubled.** ``(recipient, kind, subject, occasion)`` is unique in the database; writing a
+  notice whose key exists writes nothing (``notice_enqueue`` returns ``None``).
+* **Written with the change.** Notices are inserted in the caller's transaction; a rollback takes
+  them away, and their delivery is only queued by ``transaction.on_commit``.
+* **Never lost.** Publishing to the broker is best effort (short timeouts, errors logged, never
+  raised to the caller). A notice whose message never arrives stays ``pending`` and the periodic
+  sweep (``notices_sweep``) queues it again; one left ``sending`` by a dead worker is reclaimed.
+* **Sent once.** A worker sends only after an atomic conditional UPDATE moved the row from
+  ``pending`` to ``sending``; a second message, a retry or a second worker finds nothing to claim.
+  Residual risk (docs/notifications.md): a worker that dies after the mail server accepted the
+  message and before ``sent`` is committed leaves a ``sending`` row that the sweep reclaims and
+  sends again (same Message-ID, so most mail clients show it once).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.services import audit_record
+from core.transitions import check_transition
+from notifications.enums import DEFAULT_CHANNELS, DELIVERY_TRANSITIONS, DeliveryState, NoticeChannel
+from notifications.models import Notice
+from notifications.rendering import json_safe, notice_language, render_notice
+
+logger = logging.getLogger(__name__)
+
+
+def _setting(name: str, default):
+    return getattr(settings, f"NOTIFICATIONS_{name}", default)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _build(
+    *,
+    recipient: User,
+    kind: str,
+    subject_type: ContentType,
+    subject_id: str,
+    occasion: str,
+    context: dict,
+    channels: Sequence[str],
+    now: datetime,
+) -> Notice:
+    context = json_safe(context)
+    language = notice_language(recipient)
+    title, body = render_notice(kind=kind, language=language, context=context)
+    email = NoticeChannel.EMAIL in channels
+    return Notice(
+        recipient=recipient,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        occasion=occasion,
+        channels=list(channels),
+        context=context,
+        language=language,
+        title=title,
+        body=body,
+        # A notice for the inbox only is delivered by being written.
+        state=DeliveryState.PENDING if email else DeliveryState.SENT,
+        sent_at=None if email else now,
+        due_at=now,
+        created_at=now,
+    )
+
+
+def notice_enqueue(
+    *,
+    recipient: User,
+    kind: str,
+    subject: models.Model,
+    occasion: str,
+    context: dict,
+    channels: Sequence[str] = DEFAULT_CHANNELS,
+) -> Notice | None:
+    """Write one notice in the caller's transaction and queue its delivery on commit.
+
+    Returns ``None`` (and writes nothing) when a notice with the same (recipient, kind, subject,
+    occasion) exists, also when a concurrent transaction wrote it first. Never raises because the
+    broker is down.
+    """
+    notice = _build(
+        recipient=recipient,
+        kind=kind,
+        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
+        subject_id=str(subject.pk),
+        occasion=occasion,
+        context=context,
+        channels=channels,
+        now=timezone.now(),
+    )
+    try:
+        # A savepoint, so that a duplicate does not break the caller's transaction.
+        with transaction.atomic():
+            notice.save(force_insert=True)
+    except IntegrityError:
+        if Notice.objects.filter(
+            recipient=recipient,
+            kind=kind,
+            subject_type=notice.subject_type,
+            subject_id=notice.subject_id,
+            occasion=occasion,
+        ).exists():
+            return None
+        raise
+    if notice.state == DeliveryState.PENDING:
+        queue_delivery_on_commit([notice.pk])
+    return notice
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One addressee of a bulk wave and what their notice says."""
+
+    user: User
+    context: dict
+
+
+def notices_enqueue_bulk(
+    *,
+    kind: str,
+    subject: models.Model,
+    occasion: str,
+    recipients: Iterable[Recipient],
+    channels: Sequence[str] = DEFAULT_CHANNELS,
+) -> int:
+    """Write one notice per recipient for one occasion (e.g. a reminder wave of 10,000 reviewers)
+    with one INSERT per 1,000 rows (``ON CONFLICT DO NOTHING``), and queue their delivery on
+    commit in chunks. Recipients who already have this notice are skipped. Returns how many notices
+    were new."""
+    now = timezone.now()
+    subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
+    subject_id = str(subject.pk)
+    rows = [
+        _build(
+            recipient=r.user,
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            occasion=occasion,
+            context=r.context,
+            channels=channels,
+            now=now,
+        )
+        for r in recipients
+    ]
+    if not rows:
+        return 0
+    same_occasion = Notice.objects.filter(
+        kind=kind, subject_type=subject_type, subject_id=subject_id, occasion=occasion
+    )
+    before = same_occasion.count()
+    Notice.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    created = same_occasion.count() - before
+    if created and NoticeChannel.EMAIL in channels:
+        # Every pending notice of this occasion needs a message; one queued twice is harmless
+        # (the claim), one not queued would wait for the sweep.
+        ids = list(
+            same_occasion.filter(state=DeliveryState.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        queue_delivery_on_commit(ids)
+    return created
+
+
+def queue_delivery_on_commit(notice_ids: list[int]) -> None:
+    ids = list(notice_ids)
+    transaction.on_commit(lambda: publish_deliveries(ids))
+
+
+def publish_deliveries(notice_ids: Sequence[int], *, countdown: float | None = None) -> bool:
+    """Queue delivery messages in chunks. Best effort: when the broker is unreachable, log and
+    stop at the first failure (so a request never waits on a dead broker chunk after chunk); the
+    sweep queues the rest. Returns whether everything was published."""
+    from notifications.tasks import deliver_notices
+
+    chunk = int(_setting("DELIVERY_CHUNK", 100))
+    ids = list(notice_ids)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        try:
+            deliver_notices.apply_async(args=[part], countdown=countdown, retry=False)
+        except Exception:
+            logger.warning(
+                "Could not queue delivery of %d notice(s); the sweep will deliver them.",
+                len(ids) - start,
+                exc_info=True,
+            )
+            return False
+    return True
+
+
+# --- delivering ---------------------------------------------------------------------------------
+
+
+def _claim(notice_id: int, now: datetime) -> int | None:
+    """Move one notice from pending to sending; return its attempt number, or None if it was not
+    pending (already sent, failed, or claimed by someone else)."""
+    table = Notice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "
+            "WHERE id = %s AND state = %s RETURNING attempts",
+            [DeliveryState.SENDING, now, notice_id, DeliveryState.PENDING],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _finish(notice_id: int, claim: datetime, /, **fields) -> None:
+    # Only the claim that is still ours: a claim reclaimed by the sweep is not overwritten.
+    Notice.objects.filter(pk=notice_id, state=DeliveryState.SENDING, claimed_at=claim).update(
+        **fields
+    )
+
+
+def retry_delay(attempt: int) -> float:
+    """Exponential backoff after the ``attempt``-th failed try: base, 2×base, 4×base... capped."""
+    base = float(_setting("RETRY_BACKOFF_SECONDS", 60))
+    cap = float(_setting("RETRY_BACKOFF_MAX_SECONDS", 3600))
+    return min(base * 2 ** max(attempt - 1, 0), cap)
+
+
+def _is_permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+
+
+def _is_connection_level(exc: Exception) -> bool:
+    # The server is unreachable: trying the rest of the chunk now would only fail the same way.
+    return isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError) or (
+        isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+    )
+
+
+def _message(notice: Notice, mail_connection) -> EmailMessage:
+    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+    return EmailMessage(
+        subject=notice.title,
+        body=notice.body,
+        to=[notice.recipient.email],
+        connection=mail_connection,
+        headers={
+            # The same Message-ID on every try: a resend after a reclaim is recognisably the
+            # same message to the mail system.
+            "Message-ID": f"<notice-{notice.pk}@{domain}>",
+            "X-Notice-Id": str(notice.pk),
+            "X-Notice-Kind": notice.kind,
+        },
+    )
+
+
+def notices_deliver(*, notice_ids: Sequence[int]) -> dict[float, list[int]]:
+    """Send the pending notices among ``notice_ids`` by email, each at most once.
+
+    Each notice is claimed (pending → sending) just before its message goes to the mail server
+    and marked sent just after; a failure either schedules a retry (pending again, due after an
+    exponential backoff) or, after the last attempt or a permanent refusal, marks it failed with
+    the error. Returns the retries to schedule: ``{delay_seconds: [notice ids]}``.
+    """
+    notices = {
+        n.pk: n
+        for n in Notice.objects.filter(pk__in=list(notice_ids), state=DeliveryState.PENDING)
+        .select_related("recipient")
+        .order_by()
+    }
+    retries: dict[float, list[int]] = {}
+    if not notices:
+        return retries
+    max_attempts = int(_setting("MAX_ATTEMPTS", 5))
+    mail_connection = get_connection()
+    ordered = [pk for pk in notice_ids if pk in notices]
+    try:
+        for index, pk in enumerate(ordered):
+            notice = notices[pk]
+            claimed_at = timezone.now()
+            attempt = _claim(pk, claimed_at)
+            if attempt is None:
+                continue
+            if not notice.recipient.email:
+                _finish(
+                    pk,
+                    claimed_at,
+                    state=DeliveryState.FAILED,
+                    claimed_at=None,
+                    last_error="The recipient has no email address.",
+                )
+                continue
+            try:
+                _message(notice, mail_connection).send()
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded on the notice
+                error = f"{type(exc).__name__}: {exc}"[:2000]
+                if _is_permanent(exc) or attempt >= max_attempts:
+                    _finish(
+                        pk,
+                        claimed_at,
+                        state=DeliveryState.FAILED,
+                        claimed_at=None,
+                        last_error=error,
+                    )
+                    logger.warning("Notice %s failed for good: %s", pk, error)
+                    continue
+                delay = retry_delay(attempt)
+                _finish(
+                    pk,
+                    claimed_at,
+                    state=DeliveryState.PENDING,
+                    claimed_at=None,
+                    due_at=timezone.now() + timedelta(seconds=delay),
+                    last_error=error,
+                )
+                retries.setdefault(delay, []).append(pk)
+                if _is_connection_level(exc):
+                    # The rest were never claimed; they follow the same backoff.
+                    retries[delay].extend(ordered[index + 1 :])
+                    break
+                continue
+            _finish(
+                pk,
+                claimed_at,
+                state=DeliveryState.SENT,
+                claimed_at=None,
+                sent_at=timezone.now(),
+                last_error="",
+            )
+    finally:
+        try:
+            mail_connection.close()
+        except Exception:
+            logger.debug("Closing the mail connection failed", exc_info=True)
+    return retries
+
+
+def notices_sweep(*, now: datetime | None = None, limit: int = 20_000) -> list[int]:
+    """Find notices that need a (new) delivery message and return their ids.
+
+    * ``sending`` for longer than ``NOTIFICATIONS_RECLAIM_AFTER_SECONDS``: the worker died
+      mid-send; back to pending (or failed, when that was the last attempt).
+    * ``pending`` and due for longer than ``NOTIFICATIONS_SWEEP_GRACE_SECONDS``: the message was
+      lost or never published (broker down at commit). Their due time moves to now, so the next
+      sweep waits another grace period before queuing them again.
+
+    Safe to run concurrently (two beats): a notice queued twice is still claimed once.
+    """
+    now = now or timezone.now()
+    grace = timedelta(seconds=float(_setting("SWEEP_GRACE_SECONDS", 600)))
+    reclaim_after = timedelta(seconds=float(_setting("RECLAIM_AFTER_SECONDS", 900)))
+    max_attempts = int(_setting("MAX_ATTEMPTS", 5))
+    stuck = Notice.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - reclaim_after)
+    interrupted = "Delivery interrupted (worker stopped while sending); "
+    stuck.filter(attempts__gte=max_attempts).update(
+        state=DeliveryState.FAILED,
+        claimed_at=None,
+        last_error=interrupted + "no attempts left.",
+    )
+    reclaimed = stuck.update(
+        state=DeliveryState.PENDING,
+        claimed_at=None,
+        due_at=now - grace,
+        last_error=interrupted + "reclaimed by the sweep.",
+    )
+    if reclaimed:
+        logger.warning("Reclaimed %d notice(s) left in 'sending' by a dead worker.", reclaimed)
+    with transaction.atomic():
+        ids = list(
+            Notice.objects.filter(state=DeliveryState.PENDING, due_at__lte=now - grace)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Notice.objects.filter(pk__in=ids, state=DeliveryState.PENDING).update(due_at=now)
+    return ids
+
+
+# --- inbox and staff ------------------------------------------------------------------------------
+
+
+def notice_mark_read(*, notice: Notice) -> Notice:
+    """Mark one of the reader's notices read (the caller got it from ``notices_of``). Reading
+    twice keeps the first time."""
+    if notice.read_at is None:
+        now = timezone.now()
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
+        notice.read_at = now
+    return notice
+
+
+def notices_mark_all_read(*, recipient: User) -> int:
+    """Mark every unread notice of ``recipient`` read; returns how many changed."""
+    return Notice.objects.filter(recipient=recipient, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notice_retry(*, notice: Notice, actor: User) -> Notice:
+    """Staff send a failed notice again (e.g. after fixing the address): failed → pending with a
+    fresh set of attempts, audited, queued on commit."""
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        check_transition(DELIVERY_TRANSITIONS, locked.state, DeliveryState.PENDING, what="notice")
+        from_state = locked.state
+        locked.state = DeliveryState.PENDING
+        locked.attempts = 0
+        locked.due_at = timezone.now()
+        locked.save(update_fields=["state", "attempts", "due_at"])
+        audit_record(
+            actor=actor,
+            action="notice.retry",
+            target=locked,
+            from_state=from_state,
+            to_state=locked.state,
+            data={"last_error": locked.last_error},
+        )
+        queue_delivery_on_commit([locked.pk])
+    return locked

@@ -1,0 +1,108 @@
+"""Admin for staff: every review model, read-mostly where a service owns the writes."""
+
+from django.contrib import admin
+
+from reviews.models import (
+    Assignment,
+    AssignmentJob,
+    Award,
+    Criterion,
+    PoolMember,
+    Review,
+    ReviewerConflict,
+    ReviewScore,
+    Round,
+    RoundEntry,
+)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "contest", "order", "state", "reviewers_per_entry", "deadline")
+    list_filter = ("state", "is_blind", "aggregation", "contest")
+    search_fields = ("name", "contest__name")
+    # State moves go through reviews.services so that they are checked and audited.
+    readonly_fields = (
+        "state",
+        "assignments_confirmed_at",
+        "results_computed_at",
+        "finalized_at",
+        "published_at",
+    )
+    inlines = [CriterionInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ("name", "round", "weight", "max_score", "position")
+    list_filter = ("round__contest",)
+
+
+@admin.register(PoolMember)
+class PoolMemberAdmin(admin.ModelAdmin):
+    list_display = ("reviewer", "contest", "min_load", "max_load", "is_active")
+    list_filter = ("contest", "is_active")
+    search_fields = ("reviewer__username", "reviewer__full_name")
+    raw_id_fields = ("reviewer", "added_by")
+
+
+@admin.register(ReviewerConflict)
+class ReviewerConflictAdmin(admin.ModelAdmin):
+    list_display = ("reviewer", "organisation", "contest", "source", "created_at")
+    list_filter = ("source", "contest")
+    search_fields = ("reviewer__username", "organisation__name")
+    raw_id_fields = ("reviewer", "organisation", "declared_by")
+
+
+@admin.register(RoundEntry)
+class RoundEntryAdmin(admin.ModelAdmin):
+    list_display = ("entry", "round", "score", "rank", "n_reviews", "advanced")
+    list_filter = ("round", "advanced")
+    raw_id_fields = ("entry",)
+    readonly_fields = ("score", "median_total", "criterion_means", "rank")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("reviewer", "entry", "round", "status", "source", "affinity")
+    list_filter = ("round", "status", "source")
+    search_fields = ("reviewer__username", "entry__title")
+    raw_id_fields = ("reviewer", "entry", "created_by")
+    readonly_fields = ("status", "status_changed_at")
+
+
+class ReviewScoreInline(admin.TabularInline):
+    model = ReviewScore
+    extra = 0
+    readonly_fields = ("criterion", "score", "comment")
+    can_delete = False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("reviewer", "entry", "round", "state", "total", "submitted_at")
+    list_filter = ("round", "state")
+    search_fields = ("reviewer__username", "entry__title")
+    raw_id_fields = ("reviewer", "entry", "assignment")
+    # Scores change only through the scoring services (deadline, lock, audit).
+    readonly_fields = ("state", "total", "submitted_at")
+    inlines = [ReviewScoreInline]
+
+
+@admin.register(AssignmentJob)
+class AssignmentJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "round", "state", "progress", "stage", "created_at", "finished_at")
+    list_filter = ("state",)
+    readonly_fields = [f.name for f in AssignmentJob._meta.fields]
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ("entry", "tier", "round", "by_rank", "recommended_provincial", "granted_at")
+    list_filter = ("tier", "recommended_provincial", "round__contest")
+    raw_id_fields = ("entry", "granted_by")

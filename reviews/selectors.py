@@ -1,0 +1,228 @@
+"""Reads of review rounds, scoped per user. Every list and detail view starts here.
+
+Visibility:
+- union staff and admins see everything;
+- a reviewer sees only their own active assignments, only in open rounds (anything else: 404);
+- an enterprise member sees the outcomes of their organisation's entries in published rounds
+  only, with reviewers' comments but never their identity.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.permissions import has_any_role
+from projects.models import Attachment, Entry, TeamMember
+from reviews.enums import AssignmentStatus, ReviewState, RoundState
+from reviews.models import (
+    Assignment,
+    AssignmentJob,
+    Award,
+    PoolMember,
+    Review,
+    ReviewerConflict,
+    Round,
+    RoundEntry,
+)
+
+STAFF = (Role.UNION_STAFF, Role.ADMIN)
+
+
+def is_review_staff(user: User) -> bool:
+    return has_any_role(user, STAFF)
+
+
+def rounds_visible_to(user: User) -> QuerySet[Round]:
+    """Staff: every round. Reviewers: open rounds where they have an assignment. Enterprise
+    members: published rounds of contests their organisation entered."""
+    qs = Round.objects.select_related("contest").prefetch_related("criteria")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_review_staff(user):
+        return qs
+    scope = Q(pk__in=[])
+    if user.has_role(Role.REVIEWER):
+        scope |= Q(
+            state=RoundState.OPEN,
+            pk__in=Assignment.objects.filter(reviewer=user, status=AssignmentStatus.ACTIVE).values(
+                "round_id"
+            ),
+        )
+    if user.organisation_id:
+        scope |= Q(
+            published_at__isnull=False,
+            contest__entries__organisation_id=user.organisation_id,
+        )
+    return qs.filter(scope).distinct()
+
+
+def pool_visible_to(user: User) -> QuerySet[PoolMember]:
+    qs = PoolMember.objects.select_related(
+        "reviewer", "reviewer__reviewer_profile", "reviewer__reviewer_profile__employer"
+    )
+    return qs if is_review_staff(user) else qs.none()
+
+
+def conflicts_visible_to(user: User) -> QuerySet[ReviewerConflict]:
+    """Staff: all; a reviewer: the conflicts about themself."""
+    qs = ReviewerConflict.objects.select_related("reviewer", "organisation", "contest")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_review_staff(user):
+        return qs
+    return qs.filter(reviewer=user)
+
+
+def assignments_for_staff(user: User) -> QuerySet[Assignment]:
+    qs = Assignment.objects.select_related("reviewer", "entry", "round").prefetch_related(
+        Prefetch("review", queryset=Review.objects.only("id", "state", "assignment_id"))
+    )
+    return qs if is_review_staff(user) else qs.none()
+
+
+def assignment_jobs_visible_to(user: User) -> QuerySet[AssignmentJob]:
+    return AssignmentJob.objects.all() if is_review_staff(user) else AssignmentJob.objects.none()
+
+
+def assignments_of_reviewer(user: User) -> QuerySet[Assignment]:
+    """A reviewer's own active assignments in open rounds, with what the reviewer may read of the
+    entry (the serializer decides what to redact in a blind round)."""
+    if not user.is_authenticated or not user.has_role(Role.REVIEWER):
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(
+            reviewer=user, status=AssignmentStatus.ACTIVE, round__state=RoundState.OPEN
+        )
+        .select_related("round", "entry", "entry__category", "entry__organisation")
+        .prefetch_related(
+            "round__criteria",
+            Prefetch("entry__team", queryset=TeamMember.objects.order_by("position", "id")),
+            Prefetch("entry__attachments", queryset=Attachment.objects.order_by("id")),
+            Prefetch("review", queryset=Review.objects.prefetch_related("scores")),
+        )
+        .order_by("round_id", "entry_id")
+    )
+
+
+def reviews_for_staff(user: User) -> QuerySet[Review]:
+    qs = Review.objects.select_related("reviewer", "entry", "round").prefetch_related("scores")
+    return qs if is_review_staff(user) else qs.none()
+
+
+def reviewers_with_unsubmitted(round: Round) -> dict[User, list[Assignment]]:
+    """Reviewer -> their active assignments in the round without a submitted review (for
+    reminders and the late-reviewers list). Two queries whatever the size."""
+    assignments = (
+        Assignment.objects.filter(round=round, status=AssignmentStatus.ACTIVE)
+        .exclude(review__state=ReviewState.SUBMITTED)
+        .select_related("reviewer", "entry")
+        .order_by("reviewer_id", "entry_id")
+    )
+    out: dict[User, list[Assignment]] = defaultdict(list)
+    for assignment in assignments:
+        out[assignment.reviewer].append(assignment)
+    return dict(out)
+
+
+def round_progress(round: Round) -> dict:
+    """Per reviewer and for the round: assigned / drafted / submitted. One aggregate query."""
+    rows = (
+        Assignment.objects.filter(round=round, status=AssignmentStatus.ACTIVE)
+        .values("reviewer_id", "reviewer__username", "reviewer__full_name")
+        .annotate(
+            assigned=Count("id"),
+            drafted=Count("id", filter=Q(review__state=ReviewState.DRAFT)),
+            submitted=Count("id", filter=Q(review__state=ReviewState.SUBMITTED)),
+        )
+        .order_by("reviewer_id")
+    )
+    reviewers = [
+        {
+            "reviewer": r["reviewer_id"],
+            "username": r["reviewer__username"],
+            "full_name": r["reviewer__full_name"],
+            "assigned": r["assigned"],
+            "drafted": r["drafted"],
+            "submitted": r["submitted"],
+        }
+        for r in rows
+    ]
+    totals = {key: sum(r[key] for r in reviewers) for key in ("assigned", "drafted", "submitted")}
+    return {"round": round.pk, "totals": totals, "reviewers": reviewers}
+
+
+def late_reviewers(round: Round, *, now: datetime | None = None) -> list[dict]:
+    """Reviewers with unsubmitted assignments, most behind first. 'Late' once the deadline is
+    near (within a day) or past; before that the list is the same, staff judge the urgency."""
+    now = now or timezone.now()
+    pending = reviewers_with_unsubmitted(round)
+    rows = [
+        {
+            "reviewer": reviewer.pk,
+            "username": reviewer.username,
+            "full_name": reviewer.full_name,
+            "email": reviewer.email,
+            "unsubmitted": len(items),
+            "overdue": now > round.deadline,
+        }
+        for reviewer, items in pending.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["unsubmitted"], r["reviewer"]))
+
+
+def round_results(round: Round) -> QuerySet[RoundEntry]:
+    return (
+        RoundEntry.objects.filter(round=round)
+        .select_related("entry", "entry__category", "entry__organisation", "entry__award")
+        .order_by("entry__category__code", "rank", "entry_id")
+    )
+
+
+def outcomes_visible_to(user: User) -> QuerySet[RoundEntry]:
+    """Outcomes an enterprise member may see: their organisation's entries, in published rounds
+    only (staff see every published outcome through this selector too)."""
+    qs = (
+        RoundEntry.objects.filter(round__published_at__isnull=False)
+        .select_related("round", "entry", "entry__category")
+        .prefetch_related(
+            Prefetch("entry__award", queryset=Award.objects.select_related("round")),
+            Prefetch(
+                "entry__reviews",
+                queryset=Review.objects.filter(state=ReviewState.SUBMITTED)
+                .only("id", "entry_id", "round_id", "comment")
+                .order_by("id"),
+                to_attr="published_reviews",
+            ),
+        )
+        .order_by("round__contest_id", "round__order", "entry_id")
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    if is_review_staff(user):
+        return qs
+    if user.organisation_id:
+        return qs.filter(entry__organisation_id=user.organisation_id)
+    return qs.none()
+
+
+def awards_visible_to(user: User) -> QuerySet[Award]:
+    qs = Award.objects.select_related("round", "entry", "entry__organisation", "entry__category")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_review_staff(user):
+        return qs
+    if user.organisation_id:
+        return qs.filter(
+            round__published_at__isnull=False, entry__organisation_id=user.organisation_id
+        )
+    return qs.none()
+
+
+def entries_of_round(round: Round) -> QuerySet[Entry]:
+    return Entry.objects.filter(round_entries__round=round)

@@ -12,15 +12,35 @@ import tablib
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
+from core.exceptions import ValidationFailed
 from innovation.models import Studio, StudioAssessment
 from projects.enums import Honour
 
 EXPORT_FORMATS = ("csv", "xlsx")
+# ``format`` is taken by DRF's content negotiation, hence ``file_format``.
+EXPORT_PARAMETERS = [OpenApiParameter("file_format", str, enum=list(EXPORT_FORMATS), default="csv")]
+EXPORT_RESPONSES = {
+    (200, "text/csv"): OpenApiTypes.BINARY,
+    (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+}
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def requested_export_format(request) -> str:
+    """The ``file_format`` query parameter (csv by default); 400 naming it when unknown."""
+    value = request.query_params.get("file_format") or "csv"
+    if value not in EXPORT_FORMATS:
+        raise ValidationFailed(
+            f"file_format: choose one of {', '.join(EXPORT_FORMATS)}.",
+            fields={"file_format": [f"'{value}' is not one of {', '.join(EXPORT_FORMATS)}."]},
+        )
+    return value
 
 
 def dataset_response(dataset: tablib.Dataset, *, basename: str, file_format: str) -> HttpResponse:

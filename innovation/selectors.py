@@ -48,10 +48,12 @@ def studios_visible_to(user: User) -> QuerySet[Studio]:
         latest_application_state=Subquery(latest.values("state")[:1]),
         latest_application_level=Subquery(latest.values("level")[:1]),
     )
-    return _scope(qs, user, "organisation_id")
+    return scope_by_organisation(qs, user, "organisation_id")
 
 
-def _scope(qs: QuerySet, user: User, org_path: str) -> QuerySet:
+def scope_by_organisation(qs: QuerySet, user: User, org_path: str) -> QuerySet:
+    """Staff keep ``qs`` whole; an enterprise member keeps the rows whose ``org_path`` is their
+    organisation; anyone else (anonymous, reviewers) gets nothing. Shared with the incubator."""
     if not user.is_authenticated:
         return qs.none()
     if is_staff_user(user):
@@ -85,16 +87,16 @@ def applications_visible_to(user: User) -> QuerySet[StudioApplication]:
     ).prefetch_related(
         Prefetch("comments", queryset=StudioReviewComment.objects.select_related("author"))
     )
-    return _scope(qs, user, "studio__organisation_id")
+    return scope_by_organisation(qs, user, "studio__organisation_id")
 
 
 def assessments_visible_to(user: User) -> QuerySet[StudioAssessment]:
     qs = StudioAssessment.objects.select_related("studio", "studio__organisation")
-    return _scope(qs, user, "studio__organisation_id")
+    return scope_by_organisation(qs, user, "studio__organisation_id")
 
 
 def attachments_visible_to(user: User) -> QuerySet[StudioAttachment]:
-    return _scope(StudioAttachment.objects.all(), user, "studio__organisation_id")
+    return scope_by_organisation(StudioAttachment.objects.all(), user, "studio__organisation_id")
 
 
 def open_application(studio: Studio) -> StudioApplication | None:

@@ -45,6 +45,7 @@ from innovation.models import (
     StudioMember,
     StudioReviewComment,
 )
+from innovation.selectors import DueNotice
 from projects.enums import Honour
 
 STUDIO_FIELDS = (
@@ -644,3 +645,26 @@ def studio_assessment_rate(
                 reason=f"Two failed yearly assessments in a row (latest: {locked.year}).",
             )
     return locked
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+def due_notices_enqueue(*, notices: Iterable[DueNotice]) -> int:
+    """Hand due reminders to the notices machinery, all in one transaction. Exactly once: a
+    notice whose (recipient, kind, subject, occasion) was already written is skipped, so running
+    the reminder task twice a day sends nothing twice. Returns how many notices were new."""
+    from notifications.services import notice_enqueue
+
+    written = 0
+    with transaction.atomic():
+        for due in notices:
+            notice = notice_enqueue(
+                recipient=due.recipient,
+                kind=due.kind,
+                subject=due.subject,
+                occasion=due.occasion,
+                context={"recipient_name": str(due.recipient), **due.context},
+            )
+            written += notice is not None
+    return written

@@ -263,6 +263,21 @@ INCUBATION_REPORT_INTERVAL_MONTHS = env.int("INCUBATION_REPORT_INTERVAL_MONTHS",
 INCUBATION_REPORT_GRACE_DAYS = env.int("INCUBATION_REPORT_GRACE_DAYS", default=15)
 INCUBATION_REPORT_REMIND_DAYS_BEFORE = env.int("INCUBATION_REPORT_REMIND_DAYS_BEFORE", default=7)
 INCUBATION_REPORT_OVERDUE_EVERY_DAYS = env.int("INCUBATION_REPORT_OVERDUE_EVERY_DAYS", default=7)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "StudioStateEnum": "innovation.enums.StudioState",
+        "StudioLevelEnum": "innovation.enums.StudioLevel",
+        "StudioApplicationStateEnum": "innovation.enums.ApplicationState",
+        "StudioApplicationKindEnum": "innovation.enums.ApplicationKind",
+        "StudioAssessmentStateEnum": "innovation.enums.AssessmentState",
+        "StudioAssessmentRatingEnum": "innovation.enums.AssessmentRating",
+        "IncubationStageEnum": "incubator.enums.IncubationStage",
+        "MilestoneStatusEnum": "incubator.enums.MilestoneStatus",
+        "IncubationReportStateEnum": "incubator.enums.ReportState",
+        "SupportKindEnum": "incubator.enums.SupportKind",
+        "HonourEnum": "projects.enums.Honour",
+    }
+)
 CELERY_BEAT_SCHEDULE.update(
     {
         "innovation-studio-report-reminders": {

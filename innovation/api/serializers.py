@@ -6,7 +6,6 @@ from rest_framework import serializers
 from accounts.models import ExpertiseField, Organisation
 from accounts.selectors import organisations_visible_to
 from innovation.enums import AssessmentRating, StudioLevel
-from innovation.exports import EXPORT_FORMATS
 from innovation.models import (
     Studio,
     StudioApplication,
@@ -18,7 +17,6 @@ from innovation.models import (
 from innovation.selectors import studios_visible_to
 from projects.enums import Honour
 
-HONOURS = [(v, label) for v, label in Honour.choices if v]
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0")}
 COUNT = {"min_value": 0, "max_value": 10_000_000}
 
@@ -141,7 +139,7 @@ class StudioWriteSerializer(FiguresMixin, serializers.Serializer):
     leader_name = serializers.CharField(max_length=100)
     leader_job_title = serializers.CharField(max_length=100, required=False, allow_blank=True)
     leader_honours = serializers.ListField(
-        child=serializers.ChoiceField(choices=HONOURS), required=False, max_length=10
+        child=serializers.ChoiceField(choices=Honour.choices), required=False, max_length=10
     )
     founding_date = serializers.DateField()
     description = serializers.CharField(required=False, allow_blank=True)
@@ -235,10 +233,6 @@ class StudioAssessmentCreateSerializer(FiguresMixin, serializers.Serializer):
 class RateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=AssessmentRating.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ExportQuerySerializer(serializers.Serializer):
-    file_format = serializers.ChoiceField(choices=EXPORT_FORMATS, default="csv")
 
 
 class CountRowSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -20,17 +20,6 @@ from innovation.filters import (
     StudioFilter,
 )
 from innovation.permissions import DirectoryThrottle, IsStudioReviewer, StudioAccess
-
-EXPORT_PARAMS = [
-    OpenApiParameter("file_format", str, enum=list(exports.EXPORT_FORMATS), default="csv"),
-]
-EXPORT_RESPONSE = {(200, "text/csv"): OpenApiTypes.BINARY}
-
-
-def _export_format(request) -> str:
-    query = s.ExportQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data["file_format"]
 
 
 class StudioViewSet(
@@ -326,11 +315,11 @@ class StudioAssessmentViewSet(
             s.StudioAssessmentSerializer(self.get_queryset().get(pk=assessment.pk)).data
         )
 
-    @extend_schema(parameters=EXPORT_PARAMS, responses=EXPORT_RESPONSE)
+    @extend_schema(parameters=exports.EXPORT_PARAMETERS, responses=exports.EXPORT_RESPONSES)
     @action(detail=False, methods=["get"])
     def export(self, request):
         """The assessments the caller may see, with the list's filters, as CSV or XLSX."""
-        file_format = _export_format(request)
+        file_format = exports.requested_export_format(request)
         queryset = self.filter_queryset(self.get_queryset())
         return exports.dataset_response(
             exports.assessments_dataset(queryset), basename="studio-assessments",
@@ -354,11 +343,11 @@ class StudioDirectoryViewSet(
     def get_queryset(self):
         return selectors.studio_directory()
 
-    @extend_schema(parameters=EXPORT_PARAMS, responses=EXPORT_RESPONSE)
+    @extend_schema(parameters=exports.EXPORT_PARAMETERS, responses=exports.EXPORT_RESPONSES)
     @action(detail=False, methods=["get"])
     def export(self, request):
         """The directory (with the list's filters) as CSV or XLSX."""
-        file_format = _export_format(request)
+        file_format = exports.requested_export_format(request)
         queryset = self.filter_queryset(self.get_queryset())
         return exports.dataset_response(
             exports.studio_directory_dataset(queryset), basename="studio-directory",

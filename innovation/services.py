@@ -69,7 +69,9 @@ ALLOWED_ATTACHMENT_TYPES = {
 def full_clean_or_400(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
     """Run the model's validators; turn their messages into a 400 naming each field."""
     try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False)
+        instance.full_clean(
+            exclude=list(exclude), validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         raise ValidationFailed(
             "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),

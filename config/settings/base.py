@@ -245,6 +245,24 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ATTACHMENTS_MAX_PER_ENTRY = env.int("ATTACHMENTS_MAX_PER_ENTRY", default=10)
 
 # reviews
+# Closes open rounds whose deadline has passed (round_close with actor None).
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reviews-close-due-rounds": {
+            "task": "reviews.tasks.close_due_rounds",
+            "schedule": timedelta(minutes=1),
+        },
+    }
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "RoundStateEnum": "reviews.enums.RoundState",
+        "ReviewStateEnum": "reviews.enums.ReviewState",
+        "AssignmentStatusEnum": "reviews.enums.AssignmentStatus",
+        "AwardTierEnum": "reviews.enums.AwardTier",
+        "AssignmentJobStateEnum": "reviews.enums.JobState",
+    }
+)
 
 # innovation / incubator
 

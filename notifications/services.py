@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -106,20 +106,11 @@ def notice_enqueue(
         channels=channels,
         now=timezone.now(),
     )
-    try:
-        # A savepoint, so that a duplicate does not break the caller's transaction.
-        with transaction.atomic():
-            notice.save(force_insert=True)
-    except IntegrityError:
-        if Notice.objects.filter(
-            recipient=recipient,
-            kind=kind,
-            subject_type=notice.subject_type,
-            subject_id=notice.subject_id,
-            occasion=occasion,
-        ).exists():
-            return None
-        raise
+    ids = _insert_new([notice])
+    if not ids:
+        return None
+    notice.pk = ids[0]
+    notice._state.adding = False
     if notice.state == DeliveryState.PENDING:
         queue_delivery_on_commit([notice.pk])
     return notice
@@ -142,9 +133,9 @@ def notices_enqueue_bulk(
     channels: Sequence[str] = DEFAULT_CHANNELS,
 ) -> int:
     """Write one notice per recipient for one occasion (e.g. a reminder wave of 10,000 reviewers)
-    with one INSERT per 1,000 rows (``ON CONFLICT DO NOTHING``), and queue their delivery on
-    commit in chunks. Recipients who already have this notice are skipped. Returns how many notices
-    were new."""
+    with one INSERT per 1,000 rows (``ON CONFLICT DO NOTHING``), and queue the delivery of the new
+    ones on commit in chunks. Recipients who already have this notice are skipped. Returns how
+    many notices were new."""
     now = timezone.now()
     subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
     subject_id = str(subject.pk)
@@ -163,22 +154,39 @@ def notices_enqueue_bulk(
     ]
     if not rows:
         return 0
-    same_occasion = Notice.objects.filter(
-        kind=kind, subject_type=subject_type, subject_id=subject_id, occasion=occasion
-    )
-    before = same_occasion.count()
-    Notice.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    created = same_occasion.count() - before
-    if created and NoticeChannel.EMAIL in channels:
-        # Every pending notice of this occasion needs a message; one queued twice is harmless
-        # (the claim), one not queued would wait for the sweep.
-        ids = list(
-            same_occasion.filter(state=DeliveryState.PENDING)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        queue_delivery_on_commit(ids)
-    return created
+    new_ids = _insert_new(rows)
+    if new_ids and NoticeChannel.EMAIL in channels:
+        queue_delivery_on_commit(sorted(new_ids))
+    return len(new_ids)
+
+
+def _insert_new(rows: list[Notice]) -> list[int]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, in batches: the ids of the rows that were
+    new. Exact also when another transaction writes the same keys at the same moment (it waits
+    for that one to commit, then skips), which ``bulk_create(ignore_conflicts=True)`` cannot tell
+    (it returns no ids). PostgreSQL and SQLite (>= 3.35) both speak this SQL."""
+    fields = [f for f in Notice._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    batch = max(1, min(1000, connection.ops.bulk_batch_size(fields, rows)))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            params = [
+                f.get_db_prep_save(getattr(row, f.attname), connection)
+                for row in part
+                for f in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(Notice._meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([placeholder] * len(part))} "
+                "ON CONFLICT DO NOTHING RETURNING id",
+                params,
+            )
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
 
 
 def queue_delivery_on_commit(notice_ids: list[int]) -> None:

@@ -194,6 +194,11 @@ if REDIS_URL:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         "max_retries": 1,
+        # notifications: the one retry of a failed connect comes at once, so a publish from a
+        # web request gives up in well under a second when Redis is down (the sweep delivers).
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"

@@ -72,6 +72,8 @@ class RoundSerializer(serializers.ModelSerializer):
             "finalized_at",
             "published_at",
         )
+        # The service checks the unique order and names the field; DRF's validator would not.
+        validators = []
 
     @extend_schema_field(serializers.CharField())
     def get_tie_break_rule(self, obj: Round) -> str:
@@ -144,6 +146,8 @@ class ConflictSerializer(serializers.ModelSerializer):
         model = ReviewerConflict
         fields = ("id", "reviewer", "organisation", "contest", "reason", "source", "created_at")
         read_only_fields = ("id", "source", "created_at")
+        # Declaring an existing conflict again returns it (see conflict_declare).
+        validators = []
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -219,18 +220,34 @@ def publish_deliveries(notice_ids: Sequence[int], *, countdown: float | None = N
 # --- delivering ---------------------------------------------------------------------------------
 
 
-def _claim(notice_id: int, now: datetime) -> int | None:
-    """Move one notice from pending to sending; return its attempt number, or None if it was not
-    pending (already sent, failed, or claimed by someone else)."""
-    table = Notice._meta.db_table
+def _claim(notice_ids: Sequence[int], claim: datetime) -> dict[int, int]:
+    """Move the pending notices among ``notice_ids`` to sending in one UPDATE; return
+    ``{id: attempt number}`` of those this call claimed (already sent, failed or claimed by
+    someone else: not returned). ``claim`` (the claim time) is the token of this claim."""
+    if not notice_ids:
+        return {}
+    table = connection.ops.quote_name(Notice._meta.db_table)
+    marks = ", ".join(["%s"] * len(notice_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "
-            "WHERE id = %s AND state = %s RETURNING attempts",
-            [DeliveryState.SENDING, now, notice_id, DeliveryState.PENDING],
+            f"WHERE id IN ({marks}) AND state = %s RETURNING id, attempts",
+            [DeliveryState.SENDING, claim, *notice_ids, DeliveryState.PENDING],
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
+        return dict(cursor.fetchall())
+
+
+def _release(notice_ids: Sequence[int], claim: datetime, *, due_at: datetime) -> None:
+    """Give back claimed notices that were never tried (their attempt does not count)."""
+    if notice_ids:
+        Notice.objects.filter(
+            pk__in=list(notice_ids), state=DeliveryState.SENDING, claimed_at=claim
+        ).update(
+            state=DeliveryState.PENDING,
+            claimed_at=None,
+            attempts=models.F("attempts") - 1,
+            due_at=due_at,
+        )
 
 
 def _finish(notice_id: int, claim: datetime, /, **fields) -> None:
@@ -280,34 +297,43 @@ def _message(notice: Notice, mail_connection) -> EmailMessage:
 def notices_deliver(*, notice_ids: Sequence[int]) -> dict[float, list[int]]:
     """Send the pending notices among ``notice_ids`` by email, each at most once.
 
-    Each notice is claimed (pending → sending) just before its message goes to the mail server
-    and marked sent just after; a failure either schedules a retry (pending again, due after an
-    exponential backoff) or, after the last attempt or a permanent refusal, marks it failed with
-    the error. Returns the retries to schedule: ``{delay_seconds: [notice ids]}``.
+    The chunk is claimed (pending → sending) in one UPDATE, then each message goes to the mail
+    server over one SMTP session and its notice is marked sent right after (one commit per
+    notice: the window between the server accepting and ``sent`` being durable stays that short).
+    A failure either schedules a retry (pending again, due after an exponential backoff) or, after
+    the last attempt or a permanent refusal, marks the notice failed with the error. Notices of
+    the chunk not tried (mail server unreachable, time budget spent, unexpected error) are given
+    back at once, so they never wait for the reclaim. Returns the retries to schedule:
+    ``{delay_seconds: [notice ids]}``.
     """
+    claim = timezone.now()
+    claimed = _claim(list(dict.fromkeys(notice_ids)), claim)
+    retries: dict[float, list[int]] = {}
+    if not claimed:
+        return retries
     notices = {
         n.pk: n
-        for n in Notice.objects.filter(pk__in=list(notice_ids), state=DeliveryState.PENDING)
-        .select_related("recipient")
-        .order_by()
+        for n in Notice.objects.filter(pk__in=list(claimed)).select_related("recipient").order_by()
     }
-    retries: dict[float, list[int]] = {}
-    if not notices:
-        return retries
+    ordered = [pk for pk in dict.fromkeys(notice_ids) if pk in claimed]
     max_attempts = int(_setting("MAX_ATTEMPTS", 5))
+    # Stop well before the sweep would reclaim this claim (a slow mail server), so a notice is
+    # never sent by this worker after another one was allowed to take it.
+    budget = float(_setting("RECLAIM_AFTER_SECONDS", 900)) / 2
+    started = time.monotonic()
+    untried = list(ordered)
     mail_connection = get_connection()
-    ordered = [pk for pk in notice_ids if pk in notices]
     try:
-        for index, pk in enumerate(ordered):
-            notice = notices[pk]
-            claimed_at = timezone.now()
-            attempt = _claim(pk, claimed_at)
-            if attempt is None:
-                continue
+        while untried:
+            if time.monotonic() - started > budget:
+                retries.setdefault(0.0, []).extend(untried)
+                break
+            pk = untried.pop(0)
+            notice, attempt = notices[pk], claimed[pk]
             if not notice.recipient.email:
                 _finish(
                     pk,
-                    claimed_at,
+                    claim,
                     state=DeliveryState.FAILED,
                     claimed_at=None,
                     last_error="The recipient has no email address.",
@@ -319,32 +345,30 @@ def notices_deliver(*, notice_ids: Sequence[int]) -> dict[float, list[int]]:
                 error = f"{type(exc).__name__}: {exc}"[:2000]
                 if _is_permanent(exc) or attempt >= max_attempts:
                     _finish(
-                        pk,
-                        claimed_at,
-                        state=DeliveryState.FAILED,
-                        claimed_at=None,
-                        last_error=error,
+                        pk, claim, state=DeliveryState.FAILED, claimed_at=None, last_error=error
                     )
                     logger.warning("Notice %s failed for good: %s", pk, error)
                     continue
                 delay = retry_delay(attempt)
+                due_at = timezone.now() + timedelta(seconds=delay)
                 _finish(
                     pk,
-                    claimed_at,
+                    claim,
                     state=DeliveryState.PENDING,
                     claimed_at=None,
-                    due_at=timezone.now() + timedelta(seconds=delay),
+                    due_at=due_at,
                     last_error=error,
                 )
                 retries.setdefault(delay, []).append(pk)
                 if _is_connection_level(exc):
-                    # The rest were never claimed; they follow the same backoff.
-                    retries[delay].extend(ordered[index + 1 :])
-                    break
+                    # The server is unreachable: the rest follow the same backoff, untried.
+                    _release(untried, claim, due_at=due_at)
+                    retries[delay].extend(untried)
+                    untried = []
                 continue
             _finish(
                 pk,
-                claimed_at,
+                claim,
                 state=DeliveryState.SENT,
                 claimed_at=None,
                 sent_at=timezone.now(),
@@ -355,6 +379,9 @@ def notices_deliver(*, notice_ids: Sequence[int]) -> dict[float, list[int]]:
             mail_connection.close()
         except Exception:
             logger.debug("Closing the mail connection failed", exc_info=True)
+        # Whatever was not tried goes back to pending now (if the database is gone too, the
+        # sweep reclaims it later).
+        _release(untried, claim, due_at=timezone.now())
     return retries
 
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.enums import NoticeKind
+from notifications.models import Notice
 from notifications.rendering import site_link
-from notifications.services import Recipient, notices_enqueue_bulk
+from notifications.services import Recipient, notice_enqueue, notices_enqueue_bulk
 from projects.enums import AttachmentKind, ContestState, EntryState, TeamRole
 from projects.models import Attachment, Contest, Entry, TeamMember
 
@@ -143,3 +144,267 @@ def _registration_wave(*, contest: Contest, offset_hours: int) -> int:
             ),
             recipients=recipients,
         )
+
+
+# --- review jobs (1, 2, 4, 5) -----------------------------------------------------------------------
+# Imports of the reviews app stay inside the functions: reviews.services calls into this module
+# (assignment notices are written in its transactions), so a top-level import would be circular.
+
+
+def _round_context(round_) -> dict:
+    return {
+        "round": {"id": round_.pk, "name": round_.name},
+        "contest": {"id": round_.contest_id, "name": round_.contest.name},
+        "deadline": round_.deadline,
+        "link": site_link(f"/api/v1/my-assignments/?round={round_.pk}"),
+    }
+
+
+def _entry_list(assignments) -> list[dict]:
+    # Titles only: in a blind round (盲评) the reviewer must not learn the organisation.
+    return [{"id": a.entry_id, "title": a.entry.title} for a in assignments]
+
+
+def review_assignments_notify(*, round) -> int:
+    """Job 1: called inside ``round_confirm_assignments``' transaction. Each reviewer with active
+    assignments in the round gets ONE notice listing all their entries (not one per entry).
+    Confirming is once per round, so the occasion is fixed; a retried call writes nothing."""
+    from reviews.enums import AssignmentStatus
+    from reviews.models import Assignment
+
+    assignments = (
+        Assignment.objects.filter(round=round, status=AssignmentStatus.ACTIVE)
+        .select_related("reviewer", "entry")
+        .defer("entry__summary", "entry__innovation_points", "entry__expected_benefits")
+        .order_by("reviewer_id", "entry_id")
+    )
+    by_reviewer: dict[User, list] = defaultdict(list)
+    for assignment in assignments:
+        by_reviewer[assignment.reviewer].append(assignment)
+    base = _round_context(round)
+    recipients = [
+        Recipient(
+            user=reviewer,
+            context={
+                **base,
+                "entries": _entry_list(items),
+                "entry_count": len(items),
+                "recipient_name": str(reviewer),
+            },
+        )
+        for reviewer, items in by_reviewer.items()
+    ]
+    return notices_enqueue_bulk(
+        kind=NoticeKind.REVIEW_ASSIGNED,
+        subject=round,
+        occasion="assignments-confirmed",
+        recipients=recipients,
+    )
+
+
+def review_assignment_changed_notify(*, assignment, change: str) -> Notice | None:
+    """Job 1, later changes: called inside ``assignment_add`` / ``assignment_remove`` (and so
+    ``assignment_swap``). Only the reviewer of the changed assignment is told, and only once the
+    round is open (before that, the confirmation notice tells them everything). A recusal is the
+    reviewer's own act and needs no notice."""
+    from reviews.enums import RoundState
+
+    round_ = assignment.round
+    if round_.state != RoundState.OPEN:
+        return None
+    now = timezone.now()
+    return notice_enqueue(
+        recipient=assignment.reviewer,
+        kind=NoticeKind.REVIEW_ASSIGNMENT_CHANGED,
+        subject=round_,
+        occasion=f"assignment={assignment.pk};{change};at={now.isoformat()}",
+        context={
+            **_round_context(round_),
+            "change": change,
+            "entry": {"id": assignment.entry_id, "title": assignment.entry.title},
+            "recipient_name": str(assignment.reviewer),
+        },
+    )
+
+
+def _unsubmitted_recipients(round_, extra: dict) -> list[Recipient]:
+    from reviews.selectors import reviewers_with_unsubmitted
+
+    base = {**_round_context(round_), **extra}
+    return [
+        Recipient(
+            user=reviewer,
+            context={
+                **base,
+                "entries": _entry_list(items),
+                "entry_count": len(items),
+                "recipient_name": str(reviewer),
+            },
+        )
+        for reviewer, items in sorted(
+            reviewers_with_unsubmitted(round_).items(), key=lambda kv: kv[0].pk
+        )
+    ]
+
+
+def review_deadline_reminders_send(*, now: datetime | None = None) -> int:
+    """Job 2 (beat, every few minutes): for each open round whose deadline is within the largest
+    offset (``NOTIFICATIONS_REVIEW_REMINDER_OFFSETS_HOURS``, default 72/24/2), every reviewer with
+    unsubmitted assignments gets one reminder for the offset that applies now, listing what is
+    left. Reviewers who are done get nothing. The deadline is part of the occasion key, so a moved
+    deadline gets reminders for its own offsets and a repeated scan (two beats) writes nothing.
+    Returns the number of new notices."""
+    from reviews.enums import RoundState
+    from reviews.models import Round
+
+    now = now or timezone.now()
+    offsets = _offsets("NOTIFICATIONS_REVIEW_REMINDER_OFFSETS_HOURS")
+    if not offsets:
+        return 0
+    rounds = Round.objects.filter(
+        state=RoundState.OPEN, deadline__gt=now, deadline__lte=now + timedelta(hours=max(offsets))
+    ).select_related("contest")
+    created = 0
+    for round_ in rounds:
+        offset = due_offset(deadline=round_.deadline, now=now, offsets_hours=offsets)
+        if offset is None:
+            continue
+        recipients = _unsubmitted_recipients(round_, {"hours_before": offset})
+        with transaction.atomic():
+            created += notices_enqueue_bulk(
+                kind=NoticeKind.REVIEW_DEADLINE_REMINDER,
+                subject=round_,
+                occasion=reminder_occasion(deadline=round_.deadline, offset_hours=offset),
+                recipients=recipients,
+            )
+    return created
+
+
+def _review_staff() -> list[User]:
+    from accounts.enums import Role
+
+    return list(
+        User.objects.filter(role_grants__role__in=[Role.UNION_STAFF, Role.ADMIN], is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _round_closed_notify(round_) -> int:
+    from reviews.selectors import round_progress
+
+    progress = round_progress(round_)
+    totals = progress["totals"]
+    behind = [r for r in progress["reviewers"] if r["submitted"] < r["assigned"]]
+    context = {
+        **_round_context(round_),
+        "assigned": totals["assigned"],
+        "submitted": totals["submitted"],
+        "missing": totals["assigned"] - totals["submitted"],
+        "percent": round(100 * totals["submitted"] / totals["assigned"], 1)
+        if totals["assigned"]
+        else 100.0,
+        "reviewer_count": len(progress["reviewers"]),
+        "late_reviewers": [
+            {
+                "name": r["full_name"] or r["username"],
+                "missing": r["assigned"] - r["submitted"],
+            }
+            for r in sorted(behind, key=lambda r: r["submitted"] - r["assigned"])[:20]
+        ],
+        "late_reviewer_count": len(behind),
+        "link": site_link(f"/api/v1/review-rounds/{round_.pk}/progress/"),
+    }
+    return notices_enqueue_bulk(
+        kind=NoticeKind.ROUND_CLOSED,
+        subject=round_,
+        occasion=f"closed;deadline={round_.deadline.isoformat()}",
+        recipients=[
+            Recipient(user=staff, context={**context, "recipient_name": str(staff)})
+            for staff in _review_staff()
+        ],
+    )
+
+
+def review_rounds_close_due(*, now: datetime | None = None) -> list[int]:
+    """Job 4 (beat): close every open round whose deadline has passed (``round_close`` with no
+    actor, i.e. the system) and, in the same transaction, tell union staff the completion figures.
+    A round the system closed by another path (the reviews app's own sweep) within the last day
+    also gets its staff notice; the unique key keeps it to one per staff member and deadline."""
+    from core.models import AuditEvent
+    from reviews.enums import RoundState
+    from reviews.models import Round
+    from reviews.services import round_close
+
+    now = now or timezone.now()
+    closed = []
+    for round_ in Round.objects.filter(state=RoundState.OPEN, deadline__lte=now).select_related(
+        "contest"
+    ):
+        with transaction.atomic():
+            round_ = round_close(round=round_, actor=None)
+            _round_closed_notify(round_)
+        closed.append(round_.pk)
+    recently = Round.objects.filter(
+        state=RoundState.CLOSED, deadline__lte=now, deadline__gt=now - timedelta(days=1)
+    ).select_related("contest")
+    for round_ in recently.exclude(pk__in=closed):
+        by_system = AuditEvent.objects.filter(
+            target_type__app_label="reviews",
+            target_type__model="round",
+            target_id=str(round_.pk),
+            action="round.state",
+            to_state=RoundState.CLOSED,
+            actor__isnull=True,
+        ).exists()
+        if by_system:
+            with transaction.atomic():
+                _round_closed_notify(round_)
+    return closed
+
+
+def review_late_reminders_send(*, round, actor: User) -> dict:
+    """Job 5: staff "remind late reviewers now". Every reviewer with unsubmitted assignments in
+    the open round is reminded, except those already reminded this way within the cool-down
+    (``NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS``). The round row is locked for the duration, so
+    two clicks at once are serialised and the second finds the first's notices. Audited."""
+    from core.exceptions import Conflict
+    from core.services import audit_record
+    from reviews.enums import RoundState
+    from reviews.models import Round
+
+    now = timezone.now()
+    cooldown = timedelta(hours=getattr(settings, "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", 12))
+    with transaction.atomic():
+        locked = Round.objects.select_for_update(of=("self",)).select_related("contest")
+        locked = locked.get(pk=round.pk)
+        if locked.state != RoundState.OPEN:
+            raise Conflict(
+                "Only an open round has reviewers to remind.",
+                code="round_not_open",
+                fields={"round": ["The round is not open."]},
+            )
+        recipients = _unsubmitted_recipients(locked, {"overdue": now > locked.deadline})
+        recent = set(
+            Notice.objects.filter(
+                kind=NoticeKind.REVIEW_LATE_REMINDER,
+                subject_type__app_label="reviews",
+                subject_type__model="round",
+                subject_id=str(locked.pk),
+                created_at__gt=now - cooldown,
+            ).values_list("recipient_id", flat=True)
+        )
+        due = [r for r in recipients if r.user.pk not in recent]
+        created = notices_enqueue_bulk(
+            kind=NoticeKind.REVIEW_LATE_REMINDER,
+            subject=locked,
+            occasion=f"remind-now;at={now.isoformat()}",
+            recipients=due,
+        )
+        audit_record(
+            actor=actor,
+            action="round.remind_late",
+            target=locked,
+            data={"reminded": created, "in_cooldown": len(recipients) - len(due)},
+        )
+    return {"reminded": created, "in_cooldown": len(recipients) - len(due)}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -106,20 +107,11 @@ def notice_enqueue(
         channels=channels,
         now=timezone.now(),
     )
-    try:
-        # A savepoint, so that a duplicate does not break the caller's transaction.
-        with transaction.atomic():
-            notice.save(force_insert=True)
-    except IntegrityError:
-        if Notice.objects.filter(
-            recipient=recipient,
-            kind=kind,
-            subject_type=notice.subject_type,
-            subject_id=notice.subject_id,
-            occasion=occasion,
-        ).exists():
-            return None
-        raise
+    ids = _insert_new([notice])
+    if not ids:
+        return None
+    notice.pk = ids[0]
+    notice._state.adding = False
     if notice.state == DeliveryState.PENDING:
         queue_delivery_on_commit([notice.pk])
     return notice
@@ -142,9 +134,9 @@ def notices_enqueue_bulk(
     channels: Sequence[str] = DEFAULT_CHANNELS,
 ) -> int:
     """Write one notice per recipient for one occasion (e.g. a reminder wave of 10,000 reviewers)
-    with one INSERT per 1,000 rows (``ON CONFLICT DO NOTHING``), and queue their delivery on
-    commit in chunks. Recipients who already have this notice are skipped. Returns how many notices
-    were new."""
+    with one INSERT per 1,000 rows (``ON CONFLICT DO NOTHING``), and queue the delivery of the new
+    ones on commit in chunks. Recipients who already have this notice are skipped. Returns how
+    many notices were new."""
     now = timezone.now()
     subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
     subject_id = str(subject.pk)
@@ -163,22 +155,39 @@ def notices_enqueue_bulk(
     ]
     if not rows:
         return 0
-    same_occasion = Notice.objects.filter(
-        kind=kind, subject_type=subject_type, subject_id=subject_id, occasion=occasion
-    )
-    before = same_occasion.count()
-    Notice.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    created = same_occasion.count() - before
-    if created and NoticeChannel.EMAIL in channels:
-        # Every pending notice of this occasion needs a message; one queued twice is harmless
-        # (the claim), one not queued would wait for the sweep.
-        ids = list(
-            same_occasion.filter(state=DeliveryState.PENDING)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        queue_delivery_on_commit(ids)
-    return created
+    new_ids = _insert_new(rows)
+    if new_ids and NoticeChannel.EMAIL in channels:
+        queue_delivery_on_commit(sorted(new_ids))
+    return len(new_ids)
+
+
+def _insert_new(rows: list[Notice]) -> list[int]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, in batches: the ids of the rows that were
+    new. Exact also when another transaction writes the same keys at the same moment (it waits
+    for that one to commit, then skips), which ``bulk_create(ignore_conflicts=True)`` cannot tell
+    (it returns no ids). PostgreSQL and SQLite (>= 3.35) both speak this SQL."""
+    fields = [f for f in Notice._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    batch = max(1, min(1000, connection.ops.bulk_batch_size(fields, rows)))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            params = [
+                f.get_db_prep_save(getattr(row, f.attname), connection)
+                for row in part
+                for f in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(Notice._meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([placeholder] * len(part))} "
+                "ON CONFLICT DO NOTHING RETURNING id",
+                params,
+            )
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
 
 
 def queue_delivery_on_commit(notice_ids: list[int]) -> None:
@@ -211,18 +220,34 @@ def publish_deliveries(notice_ids: Sequence[int], *, countdown: float | None = N
 # --- delivering ---------------------------------------------------------------------------------
 
 
-def _claim(notice_id: int, now: datetime) -> int | None:
-    """Move one notice from pending to sending; return its attempt number, or None if it was not
-    pending (already sent, failed, or claimed by someone else)."""
-    table = Notice._meta.db_table
+def _claim(notice_ids: Sequence[int], claim: datetime) -> dict[int, int]:
+    """Move the pending notices among ``notice_ids`` to sending in one UPDATE; return
+    ``{id: attempt number}`` of those this call claimed (already sent, failed or claimed by
+    someone else: not returned). ``claim`` (the claim time) is the token of this claim."""
+    if not notice_ids:
+        return {}
+    table = connection.ops.quote_name(Notice._meta.db_table)
+    marks = ", ".join(["%s"] * len(notice_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "
-            "WHERE id = %s AND state = %s RETURNING attempts",
-            [DeliveryState.SENDING, now, notice_id, DeliveryState.PENDING],
+            f"WHERE id IN ({marks}) AND state = %s RETURNING id, attempts",
+            [DeliveryState.SENDING, claim, *notice_ids, DeliveryState.PENDING],
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
+        return dict(cursor.fetchall())
+
+
+def _release(notice_ids: Sequence[int], claim: datetime, *, due_at: datetime) -> None:
+    """Give back claimed notices that were never tried (their attempt does not count)."""
+    if notice_ids:
+        Notice.objects.filter(
+            pk__in=list(notice_ids), state=DeliveryState.SENDING, claimed_at=claim
+        ).update(
+            state=DeliveryState.PENDING,
+            claimed_at=None,
+            attempts=models.F("attempts") - 1,
+            due_at=due_at,
+        )
 
 
 def _finish(notice_id: int, claim: datetime, /, **fields) -> None:
@@ -272,34 +297,43 @@ def _message(notice: Notice, mail_connection) -> EmailMessage:
 def notices_deliver(*, notice_ids: Sequence[int]) -> dict[float, list[int]]:
     """Send the pending notices among ``notice_ids`` by email, each at most once.
 
-    Each notice is claimed (pending → sending) just before its message goes to the mail server
-    and marked sent just after; a failure either schedules a retry (pending again, due after an
-    exponential backoff) or, after the last attempt or a permanent refusal, marks it failed with
-    the error. Returns the retries to schedule: ``{delay_seconds: [notice ids]}``.
+    The chunk is claimed (pending → sending) in one UPDATE, then each message goes to the mail
+    server over one SMTP session and its notice is marked sent right after (one commit per
+    notice: the window between the server accepting and ``sent`` being durable stays that short).
+    A failure either schedules a retry (pending again, due after an exponential backoff) or, after
+    the last attempt or a permanent refusal, marks the notice failed with the error. Notices of
+    the chunk not tried (mail server unreachable, time budget spent, unexpected error) are given
+    back at once, so they never wait for the reclaim. Returns the retries to schedule:
+    ``{delay_seconds: [notice ids]}``.
     """
+    claim = timezone.now()
+    claimed = _claim(list(dict.fromkeys(notice_ids)), claim)
+    retries: dict[float, list[int]] = {}
+    if not claimed:
+        return retries
     notices = {
         n.pk: n
-        for n in Notice.objects.filter(pk__in=list(notice_ids), state=DeliveryState.PENDING)
-        .select_related("recipient")
-        .order_by()
+        for n in Notice.objects.filter(pk__in=list(claimed)).select_related("recipient").order_by()
     }
-    retries: dict[float, list[int]] = {}
-    if not notices:
-        return retries
+    ordered = [pk for pk in dict.fromkeys(notice_ids) if pk in claimed]
     max_attempts = int(_setting("MAX_ATTEMPTS", 5))
+    # Stop well before the sweep would reclaim this claim (a slow mail server), so a notice is
+    # never sent by this worker after another one was allowed to take it.
+    budget = float(_setting("RECLAIM_AFTER_SECONDS", 900)) / 2
+    started = time.monotonic()
+    untried = list(ordered)
     mail_connection = get_connection()
-    ordered = [pk for pk in notice_ids if pk in notices]
     try:
-        for index, pk in enumerate(ordered):
-            notice = notices[pk]
-            claimed_at = timezone.now()
-            attempt = _claim(pk, claimed_at)
-            if attempt is None:
-                continue
+        while untried:
+            if time.monotonic() - started > budget:
+                retries.setdefault(0.0, []).extend(untried)
+                break
+            pk = untried.pop(0)
+            notice, attempt = notices[pk], claimed[pk]
             if not notice.recipient.email:
                 _finish(
                     pk,
-                    claimed_at,
+                    claim,
                     state=DeliveryState.FAILED,
                     claimed_at=None,
                     last_error="The recipient has no email address.",
@@ -311,32 +345,30 @@ def notices_deliver(*, notice_ids: Sequence[int]) -> dict[float, list[int]]:
                 error = f"{type(exc).__name__}: {exc}"[:2000]
                 if _is_permanent(exc) or attempt >= max_attempts:
                     _finish(
-                        pk,
-                        claimed_at,
-                        state=DeliveryState.FAILED,
-                        claimed_at=None,
-                        last_error=error,
+                        pk, claim, state=DeliveryState.FAILED, claimed_at=None, last_error=error
                     )
                     logger.warning("Notice %s failed for good: %s", pk, error)
                     continue
                 delay = retry_delay(attempt)
+                due_at = timezone.now() + timedelta(seconds=delay)
                 _finish(
                     pk,
-                    claimed_at,
+                    claim,
                     state=DeliveryState.PENDING,
                     claimed_at=None,
-                    due_at=timezone.now() + timedelta(seconds=delay),
+                    due_at=due_at,
                     last_error=error,
                 )
                 retries.setdefault(delay, []).append(pk)
                 if _is_connection_level(exc):
-                    # The rest were never claimed; they follow the same backoff.
-                    retries[delay].extend(ordered[index + 1 :])
-                    break
+                    # The server is unreachable: the rest follow the same backoff, untried.
+                    _release(untried, claim, due_at=due_at)
+                    retries[delay].extend(untried)
+                    untried = []
                 continue
             _finish(
                 pk,
-                claimed_at,
+                claim,
                 state=DeliveryState.SENT,
                 claimed_at=None,
                 sent_at=timezone.now(),
@@ -347,6 +379,9 @@ def notices_deliver(*, notice_ids: Sequence[int]) -> dict[float, list[int]]:
             mail_connection.close()
         except Exception:
             logger.debug("Closing the mail connection failed", exc_info=True)
+        # Whatever was not tried goes back to pending now (if the database is gone too, the
+        # sweep reclaims it later).
+        _release(untried, claim, due_at=timezone.now())
     return retries
 
 

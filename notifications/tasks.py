@@ -39,3 +39,13 @@ def send_registration_reminders() -> None:
     from notifications import jobs
 
     jobs.registration_reminders_send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def scan_review_deadlines() -> None:
+    """Beat, every few minutes: close rounds at their deadline (staff told the figures), then
+    remind reviewers with unsubmitted assignments at the configured offsets."""
+    from notifications import jobs
+
+    jobs.review_rounds_close_due()
+    jobs.review_deadline_reminders_send()

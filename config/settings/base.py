@@ -194,6 +194,11 @@ if REDIS_URL:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         "max_retries": 1,
+        # notifications: the one retry of a failed connect comes at once, so a publish from a
+        # web request gives up in well under a second when Redis is down (the sweep delivers).
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -245,6 +250,24 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ATTACHMENTS_MAX_PER_ENTRY = env.int("ATTACHMENTS_MAX_PER_ENTRY", default=10)
 
 # reviews
+# Closes open rounds whose deadline has passed (round_close with actor None).
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reviews-close-due-rounds": {
+            "task": "reviews.tasks.close_due_rounds",
+            "schedule": timedelta(minutes=1),
+        },
+    }
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "RoundStateEnum": "reviews.enums.RoundState",
+        "ReviewStateEnum": "reviews.enums.ReviewState",
+        "AssignmentStatusEnum": "reviews.enums.AssignmentStatus",
+        "AwardTierEnum": "reviews.enums.AwardTier",
+        "AssignmentJobStateEnum": "reviews.enums.JobState",
+    }
+)
 
 # innovation / incubator
 from celery.schedules import crontab  # noqa: E402
@@ -330,6 +353,10 @@ CELERY_BEAT_SCHEDULE.update(
         "notifications-sweep": {
             "task": "notifications.tasks.sweep_notices",
             "schedule": timedelta(seconds=NOTIFICATIONS_SWEEP_INTERVAL_SECONDS),
+        },
+        "notifications-review-deadlines": {
+            "task": "notifications.tasks.scan_review_deadlines",
+            "schedule": timedelta(seconds=NOTIFICATIONS_SCAN_INTERVAL_SECONDS),
         },
         "notifications-registration-reminders": {
             "task": "notifications.tasks.send_registration_reminders",

@@ -1,0 +1,479 @@
+"""Parse input and render output; rules live in reviews.services.
+
+Blind rounds: ``ReviewerEntrySerializer`` is the only shape of an entry a reviewer receives. In a
+blind round it leaves out everything that identifies the submitting organisation: the
+organisation itself, team members' names and employers, and original attachment names (files
+get neutral names such as ``entry-12-plan-1.pdf``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Organisation, User
+from projects.models import Contest, Entry
+from reviews import scoring
+from reviews.enums import AwardTier, RoundState
+from reviews.models import (
+    Assignment,
+    AssignmentJob,
+    Award,
+    Criterion,
+    PoolMember,
+    Review,
+    ReviewerConflict,
+    ReviewScore,
+    Round,
+    RoundEntry,
+)
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ("id", "name", "description", "weight", "max_score", "position")
+        read_only_fields = ("id", "position")
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+    tie_break_rule = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Round
+        fields = (
+            "id",
+            "contest",
+            "name",
+            "order",
+            "reviewers_per_entry",
+            "opens_at",
+            "deadline",
+            "is_blind",
+            "aggregation",
+            "advancement_rule",
+            "advancement_value",
+            "one_reviewer_per_employer",
+            "state",
+            "assignments_confirmed_at",
+            "results_computed_at",
+            "finalized_at",
+            "published_at",
+            "criteria",
+            "tie_break_rule",
+        )
+        read_only_fields = (
+            "state",
+            "assignments_confirmed_at",
+            "results_computed_at",
+            "finalized_at",
+            "published_at",
+        )
+        # The service checks the unique order and names the field; DRF's validator would not.
+        validators = []
+
+    @extend_schema_field(serializers.CharField())
+    def get_tie_break_rule(self, obj: Round) -> str:
+        return scoring.TIE_BREAK_RULE
+
+
+class RoundUpdateSerializer(RoundSerializer):
+    class Meta(RoundSerializer.Meta):
+        read_only_fields = (*RoundSerializer.Meta.read_only_fields, "contest")
+
+
+class RubricSerializer(serializers.Serializer):
+    criteria = CriterionSerializer(many=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_state = serializers.ChoiceField(choices=RoundState.choices)
+
+
+class RoundReopenSerializer(serializers.Serializer):
+    deadline = serializers.DateTimeField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PoolMemberSerializer(serializers.ModelSerializer):
+    reviewer_name = serializers.CharField(source="reviewer.full_name", read_only=True)
+    employer = serializers.CharField(
+        source="reviewer.reviewer_profile.employer.name", read_only=True, default=None
+    )
+
+    class Meta:
+        model = PoolMember
+        fields = (
+            "id",
+            "contest",
+            "reviewer",
+            "reviewer_name",
+            "employer",
+            "min_load",
+            "max_load",
+            "is_active",
+            "added_at",
+        )
+        read_only_fields = ("id", "contest", "reviewer", "added_at")
+
+
+class PoolAddSerializer(serializers.Serializer):
+    contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.all())
+    reviewers = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), many=True, allow_empty=False
+    )
+    min_load = serializers.IntegerField(min_value=0, default=0)
+    max_load = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, help_text="Staff only; default: yourself."
+    )
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    contest = serializers.PrimaryKeyRelatedField(
+        queryset=Contest.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ReviewerConflict
+        fields = ("id", "reviewer", "organisation", "contest", "reason", "source", "created_at")
+        read_only_fields = ("id", "source", "created_at")
+        # Declaring an existing conflict again returns it (see conflict_declare).
+        validators = []
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    review_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = (
+            "id",
+            "round",
+            "reviewer",
+            "entry",
+            "status",
+            "source",
+            "affinity",
+            "reason",
+            "created_at",
+            "status_changed_at",
+            "review_state",
+        )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_review_state(self, obj: Assignment) -> str | None:
+        review = getattr(obj, "review", None)
+        return review.state if review else None
+
+
+class AssignmentAddSerializer(serializers.Serializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    reviewer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    entry = serializers.PrimaryKeyRelatedField(queryset=Entry.objects.all())
+
+
+class AssignmentSwapSerializer(serializers.Serializer):
+    reviewer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    reason = serializers.CharField(max_length=2000)
+
+
+class AssignmentJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AssignmentJob
+        fields = (
+            "id",
+            "round",
+            "state",
+            "progress",
+            "stage",
+            "reasons",
+            "stats",
+            "created_at",
+            "started_at",
+            "finished_at",
+        )
+
+
+# --- reviewer side ----------------------------------------------------------------------------
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReviewScore
+        fields = ("criterion", "score", "comment")
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    scores = ScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ("id", "state", "total", "comment", "scores", "submitted_at", "updated_at")
+
+
+class StaffReviewSerializer(ReviewSerializer):
+    class Meta(ReviewSerializer.Meta):
+        fields = ("round", "reviewer", "entry", *ReviewSerializer.Meta.fields)
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    # Wide enough to parse anything sensible; the service checks the range and the single
+    # decimal and names the criterion in its error.
+    score = serializers.DecimalField(max_digits=8, decimal_places=4)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    scores = ScoreInputSerializer(many=True, required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class ReviewerTeamMemberSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_null=True)
+    role = serializers.CharField()
+    job_title = serializers.CharField()
+    honour = serializers.CharField()
+    employer_name = serializers.CharField(allow_null=True)
+
+
+class ReviewerAttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+def neutral_attachment_name(attachment, index: int) -> str:
+    """``entry-<id>-<kind>-<n><ext>``: tells the reviewer what the file is, not who sent it."""
+    ext = posixpath.splitext(attachment.original_name)[1].lower()[:10]
+    return f"entry-{attachment.entry_id}-{attachment.kind}-{index}{ext}"
+
+
+def reviewer_entry_view(entry: Entry, *, blind: bool) -> dict:
+    """What a reviewer may read of an entry (see the module docstring for blind rounds)."""
+    per_kind: dict[str, int] = {}
+    attachments = []
+    for attachment in entry.attachments.all():
+        per_kind[attachment.kind] = per_kind.get(attachment.kind, 0) + 1
+        attachments.append(
+            {
+                "id": attachment.pk,
+                "kind": attachment.kind,
+                "name": neutral_attachment_name(attachment, per_kind[attachment.kind])
+                if blind
+                else attachment.original_name,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+            }
+        )
+    return {
+        "id": entry.pk,
+        "title": entry.title,
+        "category": entry.category.name,
+        "summary": entry.summary,
+        "innovation_points": entry.innovation_points,
+        "expected_benefits": entry.expected_benefits,
+        "keywords": entry.keywords,
+        "organisation": None if blind else entry.organisation.name,
+        "team": [
+            {
+                "name": None if blind else m.name,
+                "role": m.role,
+                "job_title": m.job_title,
+                "honour": m.honour,
+                "employer_name": None if blind else m.employer_name,
+            }
+            for m in entry.team.all()
+        ],
+        "attachments": attachments,
+    }
+
+
+class ReviewerEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    summary = serializers.CharField()
+    innovation_points = serializers.CharField()
+    expected_benefits = serializers.CharField()
+    keywords = serializers.ListField(child=serializers.CharField())
+    organisation = serializers.CharField(allow_null=True)
+    team = ReviewerTeamMemberSerializer(many=True)
+    attachments = ReviewerAttachmentSerializer(many=True)
+
+
+class ReviewerRoundSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Round
+        fields = ("id", "name", "deadline", "is_blind", "criteria")
+
+
+class MyAssignmentSerializer(serializers.ModelSerializer):
+    round = ReviewerRoundSerializer(read_only=True)
+    entry = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = ("id", "round", "entry", "review")
+
+    @extend_schema_field(ReviewerEntrySerializer)
+    def get_entry(self, obj: Assignment) -> dict:
+        return reviewer_entry_view(obj.entry, blind=obj.round.is_blind)
+
+    @extend_schema_field(ReviewSerializer(allow_null=True))
+    def get_review(self, obj: Assignment) -> dict | None:
+        review = getattr(obj, "review", None)
+        return ReviewSerializer(review).data if review else None
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="entry.title")
+    category = serializers.CharField(source="entry.category.name")
+    organisation = serializers.CharField(source="entry.organisation.name")
+    award = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoundEntry
+        fields = (
+            "entry",
+            "title",
+            "category",
+            "organisation",
+            "n_reviews",
+            "score",
+            "median_total",
+            "criterion_means",
+            "rank",
+            "advanced",
+            "award",
+        )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_award(self, obj: RoundEntry) -> str | None:
+        award = getattr(obj.entry, "award", None)
+        return award.tier if award and award.round_id == obj.round_id else None
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    """What an enterprise sees of its entry in a published round: no reviewer identity."""
+
+    round_name = serializers.CharField(source="round.name")
+    title = serializers.CharField(source="entry.title")
+    category = serializers.CharField(source="entry.category.name")
+    award = serializers.SerializerMethodField()
+    comments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoundEntry
+        fields = (
+            "round",
+            "round_name",
+            "entry",
+            "title",
+            "category",
+            "n_reviews",
+            "score",
+            "rank",
+            "advanced",
+            "award",
+            "comments",
+        )
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_award(self, obj: RoundEntry) -> dict | None:
+        award = getattr(obj.entry, "award", None)
+        if not award or award.round_id != obj.round_id:
+            return None
+        return {
+            "tier": award.tier,
+            "tier_label": award.get_tier_display(),
+            "recommended_provincial": award.recommended_provincial,
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_comments(self, obj: RoundEntry) -> list[str]:
+        return [
+            r.comment
+            for r in getattr(obj.entry, "published_reviews", [])
+            if r.round_id == obj.round_id and r.comment
+        ]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="entry.title", read_only=True)
+    organisation = serializers.CharField(source="entry.organisation.name", read_only=True)
+    tier_label = serializers.CharField(source="get_tier_display", read_only=True)
+
+    class Meta:
+        model = Award
+        fields = (
+            "id",
+            "round",
+            "entry",
+            "title",
+            "organisation",
+            "tier",
+            "tier_label",
+            "by_rank",
+            "recommended_provincial",
+            "note",
+            "granted_at",
+        )
+        read_only_fields = ("id", "round", "entry", "by_rank", "granted_at")
+
+
+class AwardGrantSerializer(serializers.Serializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    entry = serializers.PrimaryKeyRelatedField(queryset=Entry.objects.all())
+    tier = serializers.ChoiceField(choices=AwardTier.choices)
+    recommended_provincial = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AwardsByRankSerializer(serializers.Serializer):
+    tiers = serializers.DictField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        help_text='Cumulative rank per tier in each category, e.g. {"first": 1, "second": 3}.',
+    )
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    reviewer = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    assigned = serializers.IntegerField()
+    drafted = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    totals = serializers.DictField(child=serializers.IntegerField())
+    reviewers = ProgressRowSerializer(many=True)
+
+
+class LateReviewerSerializer(serializers.Serializer):
+    reviewer = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    email = serializers.CharField()
+    unsubmitted = serializers.IntegerField()
+    overdue = serializers.BooleanField()

@@ -1,0 +1,467 @@
+"""Review API: staff run rounds; reviewers score their own assignments; enterprises read their
+published outcomes. Every queryset comes from reviews.selectors; every write from
+reviews.services."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.permissions import IsReviewer, IsUnionStaff
+from core.exceptions import ValidationFailed
+from reviews import exports, selectors, services
+from reviews.api import serializers as s
+from reviews.filters import (
+    AssignmentFilter,
+    AwardFilter,
+    ConflictFilter,
+    PoolMemberFilter,
+    ReviewFilter,
+    RoundFilter,
+)
+
+
+def _staff_only(view) -> list:
+    return [IsAuthenticated(), IsUnionStaff()]
+
+
+class RoundViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Review rounds. Anyone signed in lists the rounds visible to them; staff do the rest."""
+
+    filterset_class = RoundFilter
+    ordering_fields = ("order", "deadline", "id")
+
+    def get_queryset(self):
+        return selectors.rounds_visible_to(self.request.user).order_by("contest_id", "order")
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [IsAuthenticated()]
+        return _staff_only(self)
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return s.RoundUpdateSerializer
+        return s.RoundSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        contest = data.pop("contest")
+        serializer.instance = services.round_create(
+            contest=contest, actor=self.request.user, **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.round_update(
+            round=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    def _render(self, round_):
+        return Response(s.RoundSerializer(self.get_queryset().get(pk=round_.pk)).data)
+
+    @extend_schema(request=s.TransitionSerializer, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the round (see reviews.services.round_set_state for what each move does)."""
+        serializer = s.TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        round_ = services.round_set_state(
+            round=self.get_object(),
+            to_state=serializer.validated_data["to_state"],
+            actor=request.user,
+        )
+        return self._render(round_)
+
+    @extend_schema(request=None, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-assignments")
+    def confirm_assignments(self, request, pk=None):
+        round_ = services.round_confirm_assignments(round=self.get_object(), actor=request.user)
+        return self._render(round_)
+
+    @extend_schema(request=s.RoundReopenSerializer, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        serializer = s.RoundReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        round_ = services.round_reopen(
+            round=self.get_object(), actor=request.user, **serializer.validated_data
+        )
+        return self._render(round_)
+
+    @extend_schema(request=s.RubricSerializer, responses=s.CriterionSerializer(many=True))
+    @action(detail=True, methods=["put"])
+    def rubric(self, request, pk=None):
+        serializer = s.RubricSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        criteria = services.rubric_set(
+            round=self.get_object(),
+            criteria=serializer.validated_data["criteria"],
+            actor=request.user,
+        )
+        return Response(s.CriterionSerializer(criteria, many=True).data)
+
+    @extend_schema(request=None, responses={202: s.AssignmentJobSerializer})
+    @action(detail=True, methods=["post"], url_path="assignment-jobs")
+    def assignment_jobs(self, request, pk=None):
+        """Queue the solver (a Celery job); poll ``/assignment-jobs/<id>/`` for progress."""
+        job = services.assignment_job_start(round=self.get_object(), actor=request.user)
+        return Response(s.AssignmentJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=s.ProgressSerializer)
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        return Response(selectors.round_progress(self.get_object()))
+
+    @extend_schema(responses=s.LateReviewerSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="late-reviewers")
+    def late_reviewers(self, request, pk=None):
+        return Response(selectors.late_reviewers(self.get_object()))
+
+    @extend_schema(request=None, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"], url_path="compute-results")
+    def compute_results(self, request, pk=None):
+        round_ = services.round_compute_results(round=self.get_object(), actor=request.user)
+        return self._render(round_)
+
+    @extend_schema(responses=s.ResultSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        """The scoreboard: per category, by rank (tie-break rule on the round)."""
+        page = self.paginate_queryset(selectors.round_results(self.get_object()))
+        return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        round_ = services.round_publish(round=self.get_object(), actor=request.user)
+        return self._render(round_)
+
+    @extend_schema(request=s.AwardsByRankSerializer, responses=s.AwardSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="awards-by-rank")
+    def awards_by_rank(self, request, pk=None):
+        serializer = s.AwardsByRankSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        awards = services.awards_grant_by_rank(
+            round=self.get_object(), tiers=serializer.validated_data["tiers"], actor=request.user
+        )
+        return Response(s.AwardSerializer(awards, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(exports.EXPORT_KINDS)),
+            OpenApiParameter("file_format", str, enum=list(exports.FILE_FORMATS)),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path=r"export/(?P<kind>[a-z]+)")
+    def export(self, request, pk=None, kind=None):
+        """Download the scoreboard, the reviewer workload or the awards list (CSV or XLSX)."""
+        file_format = request.query_params.get("file_format", "csv")
+        if kind not in exports.EXPORT_KINDS:
+            raise ValidationFailed(f"kind: one of {', '.join(exports.EXPORT_KINDS)}.",
+                                   fields={"kind": ["Unknown export."]})  # fmt: skip
+        if file_format not in exports.FILE_FORMATS:
+            raise ValidationFailed("file_format: csv or xlsx.",
+                                   fields={"file_format": ["csv or xlsx."]})  # fmt: skip
+        round_ = self.get_object()
+        response = HttpResponse(
+            exports.export(round_, kind, file_format),
+            content_type=exports.FILE_FORMATS[file_format],
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="round-{round_.pk}-{kind}.{file_format}"'
+        )
+        return response
+
+
+class AssignmentJobViewSet(viewsets.ReadOnlyModelViewSet):
+    """Progress of the solver runs (staff)."""
+
+    serializer_class = s.AssignmentJobSerializer
+    filterset_fields = ("round", "state")
+
+    def get_permissions(self):
+        return _staff_only(self)
+
+    def get_queryset(self):
+        return selectors.assignment_jobs_visible_to(self.request.user)
+
+
+class PoolMemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A contest's reviewer pool (staff). POST adds several reviewers at once."""
+
+    filterset_class = PoolMemberFilter
+
+    def get_permissions(self):
+        return _staff_only(self)
+
+    def get_queryset(self):
+        return selectors.pool_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return s.PoolAddSerializer if self.action == "create" else s.PoolMemberSerializer
+
+    @extend_schema(request=s.PoolAddSerializer, responses={201: s.PoolMemberSerializer(many=True)})
+    def create(self, request, *args, **kwargs):
+        serializer = s.PoolAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        members = services.pool_add(actor=request.user, **serializer.validated_data)
+        members = self.get_queryset().filter(pk__in=[m.pk for m in members])
+        return Response(
+            s.PoolMemberSerializer(members, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+    def perform_update(self, serializer):
+        member = serializer.instance
+        data = serializer.validated_data
+        serializer.instance = services.pool_update(
+            member=member,
+            actor=self.request.user,
+            min_load=data.get("min_load", member.min_load),
+            max_load=data.get("max_load", member.max_load),
+            is_active=data.get("is_active", member.is_active),
+        )
+
+
+class ConflictViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Declared conflicts (回避). Reviewers declare their own; staff declare anyone's and
+    withdraw them."""
+
+    serializer_class = s.ConflictSerializer
+    filterset_class = ConflictFilter
+
+    def get_permissions(self):
+        if self.action == "destroy":
+            return _staff_only(self)
+        if selectors.is_review_staff(self.request.user):
+            return [IsAuthenticated()]
+        return [IsAuthenticated(), IsReviewer()]
+
+    def get_queryset(self):
+        return selectors.conflicts_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        user = self.request.user
+        reviewer = data.get("reviewer") or user
+        if not selectors.is_review_staff(user) and reviewer.pk != user.pk:
+            raise ValidationFailed("reviewer: you may declare only your own conflicts.",
+                                   fields={"reviewer": ["Only yourself."]})  # fmt: skip
+        serializer.instance = services.conflict_declare(
+            reviewer=reviewer,
+            organisation=data["organisation"],
+            contest=data.get("contest"),
+            reason=data["reason"],
+            actor=user,
+        )
+
+    def perform_destroy(self, instance):
+        services.conflict_withdraw(conflict=instance, actor=self.request.user)
+
+
+class AssignmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Staff view and hand-adjust assignments; every change is re-checked and audited."""
+
+    filterset_class = AssignmentFilter
+
+    def get_permissions(self):
+        return _staff_only(self)
+
+    def get_queryset(self):
+        return selectors.assignments_for_staff(self.request.user).order_by(
+            "round_id", "entry_id", "id"
+        )
+
+    def get_serializer_class(self):
+        return s.AssignmentAddSerializer if self.action == "create" else s.AssignmentSerializer
+
+    @extend_schema(request=s.AssignmentAddSerializer, responses={201: s.AssignmentSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = s.AssignmentAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = services.assignment_add(actor=request.user, **serializer.validated_data)
+        return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        serializer = s.ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = services.assignment_remove(
+            assignment=self.get_object(), actor=request.user, **serializer.validated_data
+        )
+        return Response(s.AssignmentSerializer(assignment).data)
+
+    @extend_schema(request=s.AssignmentSwapSerializer, responses=s.AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def swap(self, request, pk=None):
+        """Replace the reviewer (the old assignment is removed, the new one checked)."""
+        serializer = s.AssignmentSwapSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = services.assignment_swap(
+            assignment=self.get_object(), actor=request.user, **serializer.validated_data
+        )
+        return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """A reviewer's own assignments in open rounds, the entry as they may see it, and their
+    review. Another reviewer's assignment is a 404."""
+
+    serializer_class = s.MyAssignmentSerializer
+    filterset_fields = ("round",)
+
+    def get_permissions(self):
+        return [IsAuthenticated(), IsReviewer()]
+
+    def get_queryset(self):
+        return selectors.assignments_of_reviewer(self.request.user)
+
+    def _render(self, pk):
+        return Response(s.MyAssignmentSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=s.ReasonSerializer, responses={200: None})
+    @action(detail=True, methods=["post"])
+    def recuse(self, request, pk=None):
+        """Decline this assignment with a reason (回避); the slot is freed for reassignment."""
+        serializer = s.ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.assignment_recuse(
+            assignment=self.get_object(), reviewer=request.user, **serializer.validated_data
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.ReviewInputSerializer, responses=s.MyAssignmentSerializer)
+    @action(detail=True, methods=["put"])
+    def review(self, request, pk=None):
+        """Save the review as a draft (any number of times before the deadline)."""
+        serializer = s.ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.review_save_draft(
+            assignment=self.get_object(),
+            reviewer=request.user,
+            scores=serializer.validated_data.get("scores"),
+            comment=serializer.validated_data.get("comment"),
+        )
+        return self._render(pk)
+
+    @extend_schema(request=s.ReviewInputSerializer, responses=s.MyAssignmentSerializer)
+    @action(detail=True, methods=["post"], url_path="review/submit")
+    def submit(self, request, pk=None):
+        """Submit (optionally with final scores); the review is then locked."""
+        serializer = s.ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.review_submit(
+            assignment=self.get_object(),
+            reviewer=request.user,
+            scores=serializer.validated_data.get("scores"),
+            comment=serializer.validated_data.get("comment"),
+        )
+        return self._render(pk)
+
+
+class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every review (staff), and reopening one with a reason."""
+
+    serializer_class = s.StaffReviewSerializer
+    filterset_class = ReviewFilter
+
+    def get_permissions(self):
+        return _staff_only(self)
+
+    def get_queryset(self):
+        return selectors.reviews_for_staff(self.request.user)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.StaffReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        serializer = s.ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.review_reopen(
+            review=self.get_object(), actor=request.user, **serializer.validated_data
+        )
+        return Response(s.StaffReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
+
+
+class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published outcomes of the caller's organisation's entries: round, score, rank,
+    advancement, award and reviewers' comments (never who wrote them)."""
+
+    serializer_class = s.OutcomeSerializer
+    filterset_fields = ("round", "entry")
+
+    def get_queryset(self):
+        return selectors.outcomes_visible_to(self.request.user)
+
+
+class AwardViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Awards: staff grant by hand and set the provincial recommendation; enterprises read
+    their own once the round is published."""
+
+    filterset_class = AwardFilter
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [IsAuthenticated()]
+        return _staff_only(self)
+
+    def get_queryset(self):
+        return selectors.awards_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return s.AwardGrantSerializer if self.action == "create" else s.AwardSerializer
+
+    @extend_schema(request=s.AwardGrantSerializer, responses={201: s.AwardSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = s.AwardGrantSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        award = services.award_grant(actor=request.user, **serializer.validated_data)
+        return Response(
+            s.AwardSerializer(self.get_queryset().get(pk=award.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def perform_update(self, serializer):
+        award = serializer.instance
+        data = serializer.validated_data
+        serializer.instance = services.award_update(
+            award=award,
+            actor=self.request.user,
+            tier=data.get("tier", award.tier),
+            recommended_provincial=data.get("recommended_provincial", award.recommended_provincial),
+            note=data.get("note", award.note),
+        )

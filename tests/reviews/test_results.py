@@ -1,0 +1,226 @@
+"""Results through the services: aggregation on hand-computed examples, ties, advancement into
+the next round, awards, publication visibility, exports."""
+
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from projects.enums import EntryState
+from reviews import services
+from reviews.enums import AdvancementRule, AggregationMethod, RoundState
+from reviews.models import Assignment, Award, Review, Round, RoundEntry
+from tests.factories.reviews import (
+    ReviewCategoryFactory,
+    ReviewContestFactory,
+    ReviewEntryFactory,
+    RoundFactory,
+    make_pool,
+)
+
+ONE = [("总分", Decimal("100"), Decimal("100"))]
+
+
+def _run_round(staff, *, k, totals, method=AggregationMethod.MEAN, rule=AdvancementRule.TOP_N,
+               value=Decimal("1"), contest=None, order=1, entries=None, pool=None):  # fmt: skip
+    """Open a one-criterion round, have reviewers submit ``totals[i][j]`` for entry i, close."""
+    contest = contest or ReviewContestFactory()
+    if entries is None:
+        category = ReviewCategoryFactory(contest=contest)
+        entries = [ReviewEntryFactory(contest=contest, category=category) for _ in totals]
+    pool = pool or make_pool(contest, k)
+    round_ = RoundFactory(contest=contest, order=order, reviewers_per_entry=k, rubric=ONE,
+                          aggregation=method, advancement_rule=rule, advancement_value=value)  # fmt: skip
+    services.round_start_assigning(round=round_, actor=staff)
+    enrolled = list(round_.round_entries.order_by("entry_id").values_list("entry_id", flat=True))
+    by_id = {e.pk: e for e in entries}
+    for entry_id in enrolled:
+        for reviewer in pool[:k]:
+            services.assignment_add(
+                round=round_, reviewer=reviewer, entry=by_id[entry_id], actor=staff
+            )
+    services.round_confirm_assignments(round=round_, actor=staff)
+    criterion = round_.criteria.get()
+    for entry_id, row in zip(enrolled, totals, strict=True):
+        for reviewer, total in zip(pool[:k], row, strict=True):
+            if total is None:
+                continue
+            a = Assignment.objects.get(round=round_, reviewer=reviewer, entry_id=entry_id)
+            services.review_submit(assignment=a, reviewer=reviewer,
+                                   scores=[{"criterion": criterion.pk, "score": str(total)}])  # fmt: skip
+    services.round_close(round=round_, actor=staff)
+    return round_, [by_id[pk] for pk in enrolled], pool
+
+
+def _scores(round_):
+    return list(
+        RoundEntry.objects.filter(round=round_).order_by("entry_id").values_list("score", flat=True)
+    )
+
+
+def test_trimmed_mean_drops_highest_and_lowest_from_five(union_staff):
+    round_, _, _ = _run_round(union_staff, k=5, totals=[[60, 70, 80, 90, 100], [50, 50, 50, 50, 90]],
+                              method=AggregationMethod.TRIMMED_MEAN)  # fmt: skip
+    services.round_compute_results(round=round_, actor=union_staff)
+    assert _scores(round_) == [Decimal("80.000"), Decimal("50.000")]
+
+
+def test_mean_and_median(union_staff):
+    round_, _, _ = _run_round(union_staff, k=3, totals=[[60, 70, 95], [80, 80, 81]])
+    services.round_compute_results(round=round_, actor=union_staff)
+    assert _scores(round_) == [Decimal("75.000"), Decimal("80.333")]
+    Round.objects.filter(pk=round_.pk).update(aggregation=AggregationMethod.MEDIAN)
+    round_.refresh_from_db()
+    services.round_compute_results(round=round_, actor=union_staff)
+    assert _scores(round_) == [Decimal("70.000"), Decimal("80.000")]
+
+
+def test_zscore_removes_a_harsh_reviewer(union_staff):
+    # Reviewer 0 is 20 points harsher on everything; after normalisation entry order is decided
+    # by what both reviewers agree on.
+    round_, _, _ = _run_round(union_staff, k=2, totals=[[50, 70], [60, 80], [70, 90]],
+                              method=AggregationMethod.ZSCORE)  # fmt: skip
+    services.round_compute_results(round=round_, actor=union_staff)
+    scores = _scores(round_)
+    assert scores[0] < scores[1] < scores[2]
+    assert scores[1] == Decimal("70.000")  # the middle entry sits at the overall mean
+
+
+def test_tie_broken_by_median_then_submission(union_staff):
+    # Same mean (70); the second has the higher median, so it ranks first.
+    round_, entries, _ = _run_round(union_staff, k=3, totals=[[60, 60, 90], [50, 80, 80]])
+    services.round_compute_results(round=round_, actor=union_staff)
+    ranks = dict(RoundEntry.objects.filter(round=round_).values_list("entry_id", "rank"))
+    assert ranks[entries[1].pk] == 1 and ranks[entries[0].pk] == 2
+
+
+def test_full_tie_goes_to_earlier_submission(union_staff):
+    round_, entries, _ = _run_round(union_staff, k=2, totals=[[70, 80], [80, 70]])
+    services.round_compute_results(round=round_, actor=union_staff)
+    ranks = dict(RoundEntry.objects.filter(round=round_).values_list("entry_id", "rank"))
+    earlier = min(entries, key=lambda e: e.submitted_at)
+    assert ranks[earlier.pk] == 1
+
+
+def test_finalize_marks_entries_and_feeds_next_round(union_staff):
+    round_, entries, pool = _run_round(union_staff, k=2, totals=[[90, 90], [50, 50], [70, 70]],
+                                       value=Decimal("2"))  # fmt: skip
+    services.round_finalize(round=round_, actor=union_staff)
+    states = {
+        e.pk: e.state for e in type(entries[0]).objects.filter(pk__in=[e.pk for e in entries])
+    }
+    assert states[entries[0].pk] == EntryState.ADVANCED
+    assert states[entries[2].pk] == EntryState.ADVANCED
+    assert states[entries[1].pk] == EntryState.NOT_ADVANCED
+    second = RoundFactory(contest=round_.contest, order=2, rubric=ONE, reviewers_per_entry=2)
+    services.round_start_assigning(round=second, actor=union_staff)
+    assert set(second.round_entries.values_list("entry_id", flat=True)) == {
+        entries[0].pk,
+        entries[2].pk,
+    }
+
+
+def test_next_round_waits_for_previous_finalized(union_staff):
+    round_, _, _ = _run_round(union_staff, k=1, totals=[[90]])
+    second = RoundFactory(contest=round_.contest, order=2, rubric=ONE)
+    from core.exceptions import Conflict
+
+    with pytest.raises(Conflict):
+        services.round_start_assigning(round=second, actor=union_staff)
+
+
+def test_unsubmitted_reviews_do_not_count(union_staff):
+    round_, _, _ = _run_round(union_staff, k=2, totals=[[90, None]])
+    services.round_compute_results(round=round_, actor=union_staff)
+    row = RoundEntry.objects.get(round=round_)
+    assert row.n_reviews == 1 and row.score == Decimal("90.000")
+
+
+def test_awards_by_rank_and_publication_visibility(union_staff, client_for, staff_client):
+    from tests.factories.accounts import EnterpriseUserFactory
+
+    round_, entries, pool = _run_round(union_staff, k=2, totals=[[90, 90], [80, 80], [70, 70]],
+                                       rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    Review.objects.filter(entry=entries[0]).update(comment="创新性突出")
+    services.round_finalize(round=round_, actor=union_staff)
+    awards = services.awards_grant_by_rank(
+        round=round_, tiers={"first": 1, "second": 2}, actor=union_staff
+    )
+    assert {a.entry_id: a.tier for a in awards} == {entries[0].pk: "first", entries[1].pk: "second"}
+    entries[0].refresh_from_db()
+    assert entries[0].state == EntryState.AWARDED
+    member = client_for(EnterpriseUserFactory(organisation=entries[0].organisation))
+    assert member.get("/api/v1/round-outcomes/").json()["count"] == 0
+    assert member.get("/api/v1/awards/").json()["count"] == 0
+    response = staff_client.post(f"/api/v1/review-rounds/{round_.pk}/publish/")
+    assert response.status_code == 200
+    outcomes = member.get("/api/v1/round-outcomes/").json()["results"]
+    assert len(outcomes) == 1
+    outcome = outcomes[0]
+    assert outcome["rank"] == 1 and outcome["award"]["tier"] == "first"
+    assert outcome["comments"] == ["创新性突出", "创新性突出"]
+    text = str(outcome)
+    for reviewer in pool:
+        assert reviewer.username not in text and reviewer.full_name not in text
+    assert member.get("/api/v1/awards/").json()["count"] == 1
+    other = client_for(EnterpriseUserFactory())
+    assert other.get("/api/v1/round-outcomes/").json()["count"] == 0
+
+
+def test_publish_before_finalize_is_409(union_staff, staff_client):
+    round_, _, _ = _run_round(union_staff, k=1, totals=[[90]])
+    assert staff_client.post(f"/api/v1/review-rounds/{round_.pk}/publish/").status_code == 409
+
+
+def test_exports_csv_and_xlsx(union_staff, staff_client, reviewer_client):
+    import io
+
+    round_, entries, _ = _run_round(union_staff, k=2, totals=[[90, 80], [70, 60]])
+    services.round_finalize(round=round_, actor=union_staff)
+    base = f"/api/v1/review-rounds/{round_.pk}/export"
+    csv = staff_client.get(f"{base}/scoreboard/?file_format=csv")
+    assert csv.status_code == 200
+    text = csv.content.decode("utf-8-sig")
+    assert "总分" in text and entries[0].title in text
+    xlsx = staff_client.get(f"{base}/workload/?file_format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 3  # header + 2 reviewers
+    assert staff_client.get(f"{base}/awards/?file_format=pdf").status_code == 400
+    assert staff_client.get(f"{base}/nothing/").status_code == 400
+    assert reviewer_client.get(f"{base}/scoreboard/").status_code == 403
+
+
+def test_results_endpoint_query_count_is_constant(union_staff, staff_client,
+                                                  django_assert_max_num_queries):  # fmt: skip
+    round_, _, _ = _run_round(union_staff, k=1, totals=[[50 + i] for i in range(20)])
+    services.round_finalize(round=round_, actor=union_staff)
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(f"/api/v1/review-rounds/{round_.pk}/results/?page_size=100")
+    assert len(response.json()["results"]) == 20
+    assert response.json()["results"][0]["rank"] == 1
+
+
+def test_progress_and_late_reviewers(union_staff, staff_client):
+    round_, _, pool = _run_round(union_staff, k=2, totals=[[90, None], [80, None]])
+    Round.objects.filter(pk=round_.pk).update(state=RoundState.OPEN)
+    progress = staff_client.get(f"/api/v1/review-rounds/{round_.pk}/progress/").json()
+    assert progress["totals"] == {"assigned": 4, "drafted": 0, "submitted": 2}
+    late = staff_client.get(f"/api/v1/review-rounds/{round_.pk}/late-reviewers/").json()
+    assert [row["reviewer"] for row in late] == [pool[1].pk]
+    assert late[0]["unsubmitted"] == 2
+    from reviews.selectors import reviewers_with_unsubmitted
+
+    pending = reviewers_with_unsubmitted(round_)
+    assert list(pending) == [pool[1]] and len(pending[pool[1]]) == 2
+
+
+def test_manual_award_for_not_advanced_entry(union_staff, staff_client):
+    round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]])
+    services.round_finalize(round=round_, actor=union_staff)
+    body = {"round": round_.pk, "entry": entries[1].pk, "tier": "excellence",
+            "recommended_provincial": True}  # fmt: skip
+    response = staff_client.post("/api/v1/awards/", body)
+    assert response.status_code == 201, response.json()
+    assert Award.objects.get(entry=entries[1]).recommended_provincial
+    again = staff_client.post("/api/v1/awards/", body)
+    assert again.status_code == 409

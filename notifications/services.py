@@ -232,7 +232,13 @@ def _claim(notice_ids: Sequence[int], claim: datetime) -> dict[int, int]:
         cursor.execute(
             f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "
             f"WHERE id IN ({marks}) AND state = %s RETURNING id, attempts",
-            [DeliveryState.SENDING, claim, *notice_ids, DeliveryState.PENDING],
+            [
+                DeliveryState.SENDING,
+                # Stored exactly as the ORM stores it, so that ``claimed_at=claim`` matches later.
+                connection.ops.adapt_datetimefield_value(claim),
+                *notice_ids,
+                DeliveryState.PENDING,
+            ],
         )
         return dict(cursor.fetchall())
 

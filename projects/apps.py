@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ProjectsConfig(AppConfig):
     name = "projects"
+
+    def ready(self) -> None:
+        from projects.lookups import register
+
+        register()

@@ -36,7 +36,8 @@ class EntryState(models.TextChoices):
 
 ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
     EntryState.DRAFT: frozenset({EntryState.SUBMITTED}),
-    EntryState.SUBMITTED: frozenset({EntryState.WITHDRAWN, EntryState.IN_REVIEW}),
+    # Back to draft is a recall (撤回修改): entry_recall allows it only while registration is open.
+    EntryState.SUBMITTED: frozenset({EntryState.DRAFT, EntryState.WITHDRAWN, EntryState.IN_REVIEW}),
     EntryState.WITHDRAWN: frozenset(),
     # A round's finalization decides advanced / not advanced; the last round may award directly.
     EntryState.IN_REVIEW: frozenset(
@@ -82,3 +83,7 @@ class AttachmentKind(models.TextChoices):
     PLAN = "plan", _("Project plan")
     PICTURE = "picture", _("Picture")
     SUPPORTING = "supporting", _("Supporting document")
+
+
+# What an organisation may still change about an entry: only drafts, only inside the window.
+ENTRY_EDITABLE_STATES = frozenset({EntryState.DRAFT})

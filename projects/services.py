@@ -1,15 +1,457 @@
-"""All writes to contests and entries. One service per state change (see projects/enums.py)."""
+"""All writes to contests, categories, entries and attachments.
+
+One service per state change (see projects/enums.py): lock, check the move, save, audit. The
+registration window is decided by the server's clock, read after the locks are taken, just before
+the write commits. Lock order, everywhere: organisation row, then entry row (no deadlocks).
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.enums import Role
+from accounts.models import ExpertiseField, Organisation, User
+from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
-from projects.enums import ENTRY_TRANSITIONS, EntryState
-from projects.models import Entry
+from projects import storage
+from projects.enums import (
+    CONTEST_TRANSITIONS,
+    ENTRY_COUNTED_STATES,
+    ENTRY_EDITABLE_STATES,
+    ENTRY_TRANSITIONS,
+    AttachmentKind,
+    ContestState,
+    EntryState,
+    TeamRole,
+)
+from projects.models import Attachment, Category, Contest, Entry, TeamMember
+
+CONTEST_FIELDS = (
+    "name", "edition", "year", "description", "registration_opens_at", "registration_closes_at",
+    "max_entries_per_org",
+)  # fmt: skip
+CATEGORY_FIELDS = ("code", "name", "description")
+ENTRY_FIELDS = ("title", "summary", "innovation_points", "expected_benefits", "keywords")
+TEAM_FIELDS = ("name", "role", "job_title", "employer_name", "honour")
+# Contest data and categories are frozen once reviewing starts (rounds and results depend on them).
+CONTEST_EDITABLE_STATES = frozenset({ContestState.DRAFT, ContestState.OPEN, ContestState.CLOSED})
+
+
+def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude), validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),
+            fields=exc.message_dict,
+        ) from exc
+
+
+# --- Contests ----------------------------------------------------------------------------------
+
+
+def _check_window_ordered(contest: Contest) -> None:
+    if contest.registration_closes_at <= contest.registration_opens_at:
+        raise ValidationFailed(
+            "Registration must close after it opens.",
+            fields={"registration_closes_at": ["Must be later than registration_opens_at."]},
+        )
+
+
+def _check_edition_free(contest: Contest) -> None:
+    if Contest.objects.filter(edition=contest.edition).exclude(pk=contest.pk).exists():
+        raise Conflict(
+            f"Edition {contest.edition} already exists.",
+            code="duplicate_edition",
+            fields={"edition": ["A contest with this edition already exists."]},
+        )
+
+
+def contest_create(*, actor: User | None, data: dict[str, Any]) -> Contest:
+    """Create a contest in draft. Guarantees an ordered registration window and a unique edition
+    number (409 otherwise)."""
+    contest = Contest(**{k: v for k, v in data.items() if k in CONTEST_FIELDS}, created_by=actor)
+    _full_clean(contest, exclude=["created_by"])
+    _check_window_ordered(contest)
+    _check_edition_free(contest)
+    with transaction.atomic():
+        try:
+            contest.save()
+        except IntegrityError as exc:  # a concurrent create took the edition
+            raise Conflict(f"Edition {contest.edition} already exists.",
+                           code="duplicate_edition") from exc  # fmt: skip
+        audit_record(actor=actor, action="contest.create", target=contest)
+    return contest
+
+
+def contest_update(*, actor: User | None, contest: Contest, data: dict[str, Any]) -> Contest:
+    """Change a contest's data while it is in draft, open or closed (e.g. extend the deadline).
+    From review on, the contest is frozen (409)."""
+    with transaction.atomic():
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        if locked.state not in CONTEST_EDITABLE_STATES:
+            raise Conflict(
+                f"A contest in state '{locked.get_state_display()}' can no longer be changed.",
+                code="contest_frozen",
+            )
+        changed = {}
+        for key, value in data.items():
+            if key in CONTEST_FIELDS and getattr(locked, key) != value:
+                changed[key] = [str(getattr(locked, key)), str(value)]
+                setattr(locked, key, value)
+        if not changed:
+            return locked
+        _full_clean(locked, exclude=["created_by"])
+        _check_window_ordered(locked)
+        _check_edition_free(locked)
+        locked.save()
+        audit_record(actor=actor, action="contest.update", target=locked, data=changed)
+    return locked
+
+
+def contest_set_state(
+    *, contest: Contest, to_state: str, actor: User | None, reason: str = ""
+) -> Contest:
+    """Move a contest through CONTEST_TRANSITIONS (409 on a move the table does not allow).
+
+    Extra rules: a contest opens only with at least one category, and is (re)opened only while its
+    closing time is still ahead (extend it first). Entries are not moved here: the reviews app
+    moves them into review round by round. Moving to the current state changes nothing.
+    """
+    with transaction.atomic():
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        if locked.state == to_state:
+            return locked
+        check_transition(CONTEST_TRANSITIONS, locked.state, to_state, what="contest")
+        if to_state == ContestState.OPEN:
+            if not locked.categories.exists():
+                raise ValidationFailed(
+                    "Add at least one category before opening registration.",
+                    code="contest_incomplete",
+                    fields={"categories": ["At least one category is required."]},
+                )
+            if locked.registration_closes_at <= timezone.now():
+                raise Conflict(
+                    "The registration closing time has passed; extend it before opening.",
+                    code="registration_closed",
+                    fields={"registration_closes_at": ["Must be in the future."]},
+                )
+        from_state = locked.state
+        locked.state = to_state
+        locked.save(update_fields=["state", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="contest.state",
+            target=locked,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+        )
+    contest.state = locked.state
+    return locked
+
+
+def _check_contest_editable(contest: Contest) -> None:
+    if contest.state not in CONTEST_EDITABLE_STATES:
+        raise Conflict(
+            f"A contest in state '{contest.get_state_display()}' can no longer be changed.",
+            code="contest_frozen",
+        )
+
+
+def category_create(
+    *,
+    actor: User | None,
+    contest: Contest,
+    data: dict[str, Any],
+    expertise: Iterable[ExpertiseField] = (),
+) -> Category:
+    """Add a category (track) to a contest that is not yet in review; codes are unique per
+    contest (409)."""
+    _check_contest_editable(contest)
+    category = Category(contest=contest, **{k: v for k, v in data.items() if k in CATEGORY_FIELDS})
+    _full_clean(category, exclude=["contest"])
+    if Category.objects.filter(contest=contest, code=category.code).exists():
+        raise Conflict(
+            f"Category code '{category.code}' is already used in this contest.",
+            code="duplicate_category",
+            fields={"code": ["Already used in this contest."]},
+        )
+    with transaction.atomic():
+        category.save()
+        category.expertise.set(list(expertise))
+        audit_record(actor=actor, action="category.create", target=category)
+    return category
+
+
+def category_update(
+    *,
+    actor: User | None,
+    category: Category,
+    data: dict[str, Any],
+    expertise: Iterable[ExpertiseField] | None = None,
+) -> Category:
+    """Change a category's name, description, code or expertise while its contest is editable."""
+    _check_contest_editable(category.contest)
+    for key, value in data.items():
+        if key in CATEGORY_FIELDS:
+            setattr(category, key, value)
+    _full_clean(category, exclude=["contest"])
+    if (
+        Category.objects.filter(contest_id=category.contest_id, code=category.code)
+        .exclude(pk=category.pk)
+        .exists()
+    ):
+        raise Conflict(
+            f"Category code '{category.code}' is already used in this contest.",
+            code="duplicate_category",
+            fields={"code": ["Already used in this contest."]},
+        )
+    with transaction.atomic():
+        category.save()
+        if expertise is not None:
+            category.expertise.set(list(expertise))
+        audit_record(actor=actor, action="category.update", target=category)
+    return category
+
+
+# --- Entries -------------------------------------------------------------------------------------
+
+
+def registration_is_open(contest: Contest, *, now: datetime | None = None) -> bool:
+    """Open for registration: the contest is in state ``open`` and ``now`` lies inside
+    [registration_opens_at, registration_closes_at)."""
+    now = now or timezone.now()
+    return (
+        contest.state == ContestState.OPEN
+        and contest.registration_opens_at <= now < contest.registration_closes_at
+    )
+
+
+def _check_registration_open(contest: Contest) -> None:
+    """409 unless registration is open now. Pass a contest loaded inside the current transaction
+    (a stale instance could miss a staff member closing it a moment ago)."""
+    now = timezone.now()
+    if registration_is_open(contest, now=now):
+        return
+    if contest.state == ContestState.OPEN and now < contest.registration_opens_at:
+        message = f"Registration for this contest opens at {contest.registration_opens_at:%Y-%m-%d %H:%M %Z}."
+    else:
+        message = "Registration for this contest is closed: entries can no longer be changed."
+    raise Conflict(message, code="registration_closed")
+
+
+def _check_actor_org(actor: User, organisation_id: int) -> None:
+    if not (actor and actor.has_role(Role.ENTERPRISE) and actor.organisation_id == organisation_id):
+        raise NotPermitted("Only members of the entering organisation may change its entries.")
+
+
+def _lock_entry(entry: Entry) -> Entry:
+    """Lock the organisation row, then the entry row (the lock order of every entry write)."""
+    Organisation.objects.select_for_update().filter(pk=entry.organisation_id).first()
+    # of=("self",): lock the entry only, not its contest (which every submission joins).
+    return Entry.objects.select_for_update(of=("self",)).select_related("contest").get(pk=entry.pk)
+
+
+def _check_editable(entry: Entry) -> None:
+    if entry.state not in ENTRY_EDITABLE_STATES:
+        raise Conflict(
+            f"Only draft entries can be changed; this one is '{entry.get_state_display()}'.",
+            code="entry_not_editable",
+        )
+
+
+def _team_validate(team: list[dict[str, Any]]) -> None:
+    leaders = sum(1 for m in team if m.get("role") == TeamRole.LEADER)
+    if leaders > 1:
+        raise ValidationFailed(
+            "A team has exactly one leader.", fields={"team": ["More than one leader."]}
+        )
+
+
+def _team_replace(entry: Entry, team: list[dict[str, Any]]) -> None:
+    entry.team.all().delete()
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(entry=entry, position=i, **{k: v for k, v in m.items() if k in TEAM_FIELDS})
+            for i, m in enumerate(team)
+        ]
+    )
+
+
+def entry_create(
+    *,
+    actor: User,
+    contest: Contest,
+    category: Category,
+    data: dict[str, Any],
+    team: list[dict[str, Any]] | None = None,
+) -> Entry:
+    """Create a draft entry for the actor's own organisation while registration is open.
+
+    Guarantees: the category belongs to the contest (400), the actor is an enterprise member (403),
+    the window is open by the server's clock (409), at most one team leader (400). Drafts do not
+    count against the organisation's limit; submitting does.
+    """
+    if not actor.organisation_id or not actor.has_role(Role.ENTERPRISE):
+        raise NotPermitted("Only members of an organisation can create entries.")
+    if category.contest_id != contest.pk:
+        raise ValidationFailed(
+            "The category does not belong to this contest.",
+            fields={"category": ["Not a category of the chosen contest."]},
+        )
+    team = team or []
+    _team_validate(team)
+    entry = Entry(
+        contest=contest,
+        category=category,
+        organisation_id=actor.organisation_id,
+        created_by=actor,
+        **{k: v for k, v in data.items() if k in ENTRY_FIELDS},
+    )
+    _full_clean(entry, exclude=["contest", "category", "organisation", "created_by"])
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=actor.organisation_id).first()
+        contest.refresh_from_db(fields=["state", "registration_opens_at", "registration_closes_at"])
+        _check_registration_open(contest)
+        entry.save()
+        _team_replace(entry, team)
+        audit_record(actor=actor, action="entry.create", target=entry, to_state=entry.state)
+    return entry
+
+
+def entry_update(
+    *,
+    actor: User,
+    entry: Entry,
+    data: dict[str, Any],
+    team: list[dict[str, Any]] | None = None,
+    category: Category | None = None,
+) -> Entry:
+    """Change a draft entry of the actor's organisation while registration is open (409 once
+    submitted or after the window). ``team``, when given, replaces the whole team."""
+    _check_actor_org(actor, entry.organisation_id)
+    if category is not None and category.contest_id != entry.contest_id:
+        raise ValidationFailed(
+            "The category does not belong to this contest.",
+            fields={"category": ["Not a category of this entry's contest."]},
+        )
+    if team is not None:
+        _team_validate(team)
+    with transaction.atomic():
+        locked = _lock_entry(entry)
+        _check_editable(locked)
+        _check_registration_open(locked.contest)
+        changed: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in ENTRY_FIELDS and getattr(locked, key) != value:
+                changed[key] = True
+                setattr(locked, key, value)
+        if category is not None and category.pk != locked.category_id:
+            changed["category"] = [locked.category_id, category.pk]
+            locked.category = category
+        if team is not None:
+            _team_replace(locked, team)
+            changed["team"] = len(team)
+        if not changed:
+            return locked
+        _full_clean(locked, exclude=["contest", "category", "organisation", "created_by"])
+        locked.save()
+        audit_record(
+            actor=actor, action="entry.update", target=locked, data={"changed": sorted(changed)}
+        )
+    return locked
+
+
+def entry_missing(entry: Entry) -> dict[str, list[str]]:
+    """What a submission still lacks, by field (empty when complete)."""
+    missing: dict[str, list[str]] = {}
+    for field in ("title", "summary", "innovation_points", "expected_benefits"):
+        if not (getattr(entry, field) or "").strip():
+            missing[field] = ["This field is required to submit."]
+    if not entry.keywords:
+        missing["keywords"] = ["Give at least one keyword."]
+    roles = list(entry.team.values_list("role", flat=True))
+    if TeamRole.LEADER not in roles:
+        missing["team"] = ["Name the team leader."]
+    if not entry.attachments.filter(kind=AttachmentKind.PLAN).exists():
+        missing["attachments"] = ["Upload at least one project plan document."]
+    return missing
+
+
+def entry_submit(*, entry: Entry, actor: User) -> Entry:
+    """Submit a draft of the actor's organisation.
+
+    Guarantees, in one transaction holding the organisation's row lock (so two submissions of the
+    same organisation are serialised and the limit cannot be overrun by a race):
+    the registration window is open by the server's clock (409 ``registration_closed``), the entry
+    is complete (400 ``incomplete_entry`` naming each missing item), and the organisation has fewer
+    than ``contest.max_entries_per_org`` entries that count (409 ``entry_limit_reached``).
+    """
+    _check_actor_org(actor, entry.organisation_id)
+    with transaction.atomic():
+        locked = _lock_entry(entry)
+        check_transition(ENTRY_TRANSITIONS, locked.state, EntryState.SUBMITTED, what="entry")
+        _check_registration_open(locked.contest)
+        missing = entry_missing(locked)
+        if missing:
+            raise ValidationFailed(
+                "The entry is incomplete: " + ", ".join(missing) + ".",
+                code="incomplete_entry",
+                fields=missing,
+            )
+        counted = (
+            Entry.objects.filter(
+                organisation_id=locked.organisation_id,
+                contest_id=locked.contest_id,
+                state__in=ENTRY_COUNTED_STATES,
+            )
+            .exclude(pk=locked.pk)
+            .count()
+        )
+        limit = locked.contest.max_entries_per_org
+        if counted >= limit:
+            raise Conflict(
+                f"Your organisation has already submitted {counted} entries to this contest; "
+                f"the limit is {limit}.",
+                code="entry_limit_reached",
+            )
+        submitted = entry_set_state(entry=locked, to_state=EntryState.SUBMITTED, actor=actor)
+    entry.state, entry.submitted_at = submitted.state, submitted.submitted_at
+    return submitted
+
+
+def entry_recall(*, entry: Entry, actor: User, reason: str = "") -> Entry:
+    """Take a submitted entry back to draft to correct it, only while registration is open
+    (409 after). It stops counting against the limit until submitted again."""
+    _check_actor_org(actor, entry.organisation_id)
+    with transaction.atomic():
+        locked = _lock_entry(entry)
+        # Only "submitted" may go back to draft (the table says so; 409 from any other state).
+        check_transition(ENTRY_TRANSITIONS, locked.state, EntryState.DRAFT, what="entry")
+        _check_registration_open(locked.contest)
+        recalled = entry_set_state(
+            entry=locked, to_state=EntryState.DRAFT, actor=actor, reason=reason
+        )
+    entry.state, entry.submitted_at = recalled.state, recalled.submitted_at
+    return recalled
+
+
+def entry_withdraw(*, entry: Entry, actor: User, reason: str = "") -> Entry:
+    """Withdraw a submitted entry from the contest for good (also after the window, until review
+    starts). A withdrawn entry no longer counts against the limit."""
+    _check_actor_org(actor, entry.organisation_id)
+    return entry_set_state(entry=entry, to_state=EntryState.WITHDRAWN, actor=actor, reason=reason)
 
 
 def entry_set_state(
@@ -18,8 +460,9 @@ def entry_set_state(
     """Move one entry to ``to_state`` through the transition table.
 
     Locks the row, checks the move (409 on a bad one), saves, and records who/when/from/to in the
-    audit trail, all in one transaction. Moving to the current state changes nothing. Window and
-    completeness rules of submission live in the submit service, which calls this one.
+    audit trail, all in one transaction. Moving to the current state changes nothing. Window,
+    limit and completeness rules of enterprise moves live in entry_submit / entry_recall, which
+    call this one; the reviews app calls it directly for review outcomes.
     """
     with transaction.atomic():
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
@@ -31,6 +474,9 @@ def entry_set_state(
         fields = ["state", "updated_at"]
         if to_state == EntryState.SUBMITTED:
             locked.submitted_at = timezone.now()
+            fields.append("submitted_at")
+        elif to_state == EntryState.DRAFT:
+            locked.submitted_at = None
             fields.append("submitted_at")
         locked.save(update_fields=fields)
         audit_record(
@@ -44,3 +490,111 @@ def entry_set_state(
         )
     entry.state, entry.submitted_at = locked.state, locked.submitted_at
     return locked
+
+
+# --- Attachments ---------------------------------------------------------------------------------
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def attachment_store(
+    *, entry: Entry, uploaded_file: UploadedFile, kind: str, actor: User
+) -> Attachment:
+    """Store a file for a draft entry of the actor's organisation while registration is open.
+
+    The type is decided from the bytes (storage.detect_content_type), the name is cleaned, and the
+    limits (file size, count and total size per entry and per organisation in the contest, all
+    from settings) are checked under the organisation lock; any refusal is a 400 on ``file``
+    saying why (409 when the entry is not editable). The file is written before the transaction
+    and removed again if the transaction fails, so no orphan stays behind.
+    """
+    _check_actor_org(actor, entry.organisation_id)
+    if kind not in AttachmentKind.values:
+        raise ValidationFailed(f"Unknown attachment kind '{kind}'.", fields={"kind": ["Invalid."]})
+    max_bytes = _limit("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > max_bytes:
+        raise _file_refused(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+    content_type = storage.detect_content_type(uploaded_file)
+    original_name = storage.clean_filename(uploaded_file.name or "", content_type=content_type)
+    stored = storage.file_save(uploaded_file)
+    try:
+        if stored.size > max_bytes:
+            raise _file_refused(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+        with transaction.atomic():
+            locked = _lock_entry(entry)
+            _check_editable(locked)
+            _check_registration_open(locked.contest)
+            _check_attachment_limits(locked, new_size=stored.size)
+            attachment = Attachment.objects.create(
+                entry=locked,
+                kind=kind,
+                original_name=original_name,
+                storage_name=stored.storage_name,
+                content_type=content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action="attachment.add",
+                target=locked,
+                data={"attachment": attachment.pk, "name": original_name, "kind": kind,
+                      "content_type": content_type, "size": stored.size},
+            )  # fmt: skip
+    except BaseException:
+        storage.file_delete(stored.storage_name)
+        raise
+    return attachment
+
+
+def _file_refused(message: str) -> ValidationFailed:
+    return ValidationFailed(message, code="invalid_file", fields={"file": [message]})
+
+
+def _check_attachment_limits(entry: Entry, *, new_size: int) -> None:
+    per_entry = Attachment.objects.filter(entry=entry).aggregate(n=Count("pk"), b=Sum("size"))
+    max_entry_count = _limit("ATTACHMENTS_MAX_PER_ENTRY", 10)
+    if per_entry["n"] >= max_entry_count:
+        raise _file_refused(f"An entry may have at most {max_entry_count} attachments.")
+    max_entry_bytes = _limit("ATTACHMENTS_MAX_BYTES_PER_ENTRY", 100 * 1024 * 1024)
+    if (per_entry["b"] or 0) + new_size > max_entry_bytes:
+        raise _file_refused(
+            f"The attachments of an entry may total at most {max_entry_bytes // (1024 * 1024)} MB."
+        )
+    per_org = Attachment.objects.filter(
+        entry__organisation_id=entry.organisation_id, entry__contest_id=entry.contest_id
+    ).aggregate(n=Count("pk"), b=Sum("size"))
+    max_org_count = _limit("ATTACHMENTS_MAX_PER_ORG", 100)
+    if per_org["n"] >= max_org_count:
+        raise _file_refused(
+            f"Your organisation has reached its limit of {max_org_count} attachments in this contest."
+        )
+    max_org_bytes = _limit("ATTACHMENTS_MAX_BYTES_PER_ORG", 1024 * 1024 * 1024)
+    if (per_org["b"] or 0) + new_size > max_org_bytes:
+        raise _file_refused(
+            "Your organisation's attachments in this contest may total at most "
+            f"{max_org_bytes // (1024 * 1024)} MB."
+        )
+
+
+def attachment_delete(*, attachment: Attachment, actor: User) -> None:
+    """Remove an attachment of a draft entry while registration is open; the file goes once the
+    transaction has committed."""
+    _check_actor_org(actor, attachment.entry.organisation_id)
+    storage_name = attachment.storage_name
+    with transaction.atomic():
+        locked = _lock_entry(attachment.entry)
+        _check_editable(locked)
+        _check_registration_open(locked.contest)
+        audit_record(
+            actor=actor,
+            action="attachment.delete",
+            target=locked,
+            data={"attachment": attachment.pk, "name": attachment.original_name},
+        )
+        attachment.delete()
+        transaction.on_commit(lambda: storage.file_delete(storage_name))

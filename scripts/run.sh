@@ -20,6 +20,12 @@ stop() {
   trap - INT TERM EXIT
   echo "Stopping web, worker and beat..."
   kill -TERM "${pids[@]}" 2>/dev/null || true
+  # A warm worker shutdown waits for running tasks; give them 15 s, then stop hard.
+  for _ in $(seq 150); do
+    kill -0 "${pids[@]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
 }
 trap stop INT TERM EXIT

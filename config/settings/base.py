@@ -245,9 +245,29 @@ LOGGING = {
 # --- Product settings --------------------------------------------------------------------------------
 # Per-app settings live in a section of their own below; each app reads them with a default.
 
-# projects: attachments
+# projects
+# Attachments: one file, and the totals per entry and per organisation within one contest.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ATTACHMENTS_MAX_PER_ENTRY = env.int("ATTACHMENTS_MAX_PER_ENTRY", default=10)
+ATTACHMENTS_MAX_BYTES_PER_ENTRY = env.int(
+    "ATTACHMENTS_MAX_BYTES_PER_ENTRY", default=100 * 1024 * 1024
+)
+ATTACHMENTS_MAX_PER_ORG = env.int("ATTACHMENTS_MAX_PER_ORG", default=100)
+ATTACHMENTS_MAX_BYTES_PER_ORG = env.int("ATTACHMENTS_MAX_BYTES_PER_ORG", default=1024 * 1024 * 1024)
+# Exports of the staff entry list: CSV is streamed (constant memory); XLSX is built in memory by
+# tablib/openpyxl, so it has a lower cap. Above a cap the export is refused with a 400 asking for
+# narrower filters (never a silently truncated file).
+ENTRY_EXPORT_CSV_MAX_ROWS = env.int("ENTRY_EXPORT_CSV_MAX_ROWS", default=200_000)
+ENTRY_EXPORT_XLSX_MAX_ROWS = env.int("ENTRY_EXPORT_XLSX_MAX_ROWS", default=20_000)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ContestStateEnum": "projects.enums.ContestState",
+        "EntryStateEnum": "projects.enums.EntryState",
+        "HonourEnum": "projects.enums.Honour",
+        "TeamRoleEnum": "projects.enums.TeamRole",
+        "AttachmentKindEnum": "projects.enums.AttachmentKind",
+    }
+)
 
 # reviews
 # Closes open rounds whose deadline has passed (round_close with actor None).

@@ -67,11 +67,11 @@ def test_run_command_starts_web_worker_and_beat_without_servers(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=45)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            pytest.fail("Ctrl-C did not stop the run command within 30s")
+            pytest.fail("Ctrl-C did not stop the run command within 45s")
     # Nothing of the process group survives Ctrl-C.
     time.sleep(1)
     with pytest.raises(ProcessLookupError):

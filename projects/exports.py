@@ -1,0 +1,99 @@
+"""CSV and XLSX exports of the staff entry list (tablib).
+
+CSV is streamed in chunks of rows (constant memory whatever the row count) and starts with a UTF-8
+BOM so that Excel opens Chinese text correctly. XLSX is built in memory by tablib/openpyxl (about
+a kilobyte per row), hence its lower cap (settings.ENTRY_EXPORT_XLSX_MAX_ROWS). Cells that a
+spreadsheet would run as a formula (=, +, -, @ ...) are prefixed with an apostrophe: titles are
+typed by enterprises and must not become formulas on a staff member's machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import tablib
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.enums import District
+from projects.enums import EntryState, Honour
+
+HEADERS = [
+    "编号", "大赛", "组别", "参赛单位", "所在地区", "统一社会信用代码", "项目名称", "状态",
+    "项目负责人", "负责人荣誉", "关键词", "项目简介", "提交时间", "创建时间",
+]  # fmt: skip
+_FIELDS = [
+    "id", "contest__name", "category__name", "organisation__name", "organisation__district",
+    "organisation__credit_code", "title", "state", "leader_name", "leader_honour", "keywords",
+    "summary", "submitted_at", "created_at",
+]  # fmt: skip
+STATE_LABELS_ZH = {
+    EntryState.DRAFT: "草稿",
+    EntryState.SUBMITTED: "已提交",
+    EntryState.WITHDRAWN: "已撤回",
+    EntryState.IN_REVIEW: "评审中",
+    EntryState.ADVANCED: "已晋级",
+    EntryState.NOT_ADVANCED: "未晋级",
+    EntryState.AWARDED: "获奖",
+}
+_DISTRICTS = dict(District.choices)
+_HONOURS = dict(Honour.choices)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_ROWS = 2000
+BOM = "\ufeff"
+
+
+def _cell(value) -> str | int:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _when(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _row(values: dict) -> tuple:
+    return tuple(
+        _cell(v)
+        for v in (
+            values["id"],
+            values["contest__name"],
+            values["category__name"],
+            values["organisation__name"],
+            _DISTRICTS.get(values["organisation__district"], values["organisation__district"]),
+            values["organisation__credit_code"],
+            values["title"],
+            STATE_LABELS_ZH.get(values["state"], values["state"]),
+            values["leader_name"] or "",
+            _HONOURS.get(values["leader_honour"] or "", "") if values["leader_honour"] else "",
+            "、".join(values["keywords"] or []),
+            values["summary"],
+            _when(values["submitted_at"]),
+            _when(values["created_at"]),
+        )
+    )
+
+
+def _rows(queryset: QuerySet) -> Iterable[tuple]:
+    for values in queryset.values(*_FIELDS).iterator(chunk_size=CHUNK_ROWS):
+        yield _row(values)
+
+
+def csv_chunks(queryset: QuerySet) -> Iterator[str]:
+    """The CSV text in pieces: BOM and header first, then CHUNK_ROWS rows at a time."""
+    yield BOM + tablib.Dataset(headers=HEADERS).export("csv")
+    batch: list[tuple] = []
+    for row in _rows(queryset):
+        batch.append(row)
+        if len(batch) == CHUNK_ROWS:
+            yield tablib.Dataset(*batch).export("csv")
+            batch = []
+    if batch:
+        yield tablib.Dataset(*batch).export("csv")
+
+
+def xlsx_bytes(queryset: QuerySet) -> bytes:
+    data = tablib.Dataset(*_rows(queryset), headers=HEADERS, title="参赛项目")
+    return data.export("xlsx")

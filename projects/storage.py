@@ -1,0 +1,191 @@
+"""File I/O of attachments: type detection from content, name cleaning, private storage and the
+download response. The rules (who, when, how many) live in ``projects.services.attachment_add``.
+
+Files are written under ``settings.PRIVATE_MEDIA_ROOT/attachments/`` with random names; nothing
+there is routed by a URL, so a file is only ever read through :func:`attachment_response`, which
+views call after the selector decided the caller may see the entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import filetype
+from django.conf import settings
+from django.http import FileResponse
+
+from core.exceptions import ValidationFailed
+from projects.models import Attachment
+
+# Detected MIME type -> (extensions a name may keep, the extension given to any other name).
+ACCEPTED_TYPES: dict[str, tuple[frozenset[str], str]] = {
+    "application/pdf": (frozenset({"pdf"}), "pdf"),
+    "image/jpeg": (frozenset({"jpg", "jpeg"}), "jpg"),
+    "image/png": (frozenset({"png"}), "png"),
+    "image/webp": (frozenset({"webp"}), "webp"),
+    "image/gif": (frozenset({"gif"}), "gif"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
+        frozenset({"docx"}),
+        "docx",
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        frozenset({"xlsx"}),
+        "xlsx",
+    ),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
+        frozenset({"pptx"}),
+        "pptx",
+    ),
+}
+# The folder inside an OOXML package that makes it a document of each kind.
+_OOXML_PARTS = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+ACCEPTED_DESCRIPTION = "PDF, JPEG, PNG, WebP, GIF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx)"
+_HEAD_BYTES = 8192  # filetype looks at most at the first 8 KiB
+_MAX_NAME = 150
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    storage_name: str
+    size: int
+    sha256: str
+
+
+def _refuse(message: str) -> ValidationFailed:
+    return ValidationFailed(message, code="invalid_file", fields={"file": [message]})
+
+
+def _ooxml_type(fileobj: BinaryIO) -> str:
+    """The OOXML type of a ZIP container, or refuse it. A plain ZIP, a renamed archive of an
+    executable or a macro-enabled document (vbaProject.bin) is not a document we accept."""
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse("The file is a damaged ZIP archive, not an office document.") from exc
+    finally:
+        fileobj.seek(0)
+    if "[Content_Types].xml" not in names:
+        raise _refuse(f"ZIP archives are not accepted. Accepted types: {ACCEPTED_DESCRIPTION}.")
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise _refuse("Office documents with macros are not accepted; save it without macros.")
+    found = {
+        mime for prefix, mime in _OOXML_PARTS.items() if any(n.startswith(prefix) for n in names)
+    }
+    if len(found) != 1:
+        raise _refuse(f"ZIP archives are not accepted. Accepted types: {ACCEPTED_DESCRIPTION}.")
+    return found.pop()
+
+
+def detect_content_type(fileobj: BinaryIO) -> str:
+    """The MIME type of an upload decided from its bytes alone (never the name or the client's
+    Content-Type). Raises ValidationFailed (400, field ``file``) for anything not accepted."""
+    fileobj.seek(0)
+    head = fileobj.read(_HEAD_BYTES)
+    fileobj.seek(0)
+    if not head:
+        raise _refuse("The file is empty.")
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else None
+    if mime == "application/zip" or (mime or "").startswith("application/vnd.openxmlformats"):
+        # filetype only peeks at the first entries; open the archive to be sure what it is.
+        return _ooxml_type(fileobj)
+    if mime not in ACCEPTED_TYPES:
+        what = f"a {kind.extension.upper()} file" if kind else "of an unknown type"
+        raise _refuse(f"The file is {what}. Accepted types: {ACCEPTED_DESCRIPTION}.")
+    return mime
+
+
+def clean_filename(name: str, *, content_type: str) -> str:
+    """A display name safe to store and to send back: the last path component only, no control
+    or invisible formatting characters (e.g. right-to-left override), no leading dots, at most
+    150 characters, and an extension that matches the detected type (``plan.exe`` holding a PDF
+    becomes ``plan.pdf``). Chinese characters are kept."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    # Cc: control characters (NUL, newlines, ...); Cf: invisible formatting such as U+202E.
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    allowed, canonical = ACCEPTED_TYPES[content_type]
+    if ext.lower() not in allowed:
+        # The extension lies about the content (or is missing): the type we detected wins.
+        ext = canonical
+    stem = stem.strip(" .")[: _MAX_NAME - len(ext) - 1] or "attachment"
+    return f"{stem}.{ext.lower()}"
+
+
+def _root() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "attachments"
+
+
+def _path(storage_name: str) -> Path:
+    # storage_name is ours (two hex characters / 32 hex characters) but check anyway.
+    if not re.fullmatch(r"[0-9a-f]{2}/[0-9a-f]{32}", storage_name):
+        raise ValueError(f"Not an attachment storage name: {storage_name!r}")
+    return _root() / storage_name
+
+
+def file_save(fileobj: BinaryIO) -> StoredFile:
+    """Copy an upload to private storage under a random name; returns its name, size and
+    SHA-256. The caller removes it with :func:`file_delete` if its transaction fails."""
+    token = uuid.uuid4().hex
+    storage_name = f"{token[:2]}/{token}"
+    path = _path(storage_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fileobj.seek(0)
+    # O_EXCL: never overwrite an existing file, however unlikely a UUID collision is.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    with os.fdopen(fd, "wb") as out:
+        while chunk := fileobj.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return StoredFile(storage_name=storage_name, size=size, sha256=digest.hexdigest())
+
+
+def file_delete(storage_name: str) -> None:
+    _path(storage_name).unlink(missing_ok=True)
+
+
+def attachment_open(attachment: Attachment) -> BinaryIO:
+    """The stored bytes of an attachment as a binary file object (the caller closes it)."""
+    return _path(attachment.storage_name).open("rb")
+
+
+def attachment_response(
+    attachment: Attachment, *, download_name: str | None = None
+) -> FileResponse:
+    """A download of the attachment. Always ``Content-Disposition: attachment`` (RFC 5987
+    ``filename*`` for non-ASCII names), the content type decided at upload, ``nosniff`` and a
+    sandboxing CSP so a browser never renders it as a page. Pass ``download_name`` to hide the
+    stored original name (blind review rounds)."""
+    name = download_name or attachment.original_name
+    response = FileResponse(
+        attachment_open(attachment),
+        as_attachment=True,
+        filename=name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -77,7 +77,7 @@ class IncubationUpdateSerializer(serializers.Serializer):
     report_interval_months = serializers.IntegerField(min_value=1, max_value=12, required=False)
 
 
-class StageMoveSerializer(serializers.Serializer):
+class IncubationStageMoveSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     on_date = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -127,7 +127,7 @@ class IncubationReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportFileSerializer(serializers.Serializer):
+class IncubationReportFileSerializer(serializers.Serializer):
     revenue = serializers.DecimalField(**MONEY)
     jobs_created = serializers.IntegerField(**COUNT)
     patents_filed = serializers.IntegerField(**COUNT)
@@ -141,7 +141,7 @@ class IncubatorReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class OutcomeFiguresSerializer(serializers.Serializer):
+class IncubationOutcomeFiguresSerializer(serializers.Serializer):
     revenue = serializers.DecimalField(max_digits=20, decimal_places=2)
     jobs_created = serializers.IntegerField()
     patents_filed = serializers.IntegerField()
@@ -151,13 +151,13 @@ class OutcomeFiguresSerializer(serializers.Serializer):
 
 
 class IncubationOutcomesSerializer(serializers.Serializer):
-    totals = OutcomeFiguresSerializer()
+    totals = IncubationOutcomeFiguresSerializer()
     reports_filed = serializers.IntegerField()
     support_funding_total = serializers.DecimalField(max_digits=20, decimal_places=2)
     periods = IncubationReportSerializer(many=True)
 
 
-class ContestOutcomeSerializer(OutcomeFiguresSerializer):
+class IncubatorContestOutcomeSerializer(IncubationOutcomeFiguresSerializer):
     contest = serializers.IntegerField()
     contest_name = serializers.CharField()
     edition = serializers.IntegerField()
@@ -170,12 +170,12 @@ class ContestOutcomeSerializer(OutcomeFiguresSerializer):
     exited = serializers.IntegerField()
 
 
-class YearOutcomeSerializer(OutcomeFiguresSerializer):
+class IncubatorYearOutcomeSerializer(IncubationOutcomeFiguresSerializer):
     year = serializers.IntegerField()
     reports = serializers.IntegerField()
 
 
 class IncubatorStatisticsSerializer(serializers.Serializer):
-    by_contest = ContestOutcomeSerializer(many=True)
-    by_year = YearOutcomeSerializer(many=True)
+    by_contest = IncubatorContestOutcomeSerializer(many=True)
+    by_year = IncubatorYearOutcomeSerializer(many=True)
     reports_overdue = serializers.IntegerField()

@@ -90,24 +90,24 @@ class IncubationViewSet(
         incubation = services.incubation_start(actor=request.user, incubation=self.get_object())
         return self._detail(incubation.pk)
 
-    @extend_schema(request=s.StageMoveSerializer, responses=s.IncubationDetailSerializer)
+    @extend_schema(request=s.IncubationStageMoveSerializer, responses=s.IncubationDetailSerializer)
     @action(detail=True, methods=["post"])
     def graduate(self, request, pk=None):
         """Incubating → graduated (``on_date`` defaults to today)."""
         incubation = self.get_object()
-        body = s.StageMoveSerializer(data=request.data)
+        body = s.IncubationStageMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.incubation_graduate(
             actor=request.user, incubation=incubation, **body.validated_data
         )
         return self._detail(incubation.pk)
 
-    @extend_schema(request=s.StageMoveSerializer, responses=s.IncubationDetailSerializer)
+    @extend_schema(request=s.IncubationStageMoveSerializer, responses=s.IncubationDetailSerializer)
     @action(detail=True, methods=["post"])
     def exit(self, request, pk=None):
         """Leave without graduating; ``reason`` is required."""
         incubation = self.get_object()
-        body = s.StageMoveSerializer(data=request.data)
+        body = s.IncubationStageMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.incubation_exit(actor=request.user, incubation=incubation, **body.validated_data)
         return self._detail(incubation.pk)
@@ -231,12 +231,12 @@ class IncubationReportViewSet(
     def _reply(self, report: IncubationReport) -> Response:
         return Response(s.IncubationReportSerializer(self.get_queryset().get(pk=report.pk)).data)
 
-    @extend_schema(request=s.ReportFileSerializer, responses=s.IncubationReportSerializer)
+    @extend_schema(request=s.IncubationReportFileSerializer, responses=s.IncubationReportSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsReportFiler])
     def file(self, request, pk=None):
         """File the period's outcome figures (the enterprise, or incubator staff for it)."""
         report = self.get_object()
-        body = s.ReportFileSerializer(data=request.data)
+        body = s.IncubationReportFileSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         narrative = data.pop("narrative")

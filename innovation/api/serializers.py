@@ -21,7 +21,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0")}
 COUNT = {"min_value": 0, "max_value": 10_000_000}
 
 
-class FiguresMixin(serializers.Serializer):
+class StudioFiguresMixin(serializers.Serializer):
     """The four achievement figures, refused when negative (400 naming the field)."""
 
     patents = serializers.IntegerField(required=False, **COUNT)
@@ -38,13 +38,13 @@ class StudioMemberSerializer(serializers.ModelSerializer):
         fields = ["name", "job_title", "honour"]
 
 
-class FieldBriefSerializer(serializers.ModelSerializer):
+class StudioFieldBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExpertiseField
         fields = ["id", "code", "name"]
 
 
-class LatestApplicationSerializer(serializers.Serializer):
+class StudioLatestApplicationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
     level = serializers.CharField()
@@ -55,7 +55,7 @@ class StudioSerializer(serializers.ModelSerializer):
 
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     district = serializers.CharField(source="organisation.district", read_only=True)
-    field = FieldBriefSerializer(read_only=True)
+    field = StudioFieldBriefSerializer(read_only=True)
     latest_application = serializers.SerializerMethodField()
 
     class Meta:
@@ -69,7 +69,7 @@ class StudioSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    @extend_schema_field(LatestApplicationSerializer(allow_null=True))
+    @extend_schema_field(StudioLatestApplicationSerializer(allow_null=True))
     def get_latest_application(self, obj: Studio) -> dict | None:
         # Annotated by the selector: no query per row.
         if getattr(obj, "latest_application_id", None) is None:
@@ -81,7 +81,7 @@ class StudioSerializer(serializers.ModelSerializer):
         }
 
 
-class ReviewCommentSerializer(serializers.ModelSerializer):
+class StudioReviewCommentSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.full_name", read_only=True, default="")
 
     class Meta:
@@ -94,7 +94,7 @@ class StudioApplicationSerializer(serializers.ModelSerializer):
     studio_name = serializers.CharField(source="studio.name", read_only=True)
     organisation = serializers.IntegerField(source="studio.organisation_id", read_only=True)
     organisation_name = serializers.CharField(source="studio.organisation.name", read_only=True)
-    comments = ReviewCommentSerializer(many=True, read_only=True)
+    comments = StudioReviewCommentSerializer(many=True, read_only=True)
 
     class Meta:
         model = StudioApplication
@@ -123,7 +123,7 @@ class StudioDetailSerializer(StudioSerializer):
         read_only_fields = fields
 
 
-class StudioWriteSerializer(FiguresMixin, serializers.Serializer):
+class StudioWriteSerializer(StudioFiguresMixin, serializers.Serializer):
     """Registration (all of it) and profile changes (any subset, PATCH)."""
 
     organisation = serializers.PrimaryKeyRelatedField(
@@ -167,7 +167,7 @@ class DirectoryStudioSerializer(serializers.ModelSerializer):
     district_label = serializers.CharField(
         source="organisation.get_district_display", read_only=True
     )
-    field = FieldBriefSerializer(read_only=True)
+    field = StudioFieldBriefSerializer(read_only=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
@@ -180,27 +180,27 @@ class DirectoryStudioSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplicationOpenSerializer(serializers.Serializer):
+class StudioApplicationOpenSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=StudioLevel.choices)
 
 
-class DecisionSerializer(serializers.Serializer):
+class StudioDecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NameDecisionSerializer(DecisionSerializer):
+class StudioNameDecisionSerializer(StudioDecisionSerializer):
     named_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class StudioCommentCreateSerializer(serializers.Serializer):
     body = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class StudioReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class StudioAttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
@@ -218,7 +218,7 @@ class StudioAssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StudioAssessmentCreateSerializer(FiguresMixin, serializers.Serializer):
+class StudioAssessmentCreateSerializer(StudioFiguresMixin, serializers.Serializer):
     studio = serializers.PrimaryKeyRelatedField(queryset=Studio.objects.none())
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -230,31 +230,31 @@ class StudioAssessmentCreateSerializer(FiguresMixin, serializers.Serializer):
             self.fields["studio"].queryset = studios_visible_to(request.user)
 
 
-class RateSerializer(serializers.Serializer):
+class StudioRateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=AssessmentRating.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CountRowSerializer(serializers.Serializer):
+class StudioCountRowSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class LevelCountSerializer(CountRowSerializer):
+class StudioLevelCountSerializer(StudioCountRowSerializer):
     level = serializers.CharField()
     label = serializers.CharField()
 
 
-class DistrictCountSerializer(CountRowSerializer):
+class StudioDistrictCountSerializer(StudioCountRowSerializer):
     district = serializers.CharField()
     label = serializers.CharField()
 
 
-class FieldCountSerializer(CountRowSerializer):
+class StudioFieldCountSerializer(StudioCountRowSerializer):
     field_code = serializers.CharField()
     field_name = serializers.CharField()
 
 
-class YearFiguresSerializer(serializers.Serializer):
+class StudioYearFiguresSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     reports = serializers.IntegerField()
     patents = serializers.IntegerField()
@@ -265,7 +265,7 @@ class YearFiguresSerializer(serializers.Serializer):
 
 class StudioStatisticsSerializer(serializers.Serializer):
     named_total = serializers.IntegerField()
-    by_level = LevelCountSerializer(many=True)
-    by_district = DistrictCountSerializer(many=True)
-    by_field = FieldCountSerializer(many=True)
-    achievements_per_year = YearFiguresSerializer(many=True)
+    by_level = StudioLevelCountSerializer(many=True)
+    by_district = StudioDistrictCountSerializer(many=True)
+    by_field = StudioFieldCountSerializer(many=True)
+    achievements_per_year = StudioYearFiguresSerializer(many=True)

@@ -91,14 +91,14 @@ class StudioViewSet(
         return self._detail(studio.pk)
 
     @extend_schema(
-        request=s.ApplicationOpenSerializer, responses={201: s.StudioApplicationSerializer}
+        request=s.StudioApplicationOpenSerializer, responses={201: s.StudioApplicationSerializer}
     )
     @action(detail=True, methods=["post"])
     def applications(self, request, pk=None):
         """Open a new application: an upgrade for a named studio, or a new first application after
         a rejection. Earlier applications stay attached to the studio."""
         studio = self.get_object()
-        body = s.ApplicationOpenSerializer(data=request.data)
+        body = s.StudioApplicationOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = services.studio_application_open(
             actor=request.user, studio=studio, level=body.validated_data["level"]
@@ -108,37 +108,37 @@ class StudioViewSet(
             s.StudioApplicationSerializer(application).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.StudioDetailSerializer)
+    @extend_schema(request=s.StudioReasonSerializer, responses=s.StudioDetailSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStudioReviewer])
     def revoke(self, request, pk=None):
         """Revoke the studio's title (named → revoked). Union staff only."""
         studio = self.get_object()
-        body = s.ReasonSerializer(data=request.data)
+        body = s.StudioReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.studio_revoke(actor=request.user, studio=studio, **body.validated_data)
         return self._detail(studio.pk)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.StudioDetailSerializer)
+    @extend_schema(request=s.StudioReasonSerializer, responses=s.StudioDetailSerializer)
     @action(
         detail=True, methods=["post"], url_path="clear-flag", permission_classes=[IsStudioReviewer]
     )
     def clear_flag(self, request, pk=None):
         """Keep a studio flagged by the two-fails rule: clear the flag, with the reason."""
         studio = self.get_object()
-        body = s.ReasonSerializer(data=request.data)
+        body = s.StudioReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.studio_flag_clear(actor=request.user, studio=studio, **body.validated_data)
         return self._detail(studio.pk)
 
     @extend_schema(
-        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        request={"multipart/form-data": s.StudioAttachmentUploadSerializer},
         responses={201: s.StudioAttachmentSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
         """Upload a file (PDF, JPEG, PNG, DOCX, XLSX) to the studio."""
         studio = self.get_object()
-        body = s.AttachmentUploadSerializer(data=request.data)
+        body = s.StudioAttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         attachment = services.studio_attachment_add(
             actor=request.user, studio=studio, upload=body.validated_data["file"]
@@ -213,52 +213,56 @@ class StudioApplicationViewSet(
         )
         return self._reply(application)
 
-    @extend_schema(request=s.NameDecisionSerializer, responses=s.StudioApplicationSerializer)
+    @extend_schema(request=s.StudioNameDecisionSerializer, responses=s.StudioApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="name", permission_classes=[IsStudioReviewer])
     def name_studio(self, request, pk=None):
         """Name the studio at the application's level (under review → named)."""
         application = self.get_object()
-        body = s.NameDecisionSerializer(data=request.data)
+        body = s.StudioNameDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = services.studio_application_name(
             actor=request.user, application=application, **body.validated_data
         )
         return self._reply(application)
 
-    @extend_schema(request=s.DecisionSerializer, responses=s.StudioApplicationSerializer)
+    @extend_schema(request=s.StudioDecisionSerializer, responses=s.StudioApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="return", permission_classes=[IsStudioReviewer])
     def return_for_changes(self, request, pk=None):
         """Return for changes; ``comment`` (required) says what to change."""
         application = self.get_object()
-        body = s.DecisionSerializer(data=request.data)
+        body = s.StudioDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = services.studio_application_return(
             actor=request.user, application=application, **body.validated_data
         )
         return self._reply(application)
 
-    @extend_schema(request=s.DecisionSerializer, responses=s.StudioApplicationSerializer)
+    @extend_schema(request=s.StudioDecisionSerializer, responses=s.StudioApplicationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStudioReviewer])
     def reject(self, request, pk=None):
         """Reject; ``comment`` (required) says why."""
         application = self.get_object()
-        body = s.DecisionSerializer(data=request.data)
+        body = s.StudioDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = services.studio_application_reject(
             actor=request.user, application=application, **body.validated_data
         )
         return self._reply(application)
 
-    @extend_schema(request=s.CommentCreateSerializer, responses={201: s.ReviewCommentSerializer})
+    @extend_schema(
+        request=s.StudioCommentCreateSerializer, responses={201: s.StudioReviewCommentSerializer}
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsStudioReviewer])
     def comments(self, request, pk=None):
         application = self.get_object()
-        body = s.CommentCreateSerializer(data=request.data)
+        body = s.StudioCommentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         comment = services.studio_application_comment_add(
             actor=request.user, application=application, **body.validated_data
         )
-        return Response(s.ReviewCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.StudioReviewCommentSerializer(comment).data, status=status.HTTP_201_CREATED
+        )
 
 
 class StudioAssessmentViewSet(
@@ -302,11 +306,11 @@ class StudioAssessmentViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=s.RateSerializer, responses=s.StudioAssessmentSerializer)
+    @extend_schema(request=s.StudioRateSerializer, responses=s.StudioAssessmentSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStudioReviewer])
     def rate(self, request, pk=None):
         assessment = self.get_object()
-        body = s.RateSerializer(data=request.data)
+        body = s.StudioRateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.studio_assessment_rate(
             actor=request.user, assessment=assessment, **body.validated_data

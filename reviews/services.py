@@ -37,6 +37,7 @@ from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.models import AuditEvent
 from core.services import audit_record
 from core.transitions import check_transition
+from notifications import jobs as notification_jobs  # notifications (issue 6)
 from projects.enums import ENTRY_TRANSITIONS, EntryState
 from projects.models import Category, Contest, Entry
 from reviews import assignment as solver
@@ -392,6 +393,9 @@ def round_confirm_assignments(*, round: Round, actor: User) -> Round:
             to_state=locked.state,
             data={"assignments": len(pairs)},
         )
+        # notifications (issue 6): one notice per reviewer listing their entries, written in
+        # this transaction and sent after commit.
+        notification_jobs.review_assignments_notify(round=locked)
     return _refresh(round, locked)
 
 
@@ -1045,6 +1049,9 @@ def assignment_add(*, round: Round, reviewer: User, entry: Entry, actor: User) -
             to_state=AssignmentStatus.ACTIVE,
             data={"round": locked.pk, "reviewer": reviewer.pk, "entry": entry.pk},
         )
+        # notifications (issue 6): tell the added reviewer (only once the round is open).
+        assignment.round = locked
+        notification_jobs.review_assignment_changed_notify(assignment=assignment, change="added")
     return assignment
 
 
@@ -1079,13 +1086,16 @@ def assignment_remove(*, assignment: Assignment, actor: User, reason: str) -> As
     if not reason.strip():
         raise ValidationFailed("reason: say why.", fields={"reason": ["Required."]})
     with transaction.atomic():
-        return _end_assignment(
+        removed = _end_assignment(
             assignment,
             status=AssignmentStatus.REMOVED,
             actor=actor,
             reason=reason,
             action="assignment.remove",
         )
+        # notifications (issue 6): tell the removed reviewer (only once the round is open).
+        notification_jobs.review_assignment_changed_notify(assignment=removed, change="removed")
+        return removed
 
 
 def assignment_swap(

@@ -194,6 +194,11 @@ if REDIS_URL:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         "max_retries": 1,
+        # notifications: the one retry of a failed connect comes at once, so a publish from a
+        # web request gives up in well under a second when Redis is down (the sweep delivers).
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -285,5 +290,97 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 )
 
 # innovation / incubator
+from celery.schedules import crontab  # noqa: E402
+
+# The yearly report (年度考核) of year Y is due on this month-day of Y+1; reminders go out this many
+# days before, on the day after the due date, and every STUDIO_REPORT_OVERDUE_EVERY_DAYS after that.
+STUDIO_REPORT_DUE_MONTH_DAY = env("STUDIO_REPORT_DUE_MONTH_DAY", default="03-31")
+STUDIO_REPORT_REMIND_DAYS_BEFORE = env.int("STUDIO_REPORT_REMIND_DAYS_BEFORE", default=14)
+STUDIO_REPORT_OVERDUE_EVERY_DAYS = env.int("STUDIO_REPORT_OVERDUE_EVERY_DAYS", default=14)
+# The public studio directory is open to anonymous readers; this bounds scrapers per IP.
+STUDIO_DIRECTORY_ANON_RATE = env("STUDIO_DIRECTORY_ANON_RATE", default="120/min")
+STUDIO_ATTACHMENT_MAX_BYTES = env.int("STUDIO_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+STUDIO_ATTACHMENTS_MAX = env.int("STUDIO_ATTACHMENTS_MAX", default=20)
+# Incubated projects report every N months; a period's report is due GRACE days after it ends.
+INCUBATION_REPORT_INTERVAL_MONTHS = env.int("INCUBATION_REPORT_INTERVAL_MONTHS", default=3)
+INCUBATION_REPORT_GRACE_DAYS = env.int("INCUBATION_REPORT_GRACE_DAYS", default=15)
+INCUBATION_REPORT_REMIND_DAYS_BEFORE = env.int("INCUBATION_REPORT_REMIND_DAYS_BEFORE", default=7)
+INCUBATION_REPORT_OVERDUE_EVERY_DAYS = env.int("INCUBATION_REPORT_OVERDUE_EVERY_DAYS", default=7)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "StudioStateEnum": "innovation.enums.StudioState",
+        "StudioLevelEnum": "innovation.enums.StudioLevel",
+        "StudioApplicationStateEnum": "innovation.enums.ApplicationState",
+        "StudioApplicationKindEnum": "innovation.enums.ApplicationKind",
+        "StudioAssessmentStateEnum": "innovation.enums.AssessmentState",
+        "StudioAssessmentRatingEnum": "innovation.enums.AssessmentRating",
+        "IncubationStageEnum": "incubator.enums.IncubationStage",
+        "MilestoneStatusEnum": "incubator.enums.MilestoneStatus",
+        "IncubationReportStateEnum": "incubator.enums.ReportState",
+        "SupportKindEnum": "incubator.enums.SupportKind",
+        "HonourEnum": "projects.enums.Honour",
+    }
+)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "innovation-studio-report-reminders": {
+            "task": "innovation.tasks.studio_report_reminders",
+            "schedule": crontab(hour=8, minute=30),
+        },
+        "incubator-schedule-reports": {
+            "task": "incubator.tasks.incubation_reports_schedule_all",
+            "schedule": crontab(hour=1, minute=15),
+        },
+        "incubator-report-reminders": {
+            "task": "incubator.tasks.incubation_report_reminders",
+            "schedule": crontab(hour=8, minute=45),
+        },
+    }
+)
 
 # notifications
+# Reminder offsets before a deadline, in hours; one reminder per offset and deadline.
+NOTIFICATIONS_REVIEW_REMINDER_OFFSETS_HOURS = env.list(
+    "NOTIFICATIONS_REVIEW_REMINDER_OFFSETS_HOURS", cast=int, default=[72, 24, 2]
+)
+NOTIFICATIONS_REGISTRATION_REMINDER_OFFSETS_HOURS = env.list(
+    "NOTIFICATIONS_REGISTRATION_REMINDER_OFFSETS_HOURS", cast=int, default=[72, 24, 2]
+)
+# Staff "remind late reviewers now": at most one such reminder per reviewer and round per window.
+NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS = env.int(
+    "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", default=12
+)
+# Delivery: tries per notice, exponential backoff between them (60 s, 120 s, 240 s, ... capped).
+# The cap stays far below the broker's visibility timeout (6 h), see the Celery section.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env.float("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", default=60)
+NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = env.float(
+    "NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS", default=3600
+)
+# Notices per delivery message (one SMTP session each).
+NOTIFICATIONS_DELIVERY_CHUNK = env.int("NOTIFICATIONS_DELIVERY_CHUNK", default=100)
+# The sweep queues again a pending notice this long past its due time (its message was lost), and
+# reclaims one left 'sending' this long (its worker died). The reclaim time is far above the time
+# one send can take (EMAIL_TIMEOUT), so a live worker is never reclaimed from.
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.int("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=600)
+NOTIFICATIONS_RECLAIM_AFTER_SECONDS = env.int("NOTIFICATIONS_RECLAIM_AFTER_SECONDS", default=900)
+NOTIFICATIONS_TIME_ZONE = "Asia/Shanghai"
+# How often beat runs the reminder scans and the sweep (seconds).
+NOTIFICATIONS_SCAN_INTERVAL_SECONDS = env.int("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", default=300)
+NOTIFICATIONS_SWEEP_INTERVAL_SECONDS = env.int("NOTIFICATIONS_SWEEP_INTERVAL_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notifications-sweep": {
+            "task": "notifications.tasks.sweep_notices",
+            "schedule": timedelta(seconds=NOTIFICATIONS_SWEEP_INTERVAL_SECONDS),
+        },
+        "notifications-review-deadlines": {
+            "task": "notifications.tasks.scan_review_deadlines",
+            "schedule": timedelta(seconds=NOTIFICATIONS_SCAN_INTERVAL_SECONDS),
+        },
+        "notifications-registration-reminders": {
+            "task": "notifications.tasks.send_registration_reminders",
+            "schedule": timedelta(seconds=NOTIFICATIONS_SCAN_INTERVAL_SECONDS),
+        },
+    }
+)

@@ -35,6 +35,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 1,
+    # notifications: the one retry of a failed connect comes at once, so a publish from a web
+    # request gives up in well under a second when Redis is down (the sweep delivers later).
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 CACHES = {
     "default": {
@@ -44,7 +49,10 @@ CACHES = {
     }
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A Celery worker subprocess started by a test may be given a file mailbox or a failing fake SMTP
+# server (TEST_EMAIL_BACKEND in its extra_env): locmem mail in another process is invisible to the
+# test. A test-only name, so a developer's EMAIL_BACKEND never makes the suite send real mail.
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 PRIVATE_MEDIA_ROOT = (
     BASE_DIR / "var" / "test-private" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 )

@@ -13,6 +13,7 @@ from accounts.enums import STAFF_ROLES, Role
 from accounts.models import ExpertiseField, Organisation, ReviewerProfile, RoleGrant, User
 from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record
+from core.validation import full_clean_or_400
 
 ORGANISATION_FIELDS = (
     "name", "credit_code", "org_type", "district", "address", "contact_name", "contact_phone",
@@ -32,16 +33,6 @@ _GROUP_APPS = {
 }  # fmt: skip
 
 
-def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationFailed(
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),
-            fields=exc.message_dict,
-        ) from exc
-
-
 def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisation:
     """Create an organisation. Guarantees a valid, unique credit code (clear 409 on duplicates)."""
     values = {k: v for k, v in data.items() if k in ORGANISATION_FIELDS}
@@ -53,7 +44,7 @@ def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisa
             code="duplicate_organisation",
             fields={"credit_code": ["An organisation with this credit code already exists."]},
         )
-    _full_clean(org, exclude=["credit_code"] if not org.credit_code else ())
+    full_clean_or_400(org, exclude=["credit_code"] if not org.credit_code else ())
     with transaction.atomic():
         org.save()
         audit_record(actor=actor, action="organisation.create", target=org)
@@ -81,7 +72,7 @@ def organisation_update(*, actor: User | None, org: Organisation, data: dict) ->
             code="duplicate_organisation",
             fields={"credit_code": ["An organisation with this credit code already exists."]},
         )
-    _full_clean(org)
+    full_clean_or_400(org)
     with transaction.atomic():
         org.save()
         audit_record(actor=actor, action="organisation.update", target=org, data=changed)
@@ -140,7 +131,7 @@ def user_create(
     )
     _check_password(password, user)
     user.set_password(password)
-    _full_clean(user, exclude=["password"])
+    full_clean_or_400(user, exclude=["password"])
     user.save()
     _roles_write(user, roles)
     audit_record(actor=actor, action="user.create", target=user, data={"roles": sorted(roles)})
@@ -188,7 +179,7 @@ def user_update(*, actor: User | None, user: User, data: dict[str, Any]) -> User
         user.set_password(data["password"])
     user.is_staff = bool(roles & STAFF_ROLES)
     user.is_superuser = Role.ADMIN in roles
-    _full_clean(user, exclude=["password"])
+    full_clean_or_400(user, exclude=["password"])
     user.save()
     if "roles" in data:
         _roles_write(user, roles)
@@ -213,7 +204,7 @@ def reviewer_profile_save(
     for key in ("title", "employer", "languages", "bio", "max_load", "is_active"):
         if key in data:
             setattr(profile, key, data[key])
-    _full_clean(profile)
+    full_clean_or_400(profile)
     profile.save()
     if "expertise" in data:
         profile.expertise.set(data["expertise"])
@@ -235,7 +226,7 @@ def expertise_field_create(*, actor: User | None, code: str, name: str) -> Exper
     ):
         raise Conflict("An expertise field with this code or name exists.", code="duplicate")
     field = ExpertiseField(code=code, name=name)
-    _full_clean(field)
+    full_clean_or_400(field)
     field.save()
     return field
 

@@ -17,6 +17,7 @@ from accounts.models import User
 from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
+from core.validation import full_clean_or_400
 from incubator.enums import (
     ACTIVE_STAGES,
     ADMISSIBLE_ENTRY_STATES,
@@ -30,7 +31,6 @@ from incubator.enums import (
 )
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 from incubator.periods import report_periods
-from innovation.services import full_clean_or_400
 from projects.models import Entry
 
 INCUBATION_EDITABLE = (

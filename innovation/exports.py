@@ -1,8 +1,5 @@
-"""CSV / XLSX exports of the studio directory and the yearly assessments.
-
-``dataset_response`` is shared with the incubator's exports: CSV carries a UTF-8 byte-order mark
-so that Excel on Chinese Windows opens it with the Chinese text intact.
-"""
+"""CSV / XLSX exports of the studio directory and the yearly assessments (downloads are rendered
+by core.exports)."""
 
 from __future__ import annotations
 
@@ -10,49 +7,9 @@ from collections.abc import Iterable
 
 import tablib
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 
-from core.exceptions import ValidationFailed
 from innovation.models import Studio, StudioAssessment
 from projects.enums import Honour
-
-EXPORT_FORMATS = ("csv", "xlsx")
-# ``format`` is taken by DRF's content negotiation, hence ``file_format``.
-EXPORT_PARAMETERS = [OpenApiParameter("file_format", str, enum=list(EXPORT_FORMATS), default="csv")]
-EXPORT_RESPONSES = {
-    (200, "text/csv"): OpenApiTypes.BINARY,
-    (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
-}
-_CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def requested_export_format(request) -> str:
-    """The ``file_format`` query parameter (csv by default); 400 naming it when unknown."""
-    value = request.query_params.get("file_format") or "csv"
-    if value not in EXPORT_FORMATS:
-        raise ValidationFailed(
-            f"file_format: choose one of {', '.join(EXPORT_FORMATS)}.",
-            fields={"file_format": [f"'{value}' is not one of {', '.join(EXPORT_FORMATS)}."]},
-        )
-    return value
-
-
-def dataset_response(dataset: tablib.Dataset, *, basename: str, file_format: str) -> HttpResponse:
-    """Render ``dataset`` as a download named ``<basename>-<date>.<file_format>``."""
-    if file_format == "xlsx":
-        body: bytes = dataset.export("xlsx")
-    else:
-        body = ("\ufeff" + dataset.export("csv")).encode("utf-8")
-    response = HttpResponse(body, content_type=_CONTENT_TYPES[file_format])
-    filename = f"{basename}-{timezone.localdate().isoformat()}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _honours(values: Iterable[str]) -> str:

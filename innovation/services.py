@@ -14,9 +14,8 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -24,6 +23,7 @@ from accounts.selectors import is_staff_user
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
+from core.validation import full_clean_or_400
 from innovation.enums import (
     APPLICATION_TRANSITIONS,
     ASSESSMENT_TRANSITIONS,
@@ -64,19 +64,6 @@ ALLOWED_ATTACHMENT_TYPES = {
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def full_clean_or_400(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Run the model's validators; turn their messages into a 400 naming each field."""
-    try:
-        instance.full_clean(
-            exclude=list(exclude), validate_unique=False, validate_constraints=False
-        )
-    except ValidationError as exc:
-        raise ValidationFailed(
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),
-            fields=exc.message_dict,
-        ) from exc
 
 
 def _check_studio_values(values: dict[str, Any]) -> None:

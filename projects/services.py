@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -23,6 +22,7 @@ from accounts.models import ExpertiseField, Organisation, User
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
+from core.validation import full_clean_or_400
 from projects import storage
 from projects.enums import (
     CONTEST_TRANSITIONS,
@@ -45,16 +45,6 @@ ENTRY_FIELDS = ("title", "summary", "innovation_points", "expected_benefits", "k
 TEAM_FIELDS = ("name", "role", "job_title", "employer_name", "honour")
 # Contest data and categories are frozen once reviewing starts (rounds and results depend on them).
 CONTEST_EDITABLE_STATES = frozenset({ContestState.DRAFT, ContestState.OPEN, ContestState.CLOSED})
-
-
-def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude), validate_constraints=False)
-    except ValidationError as exc:
-        raise ValidationFailed(
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),
-            fields=exc.message_dict,
-        ) from exc
 
 
 # --- Contests ----------------------------------------------------------------------------------
@@ -81,7 +71,7 @@ def contest_create(*, actor: User | None, data: dict[str, Any]) -> Contest:
     """Create a contest in draft. Guarantees an ordered registration window and a unique edition
     number (409 otherwise)."""
     contest = Contest(**{k: v for k, v in data.items() if k in CONTEST_FIELDS}, created_by=actor)
-    _full_clean(contest, exclude=["created_by"])
+    full_clean_or_400(contest, exclude=["created_by"])
     _check_window_ordered(contest)
     _check_edition_free(contest)
     with transaction.atomic():
@@ -111,7 +101,7 @@ def contest_update(*, actor: User | None, contest: Contest, data: dict[str, Any]
                 setattr(locked, key, value)
         if not changed:
             return locked
-        _full_clean(locked, exclude=["created_by"])
+        full_clean_or_400(locked, exclude=["created_by"])
         _check_window_ordered(locked)
         _check_edition_free(locked)
         locked.save()
@@ -180,7 +170,7 @@ def category_create(
     contest (409)."""
     _check_contest_editable(contest)
     category = Category(contest=contest, **{k: v for k, v in data.items() if k in CATEGORY_FIELDS})
-    _full_clean(category, exclude=["contest"])
+    full_clean_or_400(category, exclude=["contest"])
     if Category.objects.filter(contest=contest, code=category.code).exists():
         raise Conflict(
             f"Category code '{category.code}' is already used in this contest.",
@@ -206,7 +196,7 @@ def category_update(
     for key, value in data.items():
         if key in CATEGORY_FIELDS:
             setattr(category, key, value)
-    _full_clean(category, exclude=["contest"])
+    full_clean_or_400(category, exclude=["contest"])
     if (
         Category.objects.filter(contest_id=category.contest_id, code=category.code)
         .exclude(pk=category.pk)
@@ -319,7 +309,7 @@ def entry_create(
         created_by=actor,
         **{k: v for k, v in data.items() if k in ENTRY_FIELDS},
     )
-    _full_clean(entry, exclude=["contest", "category", "organisation", "created_by"])
+    full_clean_or_400(entry, exclude=["contest", "category", "organisation", "created_by"])
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=actor.organisation_id).first()
         contest.refresh_from_db(fields=["state", "registration_opens_at", "registration_closes_at"])
@@ -365,7 +355,7 @@ def entry_update(
             changed["team"] = len(team)
         if not changed:
             return locked
-        _full_clean(locked, exclude=["contest", "category", "organisation", "created_by"])
+        full_clean_or_400(locked, exclude=["contest", "category", "organisation", "created_by"])
         locked.save()
         audit_record(
             actor=actor, action="entry.update", target=locked, data={"changed": sorted(changed)}

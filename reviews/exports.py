@@ -10,10 +10,6 @@ from reviews.enums import AWARD_TIER_ORDER, AssignmentStatus, ReviewState
 from reviews.models import Assignment, Award, Criterion, Round, RoundEntry
 
 EXPORT_KINDS = ("scoreboard", "workload", "awards")
-FILE_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def scoreboard(round_: Round) -> tablib.Dataset:
@@ -113,9 +109,5 @@ def awards(round_: Round) -> tablib.Dataset:
 BUILDERS = {"scoreboard": scoreboard, "workload": workload, "awards": awards}
 
 
-def export(round_: Round, kind: str, file_format: str) -> bytes:
-    data = BUILDERS[kind](round_)
-    if file_format == "csv":
-        # A BOM so that spreadsheet programs open the Chinese text as UTF-8.
-        return ("\ufeff" + data.export("csv")).encode("utf-8")
-    return data.export("xlsx")
+def export(round_: Round, kind: str) -> tablib.Dataset:
+    return BUILDERS[kind](round_)

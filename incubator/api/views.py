@@ -6,6 +6,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAnyStaff
+from core.exports import (
+    EXPORT_PARAMETERS,
+    EXPORT_RESPONSES,
+    dataset_response,
+    requested_export_format,
+)
 from incubator import exports, selectors, services
 from incubator.api import serializers as s
 from incubator.enums import ReportState, SupportKind
@@ -17,12 +23,6 @@ from incubator.filters import (
 )
 from incubator.models import IncubationReport
 from incubator.permissions import IsIncubatorRunner, IsReportFiler, ReadOrIncubatorStaff
-from innovation.exports import (
-    EXPORT_PARAMETERS,
-    EXPORT_RESPONSES,
-    dataset_response,
-    requested_export_format,
-)
 
 
 class IncubationViewSet(

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsAnyStaff
 from accounts.selectors import is_staff_user
+from core import exports as downloads
 from core.exceptions import ValidationFailed
 from innovation import exports, selectors, services
 from innovation.api import serializers as s
@@ -319,13 +320,13 @@ class StudioAssessmentViewSet(
             s.StudioAssessmentSerializer(self.get_queryset().get(pk=assessment.pk)).data
         )
 
-    @extend_schema(parameters=exports.EXPORT_PARAMETERS, responses=exports.EXPORT_RESPONSES)
+    @extend_schema(parameters=downloads.EXPORT_PARAMETERS, responses=downloads.EXPORT_RESPONSES)
     @action(detail=False, methods=["get"])
     def export(self, request):
         """The assessments the caller may see, with the list's filters, as CSV or XLSX."""
-        file_format = exports.requested_export_format(request)
+        file_format = downloads.requested_export_format(request)
         queryset = self.filter_queryset(self.get_queryset())
-        return exports.dataset_response(
+        return downloads.dataset_response(
             exports.assessments_dataset(queryset), basename="studio-assessments",
             file_format=file_format,
         )  # fmt: skip
@@ -347,13 +348,13 @@ class StudioDirectoryViewSet(
     def get_queryset(self):
         return selectors.studio_directory()
 
-    @extend_schema(parameters=exports.EXPORT_PARAMETERS, responses=exports.EXPORT_RESPONSES)
+    @extend_schema(parameters=downloads.EXPORT_PARAMETERS, responses=downloads.EXPORT_RESPONSES)
     @action(detail=False, methods=["get"])
     def export(self, request):
         """The directory (with the list's filters) as CSV or XLSX."""
-        file_format = exports.requested_export_format(request)
+        file_format = downloads.requested_export_format(request)
         queryset = self.filter_queryset(self.get_queryset())
-        return exports.dataset_response(
+        return downloads.dataset_response(
             exports.studio_directory_dataset(queryset), basename="studio-directory",
             file_format=file_format,
         )  # fmt: skip

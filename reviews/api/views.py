@@ -4,7 +4,7 @@ reviews.services."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.permissions import IsReviewer, IsUnionStaff
+from core import exports as downloads
 from core.exceptions import ValidationFailed
 from projects.storage import attachment_response
 from reviews import exports, selectors, services
@@ -161,29 +162,23 @@ class RoundViewSet(
     @extend_schema(
         parameters=[
             OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(exports.EXPORT_KINDS)),
-            OpenApiParameter("file_format", str, enum=list(exports.FILE_FORMATS)),
+            *downloads.EXPORT_PARAMETERS,
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=downloads.EXPORT_RESPONSES,
     )
     @action(detail=True, methods=["get"], url_path=r"export/(?P<kind>[a-z]+)")
     def export(self, request, pk=None, kind=None):
         """Download the scoreboard, the reviewer workload or the awards list (CSV or XLSX)."""
-        file_format = request.query_params.get("file_format", "csv")
+        file_format = downloads.requested_export_format(request)
         if kind not in exports.EXPORT_KINDS:
             raise ValidationFailed(f"kind: one of {', '.join(exports.EXPORT_KINDS)}.",
                                    fields={"kind": ["Unknown export."]})  # fmt: skip
-        if file_format not in exports.FILE_FORMATS:
-            raise ValidationFailed("file_format: csv or xlsx.",
-                                   fields={"file_format": ["csv or xlsx."]})  # fmt: skip
         round_ = self.get_object()
-        response = HttpResponse(
-            exports.export(round_, kind, file_format),
-            content_type=exports.FILE_FORMATS[file_format],
+        return downloads.dataset_response(
+            exports.export(round_, kind),
+            basename=f"round-{round_.pk}-{kind}",
+            file_format=file_format,
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="round-{round_.pk}-{kind}.{file_format}"'
-        )
-        return response
 
 
 class AssignmentJobViewSet(viewsets.ReadOnlyModelViewSet):

@@ -5,6 +5,7 @@ them once the reviews app exists). Each job is a service: it writes notices thro
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -22,6 +23,8 @@ from notifications.services import Recipient, notice_enqueue, notices_enqueue_bu
 from projects.enums import ContestState, EntryState
 from projects.models import Contest, Entry
 from projects.services import entry_missing
+
+logger = logging.getLogger(__name__)
 
 
 def due_offset(*, deadline: datetime, now: datetime, offsets_hours: Sequence[int]) -> int | None:
@@ -320,6 +323,7 @@ def review_rounds_close_due(*, now: datetime | None = None) -> list[int]:
     actor, i.e. the system) and, in the same transaction, tell union staff the completion figures.
     A round the system closed by another path (the reviews app's own sweep) within the last day
     also gets its staff notice; the unique key keeps it to one per staff member and deadline."""
+    from core.exceptions import DomainError
     from core.models import AuditEvent
     from reviews.enums import RoundState
     from reviews.models import Round
@@ -330,9 +334,15 @@ def review_rounds_close_due(*, now: datetime | None = None) -> list[int]:
     for round_ in Round.objects.filter(state=RoundState.OPEN, deadline__lte=now).select_related(
         "contest"
     ):
-        with transaction.atomic():
-            round_ = round_close(round=round_, actor=None)
-            _round_closed_notify(round_)
+        try:
+            with transaction.atomic():
+                round_ = round_close(round=round_, actor=None)
+                _round_closed_notify(round_)
+        except DomainError:
+            # Staff moved the round meanwhile (e.g. closed and reopened it): their move stands,
+            # the other rounds are still closed.
+            logger.warning("Round %s could not be closed at its deadline", round_.pk, exc_info=True)
+            continue
         closed.append(round_.pk)
     recently = Round.objects.filter(
         state=RoundState.CLOSED, deadline__lte=now, deadline__gt=now - timedelta(days=1)

@@ -290,6 +290,53 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 )
 
 # innovation / incubator
+from celery.schedules import crontab  # noqa: E402
+
+# The yearly report (年度考核) of year Y is due on this month-day of Y+1; reminders go out this many
+# days before, on the day after the due date, and every STUDIO_REPORT_OVERDUE_EVERY_DAYS after that.
+STUDIO_REPORT_DUE_MONTH_DAY = env("STUDIO_REPORT_DUE_MONTH_DAY", default="03-31")
+STUDIO_REPORT_REMIND_DAYS_BEFORE = env.int("STUDIO_REPORT_REMIND_DAYS_BEFORE", default=14)
+STUDIO_REPORT_OVERDUE_EVERY_DAYS = env.int("STUDIO_REPORT_OVERDUE_EVERY_DAYS", default=14)
+# The public studio directory is open to anonymous readers; this bounds scrapers per IP.
+STUDIO_DIRECTORY_ANON_RATE = env("STUDIO_DIRECTORY_ANON_RATE", default="120/min")
+STUDIO_ATTACHMENT_MAX_BYTES = env.int("STUDIO_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+STUDIO_ATTACHMENTS_MAX = env.int("STUDIO_ATTACHMENTS_MAX", default=20)
+# Incubated projects report every N months; a period's report is due GRACE days after it ends.
+INCUBATION_REPORT_INTERVAL_MONTHS = env.int("INCUBATION_REPORT_INTERVAL_MONTHS", default=3)
+INCUBATION_REPORT_GRACE_DAYS = env.int("INCUBATION_REPORT_GRACE_DAYS", default=15)
+INCUBATION_REPORT_REMIND_DAYS_BEFORE = env.int("INCUBATION_REPORT_REMIND_DAYS_BEFORE", default=7)
+INCUBATION_REPORT_OVERDUE_EVERY_DAYS = env.int("INCUBATION_REPORT_OVERDUE_EVERY_DAYS", default=7)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "StudioStateEnum": "innovation.enums.StudioState",
+        "StudioLevelEnum": "innovation.enums.StudioLevel",
+        "StudioApplicationStateEnum": "innovation.enums.ApplicationState",
+        "StudioApplicationKindEnum": "innovation.enums.ApplicationKind",
+        "StudioAssessmentStateEnum": "innovation.enums.AssessmentState",
+        "StudioAssessmentRatingEnum": "innovation.enums.AssessmentRating",
+        "IncubationStageEnum": "incubator.enums.IncubationStage",
+        "MilestoneStatusEnum": "incubator.enums.MilestoneStatus",
+        "IncubationReportStateEnum": "incubator.enums.ReportState",
+        "SupportKindEnum": "incubator.enums.SupportKind",
+        "HonourEnum": "projects.enums.Honour",
+    }
+)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "innovation-studio-report-reminders": {
+            "task": "innovation.tasks.studio_report_reminders",
+            "schedule": crontab(hour=8, minute=30),
+        },
+        "incubator-schedule-reports": {
+            "task": "incubator.tasks.incubation_reports_schedule_all",
+            "schedule": crontab(hour=1, minute=15),
+        },
+        "incubator-report-reminders": {
+            "task": "incubator.tasks.incubation_report_reminders",
+            "schedule": crontab(hour=8, minute=45),
+        },
+    }
+)
 
 # notifications
 # Reminder offsets before a deadline, in hours; one reminder per offset and deadline.

@@ -260,23 +260,35 @@ def neutral_attachment_name(attachment, index: int) -> str:
     return f"entry-{attachment.entry_id}-{attachment.kind}-{index}{ext}"
 
 
-def reviewer_entry_view(entry: Entry, *, blind: bool) -> dict:
-    """What a reviewer may read of an entry (see the module docstring for blind rounds)."""
+def reviewer_attachment_names(entry: Entry, *, blind: bool) -> dict[int, str]:
+    """Attachment id -> the name a reviewer sees: neutral in a blind round (numbered per kind in
+    id order, the order the selector prefetches), the original otherwise. The list and the
+    download endpoint both use it, so the two names always agree."""
     per_kind: dict[str, int] = {}
-    attachments = []
+    names = {}
     for attachment in entry.attachments.all():
         per_kind[attachment.kind] = per_kind.get(attachment.kind, 0) + 1
-        attachments.append(
-            {
-                "id": attachment.pk,
-                "kind": attachment.kind,
-                "name": neutral_attachment_name(attachment, per_kind[attachment.kind])
-                if blind
-                else attachment.original_name,
-                "content_type": attachment.content_type,
-                "size": attachment.size,
-            }
+        names[attachment.pk] = (
+            neutral_attachment_name(attachment, per_kind[attachment.kind])
+            if blind
+            else attachment.original_name
         )
+    return names
+
+
+def reviewer_entry_view(entry: Entry, *, blind: bool) -> dict:
+    """What a reviewer may read of an entry (see the module docstring for blind rounds)."""
+    names = reviewer_attachment_names(entry, blind=blind)
+    attachments = [
+        {
+            "id": attachment.pk,
+            "kind": attachment.kind,
+            "name": names[attachment.pk],
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        }
+        for attachment in entry.attachments.all()
+    ]
     return {
         "id": entry.pk,
         "title": entry.title,

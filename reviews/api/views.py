@@ -4,7 +4,7 @@ reviews.services."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsReviewer, IsUnionStaff
 from core.exceptions import ValidationFailed
+from projects.storage import attachment_response
 from reviews import exports, selectors, services
 from reviews.api import serializers as s
 from reviews.filters import (
@@ -358,6 +359,28 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             assignment=self.get_object(), reviewer=request.user, **serializer.validated_data
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)/download",
+    )
+    def attachment_download(self, request, pk=None, attachment_id=None):
+        """Download one attachment of the assigned entry. In a blind round the file is named
+        neutrally (``entry-<id>-<kind>-<n>.<ext>``) so the original name never reaches the
+        reviewer; an attachment of another entry is a 404."""
+        assignment = self.get_object()
+        names = s.reviewer_attachment_names(assignment.entry, blind=assignment.round.is_blind)
+        attachment = next(
+            (a for a in assignment.entry.attachments.all() if str(a.pk) == attachment_id), None
+        )
+        if attachment is None:
+            raise Http404
+        return attachment_response(attachment, download_name=names[attachment.pk])
 
     @extend_schema(request=s.ReviewInputSerializer, responses=s.MyAssignmentSerializer)
     @action(detail=True, methods=["put"])

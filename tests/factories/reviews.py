@@ -1,5 +1,5 @@
-"""Factories for review rounds. Contest/entry factories live here too until the projects app's
-factories land on main (they are prefixed so they never clash with those)."""
+"""Factories for review rounds, built on the projects factories (contests already in review,
+submitted entries)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -10,10 +10,12 @@ from factory.django import DjangoModelFactory
 
 from accounts.enums import Role
 from projects.enums import ContestState, EntryState, TeamRole
-from projects.models import Attachment, Category, Contest, Entry, TeamMember
 from reviews.enums import AdvancementRule, AggregationMethod, RoundState
 from reviews.models import Criterion, PoolMember, Round
-from tests.factories.accounts import OrganisationFactory, ReviewerProfileFactory, UserFactory
+from tests.factories.accounts import ReviewerProfileFactory, UserFactory
+from tests.factories.projects import AttachmentFactory as ProjectsAttachmentFactory
+from tests.factories.projects import CategoryFactory, ContestFactory, EntryFactory
+from tests.factories.projects import TeamMemberFactory as ProjectsTeamMemberFactory
 
 STANDARD_RUBRIC = [
     ("创新性", Decimal("30"), Decimal("30")),
@@ -23,45 +25,33 @@ STANDARD_RUBRIC = [
 ]
 
 
-class ReviewContestFactory(DjangoModelFactory):
-    class Meta:
-        model = Contest
+class ReviewContestFactory(ContestFactory):
+    """A contest whose registration closed a month ago and that is now in review."""
 
-    name = factory.Sequence(lambda n: f"第{n}届十堰市职工创新创业大赛")
-    edition = factory.Sequence(lambda n: 100 + n)
-    year = 2025
     registration_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=60))
     registration_closes_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
     state = ContestState.IN_REVIEW
 
 
-class ReviewCategoryFactory(DjangoModelFactory):
-    class Meta:
-        model = Category
-
+class ReviewCategoryFactory(CategoryFactory):
     contest = factory.SubFactory(ReviewContestFactory)
-    code = factory.Sequence(lambda n: f"cat-{n}")
-    name = factory.Sequence(lambda n: f"组别{n}")
 
 
-class ReviewEntryFactory(DjangoModelFactory):
-    class Meta:
-        model = Entry
+class ReviewEntryFactory(EntryFactory):
+    """A submitted entry of a contest in review (no keywords: affinity comes from categories)."""
 
     contest = factory.SubFactory(ReviewContestFactory)
     category = factory.SubFactory(ReviewCategoryFactory, contest=factory.SelfAttribute("..contest"))
-    organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"参赛项目{n}")
-    summary = "项目简介"
+    keywords = factory.LazyFunction(list)
     state = EntryState.SUBMITTED
     submitted_at = factory.Sequence(
         lambda n: timezone.now() - timedelta(days=40) + timedelta(minutes=n)
     )
 
 
-class TeamMemberFactory(DjangoModelFactory):
-    class Meta:
-        model = TeamMember
+class TeamMemberFactory(ProjectsTeamMemberFactory):
+    """A team member (not the leader: an entry may have many) of a submitted entry."""
 
     entry = factory.SubFactory(ReviewEntryFactory)
     name = factory.Sequence(lambda n: f"成员{n}")
@@ -69,17 +59,8 @@ class TeamMemberFactory(DjangoModelFactory):
     employer_name = "某单位"
 
 
-class AttachmentFactory(DjangoModelFactory):
-    class Meta:
-        model = Attachment
-
+class AttachmentFactory(ProjectsAttachmentFactory):
     entry = factory.SubFactory(ReviewEntryFactory)
-    kind = "plan"
-    original_name = "项目计划书.pdf"
-    storage_name = factory.Sequence(lambda n: f"{n:032x}.pdf")
-    content_type = "application/pdf"
-    size = 1234
-    sha256 = "0" * 64
 
 
 class RoundFactory(DjangoModelFactory):

@@ -1,0 +1,189 @@
+"""Reads of the incubator: per-user scoping, overdue reports, outcomes and due reminders.
+
+Enterprise members see only their own organisation's incubation records (another's is a 404);
+incubator staff and admins see all, union staff read all (they answer "what became of our
+winners")."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from accounts.models import User
+from incubator.enums import IncubationStage, ReportState
+from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
+from innovation.selectors import (
+    DueNotice,
+    enterprise_recipients,
+    reminder_occasion,
+    scope_by_organisation,
+)
+from projects.enums import EntryState
+from projects.models import Contest, Entry
+
+REPORT_SUMS = {
+    "revenue": Sum("revenue"),
+    "jobs_created": Sum("jobs_created"),
+    "patents_filed": Sum("patents_filed"),
+    "patents_granted": Sum("patents_granted"),
+    "financing_raised": Sum("financing_raised"),
+    "products_launched": Sum("products_launched"),
+}
+
+
+def incubations_visible_to(user: User) -> QuerySet[Incubation]:
+    qs = Incubation.objects.select_related("entry", "entry__contest", "organisation").annotate(
+        reports_overdue=Count(
+            "reports",
+            filter=Q(
+                reports__state=ReportState.PENDING, reports__due_date__lt=timezone.localdate()
+            ),
+        )
+    )
+    return scope_by_organisation(qs, user, "organisation_id")
+
+
+def milestones_visible_to(user: User) -> QuerySet[Milestone]:
+    return scope_by_organisation(
+        Milestone.objects.select_related("incubation", "incubation__entry"),
+        user,
+        "incubation__organisation_id",
+    )
+
+
+def support_visible_to(user: User) -> QuerySet[SupportRecord]:
+    return scope_by_organisation(
+        SupportRecord.objects.select_related("incubation", "incubation__entry"),
+        user,
+        "incubation__organisation_id",
+    )
+
+
+def reports_visible_to(user: User) -> QuerySet[IncubationReport]:
+    return scope_by_organisation(
+        IncubationReport.objects.select_related(
+            "incubation", "incubation__entry", "incubation__organisation"
+        ),
+        user,
+        "incubation__organisation_id",
+    )
+
+
+def reports_overdue(qs: QuerySet[IncubationReport], today: date | None = None):
+    """Reports still owed after their due date (pending, due before ``today``)."""
+    return qs.filter(state=ReportState.PENDING, due_date__lt=today or timezone.localdate())
+
+
+# --- outcomes -----------------------------------------------------------------------------------
+
+
+def incubation_outcome_totals(incubation: Incubation) -> dict[str, Any]:
+    """What one project achieved over all its filed reports (one aggregate query)."""
+    totals = IncubationReport.objects.filter(
+        incubation=incubation, state=ReportState.FILED
+    ).aggregate(reports_filed=Count("id"), **REPORT_SUMS)
+    return {k: (v if v is not None else 0) for k, v in totals.items()}
+
+
+def outcomes_by_contest() -> list[dict[str, Any]]:
+    """Per contest edition: award winners, how many entries were incubated, are incubating,
+    graduated, exited, and the sums of their filed outcome figures. Three aggregate queries (one
+    per source table) merged by contest id."""
+    winners = dict(
+        Entry.objects.filter(state=EntryState.AWARDED)
+        .values_list("contest_id")
+        .annotate(n=Count("id"))
+        .values_list("contest_id", "n")
+    )
+    counts = {
+        row["contest_id"]: row
+        for row in Incubation.objects.values(contest_id=F("entry__contest_id")).annotate(
+            incubated=Count("id"),
+            incubated_winners=Count("id", filter=Q(entry__state=EntryState.AWARDED)),
+            incubating=Count("id", filter=Q(stage=IncubationStage.INCUBATING)),
+            graduated=Count("id", filter=Q(stage=IncubationStage.GRADUATED)),
+            exited=Count("id", filter=Q(stage=IncubationStage.EXITED)),
+        )
+    }
+    sums = {
+        row["contest_id"]: row
+        for row in IncubationReport.objects.filter(state=ReportState.FILED)
+        .values(contest_id=F("incubation__entry__contest_id"))
+        .annotate(**REPORT_SUMS)
+    }
+    contests = Contest.objects.filter(pk__in=set(counts)).order_by("edition")
+    out = []
+    for contest in contests:
+        row = counts[contest.pk]
+        figures = sums.get(contest.pk, {})
+        out.append(
+            {
+                "contest": contest.pk,
+                "contest_name": contest.name,
+                "edition": contest.edition,
+                "year": contest.year,
+                "winners": winners.get(contest.pk, 0),
+                **{k: row[k] for k in ("incubated", "incubated_winners", "incubating",
+                                       "graduated", "exited")},
+                **{k: figures.get(k) or 0 for k in REPORT_SUMS},
+            }
+        )  # fmt: skip
+    return out
+
+
+def outcomes_by_year() -> list[dict[str, Any]]:
+    """Sums of filed outcome figures per calendar year (of the period's end)."""
+    return [
+        {**row, **{k: row[k] or 0 for k in REPORT_SUMS}}
+        for row in IncubationReport.objects.filter(state=ReportState.FILED)
+        .values(year=ExtractYear("period_end"))
+        .annotate(reports=Count("id"), **REPORT_SUMS)
+        .order_by("year")
+    ]
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def incubation_report_notices_due(today: date | None = None) -> list[DueNotice]:
+    """The report reminders due today: one ``incubation_report_due`` notice in the days before a
+    pending report's due date, then an ``incubation_report_overdue`` notice every few days after
+    it, to every enterprise member of the incubated organisation. The notices machinery plugs in
+    through incubator.tasks.incubation_report_reminders."""
+    today = today or timezone.localdate()
+    before = settings.INCUBATION_REPORT_REMIND_DAYS_BEFORE
+    reports = list(
+        IncubationReport.objects.filter(
+            state=ReportState.PENDING, due_date__lte=today + timedelta(days=before)
+        ).select_related("incubation", "incubation__entry")
+    )
+    recipients = enterprise_recipients(r.incubation.organisation_id for r in reports)
+    notices = []
+    for report in reports:
+        which = reminder_occasion(
+            today=today,
+            due=report.due_date,
+            days_before=before,
+            overdue_every=settings.INCUBATION_REPORT_OVERDUE_EVERY_DAYS,
+        )
+        if which is None:
+            continue
+        stage, number = which
+        kind = "incubation_report_due" if stage == "due" else "incubation_report_overdue"
+        occasion = "due" if stage == "due" else f"overdue:{number}"
+        context = {
+            "project_title": report.incubation.entry.title,
+            "period_start": report.period_start.isoformat(),
+            "period_end": report.period_end.isoformat(),
+            "due_date": report.due_date.isoformat(),
+            "days_late": max((today - report.due_date).days, 0),
+            "report_id": report.pk,
+        }
+        for user in recipients.get(report.incubation.organisation_id, []):
+            notices.append(DueNotice(user, kind, report, occasion, context))
+    return notices

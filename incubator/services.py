@@ -1,0 +1,395 @@
+"""All writes to incubations, milestones, support records and reports.
+
+One service per move (lock, check against the tables in incubator/enums.py, save, audit). Which
+records a caller may touch is decided by the selectors before a service is called.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import Conflict, ValidationFailed
+from core.services import audit_record
+from core.transitions import check_transition
+from incubator.enums import (
+    ACTIVE_STAGES,
+    ADMISSIBLE_ENTRY_STATES,
+    ADMISSIBLE_WITH_REASON_ENTRY_STATES,
+    INCUBATION_TRANSITIONS,
+    MILESTONE_TRANSITIONS,
+    REPORT_TRANSITIONS,
+    IncubationStage,
+    MilestoneStatus,
+    ReportState,
+)
+from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
+from incubator.periods import report_periods
+from innovation.services import full_clean_or_400
+from projects.models import Entry
+
+INCUBATION_EDITABLE = (
+    "mentor_name", "mentor_contact", "workspace", "admission_note", "report_interval_months",
+)  # fmt: skip
+REPORT_FIGURES = (
+    "revenue", "jobs_created", "patents_filed", "patents_granted", "financing_raised",
+    "products_launched",
+)  # fmt: skip
+
+
+def _field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{field}: {message}", fields={field: [message]})
+
+
+# --- incubations --------------------------------------------------------------------------------
+
+
+def incubation_admit(
+    *,
+    actor: User | None,
+    entry: Entry,
+    start_date: date,
+    mentor_name: str = "",
+    mentor_contact: str = "",
+    workspace: str = "",
+    admission_note: str = "",
+    report_interval_months: int | None = None,
+) -> Incubation:
+    """Admit a contest entry into the maker space. Guarantees: the entry was awarded, or was
+    reviewed and ``admission_note`` says why it comes in without an award; one record per entry
+    (409); the record belongs to the entry's organisation; the report periods that have begun are
+    scheduled at once."""
+    if entry.state not in ADMISSIBLE_ENTRY_STATES | ADMISSIBLE_WITH_REASON_ENTRY_STATES:
+        raise Conflict(
+            f"Entry '{entry.title}' is {entry.get_state_display()}; only reviewed entries "
+            "(award winners as a rule) can be admitted.",
+            code="entry_not_admissible",
+            fields={"entry": ["This entry has not been through review."]},
+        )
+    if entry.state not in ADMISSIBLE_ENTRY_STATES and not admission_note.strip():
+        raise _field_error("admission_note", "Say why an entry without an award is admitted.")
+    if start_date.year < entry.contest.year:
+        raise _field_error(
+            "start_date", f"Incubation cannot start before the contest year ({entry.contest.year})."
+        )
+    incubation = Incubation(
+        entry=entry,
+        organisation_id=entry.organisation_id,
+        start_date=start_date,
+        mentor_name=mentor_name,
+        mentor_contact=mentor_contact,
+        workspace=workspace,
+        admission_note=admission_note,
+        report_interval_months=report_interval_months or settings.INCUBATION_REPORT_INTERVAL_MONTHS,
+        admitted_by=actor,
+    )
+    full_clean_or_400(incubation, exclude=["admitted_by", "entry", "organisation"])
+    with transaction.atomic():
+        # Lock the entry so that two staff admitting it at once produce one record and one 409.
+        Entry.objects.select_for_update().filter(pk=entry.pk).first()
+        if Incubation.objects.filter(entry=entry).exists():
+            raise Conflict(
+                "This entry has already been admitted.",
+                code="already_admitted",
+                fields={"entry": ["This entry already has an incubation record."]},
+            )
+        incubation.save()
+        audit_record(
+            actor=actor,
+            action="incubation.admit",
+            target=incubation,
+            to_state=incubation.stage,
+            reason=admission_note,
+            data={"entry": entry.pk, "entry_state": entry.state},
+        )
+        incubation_reports_schedule(incubation=incubation)
+    return incubation
+
+
+def incubation_update(*, actor: User | None, incubation: Incubation, data: dict) -> Incubation:
+    """Change mentor, workspace, note or report interval (not the stage: see the stage moves)."""
+    with transaction.atomic():
+        locked = Incubation.objects.select_for_update().get(pk=incubation.pk)
+        changed = {}
+        for key, value in data.items():
+            if key in INCUBATION_EDITABLE and getattr(locked, key) != value:
+                changed[key] = str(value)
+                setattr(locked, key, value)
+        if not changed:
+            return locked
+        full_clean_or_400(locked, exclude=["admitted_by", "entry", "organisation"])
+        locked.save()
+        audit_record(actor=actor, action="incubation.update", target=locked, data=changed)
+    return locked
+
+
+def _stage_move(
+    *,
+    incubation: Incubation,
+    to_stage: str,
+    actor: User | None,
+    reason: str = "",
+    on_date: date | None = None,
+) -> Incubation:
+    with transaction.atomic():
+        locked = Incubation.objects.select_for_update().get(pk=incubation.pk)
+        check_transition(INCUBATION_TRANSITIONS, locked.stage, to_stage, what="incubation")
+        from_stage = locked.stage
+        locked.stage, locked.stage_reason = to_stage, reason
+        if to_stage not in ACTIVE_STAGES:
+            ended = on_date or timezone.localdate()
+            if ended < locked.start_date:
+                raise _field_error("on_date", "The end date cannot be before the start date.")
+            if ended > timezone.localdate():
+                raise _field_error("on_date", "The end date cannot be in the future.")
+            locked.ended_on = ended
+            # Nothing is owed for periods that begin after the project left.
+            waived = IncubationReport.objects.filter(
+                incubation=locked, state=ReportState.PENDING, period_start__gt=ended
+            ).update(state=ReportState.WAIVED, waived_reason=f"Incubation {to_stage} on {ended}.")
+        else:
+            waived = 0
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="incubation.stage",
+            target=locked,
+            from_state=from_stage,
+            to_state=to_stage,
+            reason=reason,
+            data={"ended_on": str(locked.ended_on or ""), "reports_waived": waived},
+        )
+    return locked
+
+
+def incubation_start(*, actor: User | None, incubation: Incubation) -> Incubation:
+    """The project moves in (admitted → incubating)."""
+    return _stage_move(incubation=incubation, to_stage=IncubationStage.INCUBATING, actor=actor)
+
+
+def incubation_graduate(
+    *, actor: User | None, incubation: Incubation, reason: str = "", on_date: date | None = None
+) -> Incubation:
+    """The project graduates (incubating → graduated); reports for later periods are waived."""
+    return _stage_move(
+        incubation=incubation,
+        to_stage=IncubationStage.GRADUATED,
+        actor=actor,
+        reason=reason,
+        on_date=on_date,
+    )
+
+
+def incubation_exit(
+    *, actor: User | None, incubation: Incubation, reason: str, on_date: date | None = None
+) -> Incubation:
+    """The project leaves without graduating; the reason is required and kept."""
+    if not reason.strip():
+        raise _field_error("reason", "Say why the project leaves the incubator.")
+    return _stage_move(
+        incubation=incubation,
+        to_stage=IncubationStage.EXITED,
+        actor=actor,
+        reason=reason,
+        on_date=on_date,
+    )
+
+
+# --- support and milestones ---------------------------------------------------------------------
+
+
+def support_record_add(
+    *,
+    actor: User | None,
+    incubation: Incubation,
+    kind: str,
+    provided_on: date,
+    description: str,
+    amount=None,
+) -> SupportRecord:
+    """Record support given; its date lies between the start and today; amounts are ≥ 0."""
+    if provided_on < incubation.start_date:
+        raise _field_error("provided_on", "Support cannot be given before the incubation starts.")
+    if provided_on > timezone.localdate():
+        raise _field_error("provided_on", "The date cannot be in the future.")
+    record = SupportRecord(
+        incubation=incubation,
+        kind=kind,
+        provided_on=provided_on,
+        description=description,
+        recorded_by=actor,
+        **({"amount": amount} if amount is not None else {}),
+    )
+    full_clean_or_400(record, exclude=["recorded_by", "incubation"])
+    with transaction.atomic():
+        record.save()
+        audit_record(
+            actor=actor,
+            action="incubation.support",
+            target=incubation,
+            data={"support": record.pk, "kind": kind, "amount": str(record.amount)},
+        )
+    return record
+
+
+def milestone_add(
+    *,
+    actor: User | None,
+    incubation: Incubation,
+    title: str,
+    due_date: date,
+    description: str = "",
+) -> Milestone:
+    """Plan a milestone of an active incubation, due after the incubation starts."""
+    if incubation.stage not in ACTIVE_STAGES:
+        raise Conflict("The incubation has ended.", code="incubation_ended")
+    if due_date <= incubation.start_date:
+        raise _field_error(
+            "due_date",
+            f"The due date must be after the incubation start ({incubation.start_date}).",
+        )
+    milestone = Milestone(
+        incubation=incubation, title=title, due_date=due_date, description=description
+    )
+    full_clean_or_400(milestone, exclude=["incubation"])
+    with transaction.atomic():
+        milestone.save()
+        audit_record(
+            actor=actor,
+            action="milestone.add",
+            target=milestone,
+            to_state=milestone.status,
+            data={"incubation": incubation.pk, "due_date": str(due_date)},
+        )
+    return milestone
+
+
+def milestone_set_status(
+    *,
+    actor: User | None,
+    milestone: Milestone,
+    to_status: str,
+    on_date: date | None = None,
+    note: str = "",
+) -> Milestone:
+    """Move a milestone (pending → achieved | missed | cancelled; missed → achieved). An
+    achievement date lies between the incubation start and today."""
+    with transaction.atomic():
+        locked = (
+            Milestone.objects.select_for_update().select_related("incubation").get(pk=milestone.pk)
+        )
+        check_transition(MILESTONE_TRANSITIONS, locked.status, to_status, what="milestone")
+        if to_status == MilestoneStatus.ACHIEVED:
+            achieved = on_date or timezone.localdate()
+            if achieved < locked.incubation.start_date or achieved > timezone.localdate():
+                raise _field_error(
+                    "on_date", "The achievement date lies between the incubation start and today."
+                )
+            locked.achieved_on = achieved
+        from_status = locked.status
+        locked.status = to_status
+        if note:
+            locked.note = note
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="milestone.status",
+            target=locked,
+            from_state=from_status,
+            to_state=to_status,
+            reason=note,
+        )
+    return locked
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+def incubation_reports_schedule(*, incubation: Incubation, today: date | None = None) -> int:
+    """Create the pending report rows of every period that has begun by ``today`` (and not after
+    the incubation ended). Idempotent: existing periods are left alone. Returns how many rows were
+    new."""
+    today = today or timezone.localdate()
+    until = min(today, incubation.ended_on) if incubation.ended_on else today
+    periods = report_periods(
+        start=incubation.start_date,
+        every_months=incubation.report_interval_months,
+        until=until,
+        grace_days=settings.INCUBATION_REPORT_GRACE_DAYS,
+    )
+    existing = set(
+        IncubationReport.objects.filter(incubation=incubation).values_list(
+            "period_start", flat=True
+        )
+    )
+    rows = [
+        IncubationReport(incubation=incubation, period_start=s, period_end=e, due_date=d)
+        for s, e, d in periods
+        if s not in existing
+    ]
+    IncubationReport.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def incubation_report_file(
+    *,
+    actor: User | None,
+    report: IncubationReport,
+    figures: dict[str, Any],
+    narrative: str = "",
+) -> IncubationReport:
+    """File the outcome figures of one period (pending → filed). Guarantees: the period is over
+    and the figures are non-negative (400 naming the field, nothing written). Figures are the
+    period's own, not running totals, so that they add up over periods and projects."""
+    with transaction.atomic():
+        locked = IncubationReport.objects.select_for_update().get(pk=report.pk)
+        check_transition(REPORT_TRANSITIONS, locked.state, ReportState.FILED, what="report")
+        if locked.period_end > timezone.localdate():
+            raise Conflict(
+                f"The period ends on {locked.period_end}; report on it after that.",
+                code="period_not_over",
+            )
+        for key in REPORT_FIGURES:
+            if key in figures:
+                setattr(locked, key, figures[key])
+        locked.narrative = narrative
+        full_clean_or_400(locked, exclude=["filed_by", "incubation"])
+        locked.state = ReportState.FILED
+        locked.filed_by, locked.filed_at = actor, timezone.now()
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="incubation_report.file",
+            target=locked,
+            from_state=ReportState.PENDING,
+            to_state=ReportState.FILED,
+            data={k: str(getattr(locked, k)) for k in REPORT_FIGURES},
+        )
+    return locked
+
+
+def incubation_report_waive(
+    *, actor: User | None, report: IncubationReport, reason: str
+) -> IncubationReport:
+    """Staff excuse a report (pending → waived), with the reason kept."""
+    if not reason.strip():
+        raise _field_error("reason", "Say why the report is waived.")
+    with transaction.atomic():
+        locked = IncubationReport.objects.select_for_update().get(pk=report.pk)
+        check_transition(REPORT_TRANSITIONS, locked.state, ReportState.WAIVED, what="report")
+        locked.state, locked.waived_reason = ReportState.WAIVED, reason
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="incubation_report.waive",
+            target=locked,
+            from_state=ReportState.PENDING,
+            to_state=ReportState.WAIVED,
+            reason=reason,
+        )
+    return locked

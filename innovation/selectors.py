@@ -1,0 +1,236 @@
+"""Reads of studios, applications and assessments; per-user scoping; statistics; due reminders.
+
+Every list and detail view starts from one of the ``*_visible_to`` selectors (or the public
+directory), so another organisation's studio is a 404 and never appears in a list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from accounts.enums import District, Role
+from accounts.models import User
+from accounts.selectors import is_staff_user
+from innovation.enums import OPEN_APPLICATION_STATES, StudioLevel, StudioState
+from innovation.models import (
+    Studio,
+    StudioApplication,
+    StudioAssessment,
+    StudioAttachment,
+    StudioReviewComment,
+)
+
+FIGURES = ("patents", "innovations_adopted", "economic_benefit", "people_trained")
+
+
+# --- visibility -----------------------------------------------------------------------------------
+
+
+def _own_organisation_id(user: User) -> int | None:
+    """The organisation an enterprise member acts for, or None for anyone else."""
+    if user.has_role(Role.ENTERPRISE) and user.organisation_id:
+        return user.organisation_id
+    return None
+
+
+def studios_visible_to(user: User) -> QuerySet[Studio]:
+    """Staff (union, incubator, admin) see every studio; an enterprise member sees only their own
+    organisation's, in any state; anyone else none."""
+    latest = StudioApplication.objects.filter(studio=OuterRef("pk")).order_by("-created_at", "-id")
+    qs = Studio.objects.select_related("organisation", "field").annotate(
+        latest_application_id=Subquery(latest.values("pk")[:1]),
+        latest_application_state=Subquery(latest.values("state")[:1]),
+        latest_application_level=Subquery(latest.values("level")[:1]),
+    )
+    return scope_by_organisation(qs, user, "organisation_id")
+
+
+def scope_by_organisation(qs: QuerySet, user: User, org_path: str) -> QuerySet:
+    """Staff keep ``qs`` whole; an enterprise member keeps the rows whose ``org_path`` is their
+    organisation; anyone else (anonymous, reviewers) gets nothing. Shared with the incubator."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_staff_user(user):
+        return qs
+    org_id = _own_organisation_id(user)
+    return qs.filter(**{org_path: org_id}) if org_id else qs.none()
+
+
+def studio_detail_queryset(user: User) -> QuerySet[Studio]:
+    """What a studio's detail page needs, in a constant number of queries."""
+    return studios_visible_to(user).prefetch_related(
+        "members",
+        "attachments",
+        Prefetch(
+            "applications",
+            queryset=StudioApplication.objects.prefetch_related(
+                Prefetch("comments", queryset=StudioReviewComment.objects.select_related("author"))
+            ),
+        ),
+    )
+
+
+def studio_directory() -> QuerySet[Studio]:
+    """The public directory: named studios only (never pending, rejected or revoked ones)."""
+    return Studio.objects.filter(state=StudioState.NAMED).select_related("organisation", "field")
+
+
+def applications_visible_to(user: User) -> QuerySet[StudioApplication]:
+    qs = StudioApplication.objects.select_related(
+        "studio", "studio__organisation", "studio__field"
+    ).prefetch_related(
+        Prefetch("comments", queryset=StudioReviewComment.objects.select_related("author"))
+    )
+    return scope_by_organisation(qs, user, "studio__organisation_id")
+
+
+def assessments_visible_to(user: User) -> QuerySet[StudioAssessment]:
+    qs = StudioAssessment.objects.select_related("studio", "studio__organisation")
+    return scope_by_organisation(qs, user, "studio__organisation_id")
+
+
+def attachments_visible_to(user: User) -> QuerySet[StudioAttachment]:
+    return scope_by_organisation(StudioAttachment.objects.all(), user, "studio__organisation_id")
+
+
+def open_application(studio: Studio) -> StudioApplication | None:
+    return studio.applications.filter(state__in=OPEN_APPLICATION_STATES).first()
+
+
+# --- statistics -----------------------------------------------------------------------------------
+
+
+def studio_statistics() -> dict[str, Any]:
+    """Counts of named studios by level, district and field, and achievement totals per year
+    (sum of the filed yearly reports). Each figure is one aggregate query in the database."""
+    named = Studio.objects.filter(state=StudioState.NAMED)
+    levels = dict(StudioLevel.choices)
+    districts = dict(District.choices)
+    by_level = [
+        {"level": row["level"], "label": levels.get(row["level"], ""), "count": row["count"]}
+        for row in named.values("level").annotate(count=Count("id")).order_by("level")
+    ]
+    by_district = [
+        {"district": row["district"], "label": str(districts.get(row["district"], "")),
+         "count": row["count"]}
+        for row in named.values(district=F("organisation__district"))
+        .annotate(count=Count("id"))
+        .order_by("district")
+    ]  # fmt: skip
+    by_field = list(
+        named.values(field_code=F("field__code"), field_name=F("field__name"))
+        .annotate(count=Count("id"))
+        .order_by("field_code")
+    )
+    per_year = list(
+        StudioAssessment.objects.values("year")
+        .annotate(reports=Count("id"), **{f: Sum(f) for f in FIGURES})
+        .order_by("year")
+    )
+    return {
+        "named_total": sum(row["count"] for row in by_level),
+        "by_level": by_level,
+        "by_district": by_district,
+        "by_field": by_field,
+        "achievements_per_year": per_year,
+    }
+
+
+# --- yearly report reminders ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """One notice that is due: to whom, of which kind, about what, and on which occasion. The
+    (recipient, kind, subject, occasion) quadruple is the exactly-once key of the notices."""
+
+    recipient: User
+    kind: str
+    subject: Any
+    occasion: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def studio_report_due_date(year: int) -> date:
+    """The day by which the report on ``year`` must be filed (in the following year)."""
+    month, day = (int(p) for p in settings.STUDIO_REPORT_DUE_MONTH_DAY.split("-"))
+    return date(year + 1, month, day)
+
+
+def reminder_occasion(
+    *, today: date, due: date, days_before: int, overdue_every: int
+) -> tuple[str, int] | None:
+    """Which reminder (if any) is due on ``today`` for a deadline ``due``: ``("due", 0)`` within
+    ``days_before`` days before it, then ``("overdue", n)`` from the day after, a new ``n`` every
+    ``overdue_every`` days. Pure; the occasion strings make each reminder exactly-once."""
+    if due - timedelta(days=days_before) <= today <= due:
+        return ("due", 0)
+    if today > due:
+        return ("overdue", (today - due - timedelta(days=1)).days // max(overdue_every, 1))
+    return None
+
+
+def studios_missing_report(year: int) -> QuerySet[Studio]:
+    """Named studios (named by the end of ``year``) that have not filed their report on it."""
+    return (
+        Studio.objects.filter(state=StudioState.NAMED, named_on__lte=date(year, 12, 31))
+        .exclude(assessments__year=year)
+        .select_related("organisation")
+    )
+
+
+def enterprise_recipients(organisation_ids) -> dict[int, list[User]]:
+    """Active enterprise members of each organisation, in one query."""
+    out: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        organisation_id__in=set(organisation_ids),
+        is_active=True,
+        role_grants__role=Role.ENTERPRISE,
+    ).order_by("id"):
+        out.setdefault(user.organisation_id, []).append(user)
+    return out
+
+
+def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
+    """The yearly-report reminders due today: for the report on last year, one ``due`` notice in
+    the days before the due date and an ``overdue`` notice every few days after it, to every
+    enterprise member of each named studio that has not filed it. This is the function the
+    notices machinery plugs into (innovation.tasks.studio_report_reminders)."""
+    today = today or timezone.localdate()
+    year = today.year - 1
+    due = studio_report_due_date(year)
+    which = reminder_occasion(
+        today=today,
+        due=due,
+        days_before=settings.STUDIO_REPORT_REMIND_DAYS_BEFORE,
+        overdue_every=settings.STUDIO_REPORT_OVERDUE_EVERY_DAYS,
+    )
+    if which is None:
+        return []
+    stage, number = which
+    kind = "studio_report_due" if stage == "due" else "studio_report_overdue"
+    occasion = f"{year}" if stage == "due" else f"{year}:{number}"
+    studios = list(studios_missing_report(year))
+    recipients = enterprise_recipients(s.organisation_id for s in studios)
+    return [
+        DueNotice(
+            recipient=user,
+            kind=kind,
+            subject=studio,
+            occasion=occasion,
+            context={
+                "studio_name": studio.name,
+                "year": year,
+                "due_date": due.isoformat(),
+                "days_late": max((today - due).days, 0),
+            },
+        )
+        for studio in studios
+        for user in recipients.get(studio.organisation_id, [])
+    ]

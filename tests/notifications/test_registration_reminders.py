@@ -77,7 +77,9 @@ def test_reminder_lists_drafts_and_what_they_miss_in_shanghai_time(contest):
     org = OrganisationFactory()
     zh = EnterpriseUserFactory(organisation=org, language="zh-hans")
     en = EnterpriseUserFactory(organisation=org, language="en")
-    EntryFactory(contest=contest, organisation=org, title="电池包检测装置", innovation_points="")
+    EntryFactory(
+        contest=contest, organisation=org, title="电池包检测装置", innovation_points="", keywords=[]
+    )
     with _at(20):
         registration_reminders_send()
     zh_notice = Notice.objects.get(recipient=zh)

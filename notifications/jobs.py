@@ -5,13 +5,14 @@ them once the reviews app exists). Each job is a service: it writes notices thro
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,8 +20,11 @@ from notifications.enums import NoticeKind
 from notifications.models import Notice
 from notifications.rendering import site_link
 from notifications.services import Recipient, notice_enqueue, notices_enqueue_bulk
-from projects.enums import AttachmentKind, ContestState, EntryState, TeamRole
-from projects.models import Attachment, Contest, Entry, TeamMember
+from projects.enums import ContestState, EntryState
+from projects.models import Contest, Entry
+from projects.services import entry_missing
+
+logger = logging.getLogger(__name__)
 
 
 def due_offset(*, deadline: datetime, now: datetime, offsets_hours: Sequence[int]) -> int | None:
@@ -50,15 +54,16 @@ def _offsets(name: str) -> list[int]:
 # --- registration reminders (job 3) ---------------------------------------------------------------
 
 
-def _missing(entry: dict) -> list[str]:
-    """What a draft still lacks, as codes the templates put into words. Mirrors the fields on
-    which submission depends on main (summary, innovation points, benefits, a leader, a plan)."""
-    missing = [f for f in ("summary", "innovation_points", "expected_benefits") if not entry[f]]
-    if not entry["has_leader"]:
-        missing.append("team_leader")
-    if not entry["has_plan"]:
-        missing.append("plan")
-    return missing
+def _wave_written(*, kind: str, subject, occasion: str) -> bool:
+    """Whether this reminder wave was already written. A wave is written in one transaction, so
+    one row means all of it: later scans in the same window (every 5 minutes for days) skip the
+    work instead of re-rendering thousands of notices that the unique key would drop anyway.
+    Someone who joins after the wave (a late draft, a reviewer added by hand) gets the next
+    offset's reminder (and a reviewer added by hand an assignment notice at once)."""
+    subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
+    return Notice.objects.filter(
+        kind=kind, subject_type=subject_type, subject_id=str(subject.pk), occasion=occasion
+    ).exists()
 
 
 def registration_reminders_send(*, now: datetime | None = None) -> int:
@@ -87,32 +92,20 @@ def registration_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _registration_wave(*, contest: Contest, offset_hours: int) -> int:
-    drafts = (
-        Entry.objects.filter(contest=contest, state=EntryState.DRAFT)
-        .annotate(
-            has_leader=Exists(
-                TeamMember.objects.filter(entry=OuterRef("pk"), role=TeamRole.LEADER)
-            ),
-            has_plan=Exists(
-                Attachment.objects.filter(entry=OuterRef("pk"), kind=AttachmentKind.PLAN)
-            ),
-        )
-        .order_by("organisation_id", "pk")
-        .values(
-            "pk",
-            "organisation_id",
-            "title",
-            "summary",
-            "innovation_points",
-            "expected_benefits",
-            "has_leader",
-            "has_plan",
-        )
+    occasion = reminder_occasion(deadline=contest.registration_closes_at, offset_hours=offset_hours)
+    if _wave_written(kind=NoticeKind.REGISTRATION_REMINDER, subject=contest, occasion=occasion):
+        return 0
+    drafts = Entry.objects.filter(contest=contest, state=EntryState.DRAFT).order_by(
+        "organisation_id", "pk"
     )
     by_org: dict[int, list[dict]] = defaultdict(list)
-    for entry in drafts:
-        by_org[entry["organisation_id"]].append(
-            {"id": entry["pk"], "title": entry["title"], "missing": _missing(entry)}
+    for entry in drafts.iterator(chunk_size=2000):
+        # The submit service's own rule, so the reminder lists exactly what submitting would
+        # refuse (``fields`` codes: title, summary, innovation_points, expected_benefits,
+        # keywords, team, attachments — the templates put them into words).
+        missing = list(entry_missing(entry))
+        by_org[entry.organisation_id].append(
+            {"id": entry.pk, "title": entry.title, "missing": missing}
         )
     if not by_org:
         return 0
@@ -139,9 +132,7 @@ def _registration_wave(*, contest: Contest, offset_hours: int) -> int:
         return notices_enqueue_bulk(
             kind=NoticeKind.REGISTRATION_REMINDER,
             subject=contest,
-            occasion=reminder_occasion(
-                deadline=contest.registration_closes_at, offset_hours=offset_hours
-            ),
+            occasion=occasion,
             recipients=recipients,
         )
 
@@ -269,13 +260,14 @@ def review_deadline_reminders_send(*, now: datetime | None = None) -> int:
         offset = due_offset(deadline=round_.deadline, now=now, offsets_hours=offsets)
         if offset is None:
             continue
+        occasion = reminder_occasion(deadline=round_.deadline, offset_hours=offset)
+        kind = NoticeKind.REVIEW_DEADLINE_REMINDER
+        if _wave_written(kind=kind, subject=round_, occasion=occasion):
+            continue
         recipients = _unsubmitted_recipients(round_, {"hours_before": offset})
         with transaction.atomic():
             created += notices_enqueue_bulk(
-                kind=NoticeKind.REVIEW_DEADLINE_REMINDER,
-                subject=round_,
-                occasion=reminder_occasion(deadline=round_.deadline, offset_hours=offset),
-                recipients=recipients,
+                kind=kind, subject=round_, occasion=occasion, recipients=recipients
             )
     return created
 
@@ -331,6 +323,7 @@ def review_rounds_close_due(*, now: datetime | None = None) -> list[int]:
     actor, i.e. the system) and, in the same transaction, tell union staff the completion figures.
     A round the system closed by another path (the reviews app's own sweep) within the last day
     also gets its staff notice; the unique key keeps it to one per staff member and deadline."""
+    from core.exceptions import DomainError
     from core.models import AuditEvent
     from reviews.enums import RoundState
     from reviews.models import Round
@@ -341,9 +334,15 @@ def review_rounds_close_due(*, now: datetime | None = None) -> list[int]:
     for round_ in Round.objects.filter(state=RoundState.OPEN, deadline__lte=now).select_related(
         "contest"
     ):
-        with transaction.atomic():
-            round_ = round_close(round=round_, actor=None)
-            _round_closed_notify(round_)
+        try:
+            with transaction.atomic():
+                round_ = round_close(round=round_, actor=None)
+                _round_closed_notify(round_)
+        except DomainError:
+            # Staff moved the round meanwhile (e.g. closed and reopened it): their move stands,
+            # the other rounds are still closed.
+            logger.warning("Round %s could not be closed at its deadline", round_.pk, exc_info=True)
+            continue
         closed.append(round_.pk)
     recently = Round.objects.filter(
         state=RoundState.CLOSED, deadline__lte=now, deadline__gt=now - timedelta(days=1)

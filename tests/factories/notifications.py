@@ -1,7 +1,5 @@
-"""Factories for the notifications tests: notices, and the contests/entries the registration
-reminders read (kept here so that this app's tests do not depend on another app's factories)."""
-
-from datetime import timedelta
+"""Factories for the notifications tests. Contests and entries come from the projects factories
+(re-exported here for this app's tests)."""
 
 import factory
 from django.contrib.contenttypes.models import ContentType
@@ -9,44 +7,11 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from notifications.models import Notice
-from projects.enums import ContestState, EntryState
-from projects.models import Category, Contest, Entry
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from projects.models import Contest
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import CategoryFactory, ContestFactory, EntryFactory
 
-
-class ContestFactory(DjangoModelFactory):
-    class Meta:
-        model = Contest
-
-    name = factory.Sequence(lambda n: f"第{n + 6}届十堰市职工创新创业大赛")
-    edition = factory.Sequence(lambda n: n + 6)
-    year = 2026
-    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
-    registration_closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
-    state = ContestState.OPEN
-
-
-class CategoryFactory(DjangoModelFactory):
-    class Meta:
-        model = Category
-
-    contest = factory.SubFactory(ContestFactory)
-    code = factory.Sequence(lambda n: f"cat-{n}")
-    name = factory.Sequence(lambda n: f"创新组{n}")
-
-
-class EntryFactory(DjangoModelFactory):
-    class Meta:
-        model = Entry
-
-    contest = factory.SubFactory(ContestFactory)
-    category = factory.SubFactory(CategoryFactory, contest=factory.SelfAttribute("..contest"))
-    organisation = factory.SubFactory(OrganisationFactory)
-    title = factory.Sequence(lambda n: f"新能源汽车电池包快速检测装置{n}")
-    summary = "一种快速检测电池包绝缘性能的装置。"
-    innovation_points = ""
-    expected_benefits = "年节约检测成本约30万元。"
-    state = EntryState.DRAFT
+__all__ = ["CategoryFactory", "ContestFactory", "EntryFactory", "NoticeFactory"]
 
 
 class NoticeFactory(DjangoModelFactory):

@@ -77,16 +77,21 @@ def test_reminder_lists_drafts_and_what_they_miss_in_shanghai_time(contest):
     org = OrganisationFactory()
     zh = EnterpriseUserFactory(organisation=org, language="zh-hans")
     en = EnterpriseUserFactory(organisation=org, language="en")
-    EntryFactory(contest=contest, organisation=org, title="电池包检测装置", innovation_points="")
+    EntryFactory(
+        contest=contest, organisation=org, title="电池包检测装置", innovation_points="", keywords=[]
+    )
     with _at(20):
         registration_reminders_send()
     zh_notice = Notice.objects.get(recipient=zh)
     assert "2026-12-01 18:00（北京时间）" in zh_notice.body
     assert "电池包检测装置" in zh_notice.body
-    assert "尚缺：创新点、项目负责人、项目方案附件" in zh_notice.body
+    assert "尚缺：创新点、关键词、项目负责人、项目方案附件" in zh_notice.body
     assert contest.name in zh_notice.title and "1个项目" in zh_notice.title
     en_notice = Notice.objects.get(recipient=en)
-    assert "Missing: innovation points, team leader, project plan attachment" in en_notice.body
+    assert (
+        "Missing: innovation points, keywords, team leader, project plan attachment"
+        in en_notice.body
+    )
     assert "2026-12-01 18:00 (Beijing time, UTC+8)" in en_notice.body
     assert f"/api/v1/entries/?contest={contest.pk}&state=draft" in en_notice.body
 

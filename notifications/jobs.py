@@ -282,7 +282,11 @@ def _review_staff() -> list[User]:
     )
 
 
-def _round_closed_notify(round_) -> int:
+def review_round_closed_notify(*, closed_round) -> int:
+    """Job 4: tell union staff the completion figures of a round the system closed at its
+    deadline. Called by ``reviews.services.round_close`` in its transaction; the key (round,
+    deadline) keeps it to one notice per staff member even if the close ran twice."""
+    round_ = closed_round
     from reviews.selectors import round_progress
 
     progress = round_progress(round_)
@@ -316,50 +320,6 @@ def _round_closed_notify(round_) -> int:
             for staff in _review_staff()
         ],
     )
-
-
-def review_rounds_close_due(*, now: datetime | None = None) -> list[int]:
-    """Job 4 (beat): close every open round whose deadline has passed (``round_close`` with no
-    actor, i.e. the system) and, in the same transaction, tell union staff the completion figures.
-    A round the system closed by another path (the reviews app's own sweep) within the last day
-    also gets its staff notice; the unique key keeps it to one per staff member and deadline."""
-    from core.exceptions import DomainError
-    from core.models import AuditEvent
-    from reviews.enums import RoundState
-    from reviews.models import Round
-    from reviews.services import round_close
-
-    now = now or timezone.now()
-    closed = []
-    for round_ in Round.objects.filter(state=RoundState.OPEN, deadline__lte=now).select_related(
-        "contest"
-    ):
-        try:
-            with transaction.atomic():
-                round_ = round_close(round=round_, actor=None)
-                _round_closed_notify(round_)
-        except DomainError:
-            # Staff moved the round meanwhile (e.g. closed and reopened it): their move stands,
-            # the other rounds are still closed.
-            logger.warning("Round %s could not be closed at its deadline", round_.pk, exc_info=True)
-            continue
-        closed.append(round_.pk)
-    recently = Round.objects.filter(
-        state=RoundState.CLOSED, deadline__lte=now, deadline__gt=now - timedelta(days=1)
-    ).select_related("contest")
-    for round_ in recently.exclude(pk__in=closed):
-        by_system = AuditEvent.objects.filter(
-            target_type__app_label="reviews",
-            target_type__model="round",
-            target_id=str(round_.pk),
-            action="round.state",
-            to_state=RoundState.CLOSED,
-            actor__isnull=True,
-        ).exists()
-        if by_system:
-            with transaction.atomic():
-                _round_closed_notify(round_)
-    return closed
 
 
 def review_late_reminders_send(*, round, actor: User) -> dict:

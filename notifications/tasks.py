@@ -43,9 +43,9 @@ def send_registration_reminders() -> None:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def scan_review_deadlines() -> None:
-    """Beat, every few minutes: close rounds at their deadline (staff told the figures), then
-    remind reviewers with unsubmitted assignments at the configured offsets."""
+    """Beat, every few minutes: remind reviewers with unsubmitted assignments at the configured
+    offsets. (Rounds close at their deadline through reviews.tasks.close_due_rounds, which tells
+    staff the figures.)"""
     from notifications import jobs
 
-    jobs.review_rounds_close_due()
     jobs.review_deadline_reminders_send()

@@ -18,6 +18,7 @@ arrays from the database, call them once, and store the outcome in bulk.
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import ExpertiseField, Organisation, ReviewerProfile, User
-from core.exceptions import Conflict, NotPermitted, ValidationFailed
+from core.exceptions import Conflict, DomainError, NotPermitted, ValidationFailed
 from core.models import AuditEvent
 from core.services import audit_record
 from core.transitions import check_transition
@@ -67,6 +68,8 @@ from reviews.models import (
     Round,
     RoundEntry,
 )
+
+logger = logging.getLogger(__name__)
 
 # Affinity weights: a reviewer field matching the entry's category counts more than one
 # matching one of its keywords.
@@ -415,6 +418,10 @@ def round_close(*, round: Round, actor: User | None = None) -> Round:
             to_state=locked.state,
             reason="" if actor else "Deadline reached.",
         )
+        if actor is None:
+            # notifications (issue 6): the system closed it at the deadline; staff get the
+            # completion figures (a close by staff needs no notice: they did it).
+            notification_jobs.review_round_closed_notify(closed_round=locked)
     return _refresh(round, locked)
 
 
@@ -516,11 +523,17 @@ def round_publish(*, round: Round, actor: User) -> Round:
 
 
 def close_due_rounds(*, now: datetime | None = None) -> list[int]:
-    """Close every open round whose deadline has passed (the periodic sweep). Returns ids."""
+    """Close every open round whose deadline has passed (beat, every minute) and tell staff the
+    figures. Returns the ids it closed; running it twice closes and notifies nothing more."""
     now = now or timezone.now()
     closed = []
     for round_ in Round.objects.filter(state=RoundState.OPEN, deadline__lte=now):
-        round_close(round=round_, actor=None)
+        try:
+            round_close(round=round_, actor=None)
+        except DomainError:
+            # Staff moved the round meanwhile (closed and reopened it): their move stands.
+            logger.warning("Round %s could not be closed at its deadline", round_.pk, exc_info=True)
+            continue
         closed.append(round_.pk)
     return closed
 

@@ -196,15 +196,15 @@ def test_two_concurrent_scans_write_each_reminder_once():
 # --- job 4: closing at the deadline ------------------------------------------------------------------
 
 
-def test_scan_closes_round_at_deadline_and_tells_staff_the_figures(open_round_of_three):
+def test_sweep_closes_round_at_deadline_and_tells_staff_the_figures(open_round_of_three):
     round_, reviewers, entries = open_round_of_three
     staff = make_staff()
     submit_all(round_, reviewers[0])
     with _at(0.1):
-        assert jobs.review_rounds_close_due() == []
+        assert review_services.close_due_rounds() == []
     with _at(-0.05):
-        assert jobs.review_rounds_close_due() == [round_.pk]
-        assert jobs.review_rounds_close_due() == []
+        assert review_services.close_due_rounds() == [round_.pk]
+        assert review_services.close_due_rounds() == []
     round_.refresh_from_db()
     assert round_.state == RoundState.CLOSED
     notice = _kind(NoticeKind.ROUND_CLOSED).get()
@@ -217,13 +217,13 @@ def test_scan_closes_round_at_deadline_and_tells_staff_the_figures(open_round_of
     ).exists()
 
 
-def test_round_closed_by_reviews_sweep_still_notifies_staff_once(open_round_of_three):
+def test_close_run_twice_notifies_staff_once(open_round_of_three):
     round_, reviewers, entries = open_round_of_three
     make_staff()
     with _at(-0.05):
         review_services.close_due_rounds()
-        jobs.review_rounds_close_due()
-        jobs.review_rounds_close_due()
+        review_services.round_close(round=round_, actor=None)
+        review_services.close_due_rounds()
     assert _kind(NoticeKind.ROUND_CLOSED).count() == 1
 
 
@@ -233,5 +233,5 @@ def test_round_closed_by_staff_before_deadline_sends_no_closing_notice(open_roun
     with _at(1):
         review_services.round_close(round=round_, actor=staff)
     with _at(-0.05):
-        jobs.review_rounds_close_due()
+        review_services.close_due_rounds()
     assert not _kind(NoticeKind.ROUND_CLOSED).exists()

@@ -122,11 +122,21 @@ def reviewers_with_unsubmitted(round: Round) -> dict[User, list[Assignment]]:
         Assignment.objects.filter(round=round, status=AssignmentStatus.ACTIVE)
         .exclude(review__state=ReviewState.SUBMITTED)
         .select_related("reviewer", "entry")
+        # A provincial round has ~500,000 assignments: load only what reminders and the late
+        # list use, and one User object per reviewer (not one per row).
+        .only(
+            "id", "round_id", "entry_id", "reviewer_id", "entry__id", "entry__title",
+            "reviewer__id", "reviewer__username", "reviewer__full_name", "reviewer__email",
+            "reviewer__language", "reviewer__is_active",
+        )
         .order_by("reviewer_id", "entry_id")
-    )
+    )  # fmt: skip
     out: dict[User, list[Assignment]] = defaultdict(list)
-    for assignment in assignments:
-        out[assignment.reviewer].append(assignment)
+    reviewers: dict[int, User] = {}
+    for assignment in assignments.iterator(chunk_size=5000):
+        reviewer = reviewers.setdefault(assignment.reviewer_id, assignment.reviewer)
+        assignment.reviewer = reviewer
+        out[reviewer].append(assignment)
     return dict(out)
 
 

@@ -41,3 +41,33 @@ def reviewer_profiles_visible_to(user: User) -> QuerySet[ReviewerProfile]:
     if has_any_role(user, (Role.ADMIN, Role.UNION_STAFF)):
         return qs
     return qs.filter(user=user)
+
+
+def own_organisation_id(user: User) -> int | None:
+    """The organisation an enterprise member acts for, or None for anyone else."""
+    if user.is_authenticated and user.has_role(Role.ENTERPRISE) and user.organisation_id:
+        return user.organisation_id
+    return None
+
+
+def scope_by_organisation(qs: QuerySet, user: User, org_path: str) -> QuerySet:
+    """Staff keep ``qs`` whole; an enterprise member keeps the rows whose ``org_path`` is their
+    organisation; anyone else (anonymous, reviewers) gets nothing."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_staff_user(user):
+        return qs
+    org_id = own_organisation_id(user)
+    return qs.filter(**{org_path: org_id}) if org_id else qs.none()
+
+
+def enterprise_members_by_organisation(organisation_ids) -> dict[int, list[User]]:
+    """Active enterprise members of each organisation, in one query (reminder recipients)."""
+    out: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        organisation_id__in=set(organisation_ids),
+        is_active=True,
+        role_grants__role=Role.ENTERPRISE,
+    ).order_by("id"):
+        out.setdefault(user.organisation_id, []).append(user)
+    return out

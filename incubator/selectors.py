@@ -15,14 +15,11 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import enterprise_members_by_organisation, scope_by_organisation
 from incubator.enums import IncubationStage, ReportState
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
-from innovation.selectors import (
-    DueNotice,
-    enterprise_recipients,
-    reminder_occasion,
-    scope_by_organisation,
-)
+from notifications.jobs import due_date_reminder
+from notifications.services import DueNotice
 from projects.enums import EntryState
 from projects.models import Contest, Entry
 
@@ -162,10 +159,10 @@ def incubation_report_notices_due(today: date | None = None) -> list[DueNotice]:
             state=ReportState.PENDING, due_date__lte=today + timedelta(days=before)
         ).select_related("incubation", "incubation__entry")
     )
-    recipients = enterprise_recipients(r.incubation.organisation_id for r in reports)
+    recipients = enterprise_members_by_organisation(r.incubation.organisation_id for r in reports)
     notices = []
     for report in reports:
-        which = reminder_occasion(
+        which = due_date_reminder(
             today=today,
             due=report.due_date,
             days_before=before,

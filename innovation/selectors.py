@@ -6,17 +6,19 @@ directory), so another organisation's studio is a 404 and never appears in a lis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from accounts.enums import District, Role
+from accounts.enums import District
 from accounts.models import User
-from accounts.selectors import is_staff_user
+from accounts.selectors import (
+    enterprise_members_by_organisation,
+    scope_by_organisation,
+)
 from innovation.enums import OPEN_APPLICATION_STATES, StudioLevel, StudioState
 from innovation.models import (
     Studio,
@@ -25,18 +27,13 @@ from innovation.models import (
     StudioAttachment,
     StudioReviewComment,
 )
+from notifications.jobs import due_date_reminder
+from notifications.services import DueNotice
 
 FIGURES = ("patents", "innovations_adopted", "economic_benefit", "people_trained")
 
 
 # --- visibility -----------------------------------------------------------------------------------
-
-
-def _own_organisation_id(user: User) -> int | None:
-    """The organisation an enterprise member acts for, or None for anyone else."""
-    if user.has_role(Role.ENTERPRISE) and user.organisation_id:
-        return user.organisation_id
-    return None
 
 
 def studios_visible_to(user: User) -> QuerySet[Studio]:
@@ -49,17 +46,6 @@ def studios_visible_to(user: User) -> QuerySet[Studio]:
         latest_application_level=Subquery(latest.values("level")[:1]),
     )
     return scope_by_organisation(qs, user, "organisation_id")
-
-
-def scope_by_organisation(qs: QuerySet, user: User, org_path: str) -> QuerySet:
-    """Staff keep ``qs`` whole; an enterprise member keeps the rows whose ``org_path`` is their
-    organisation; anyone else (anonymous, reviewers) gets nothing. Shared with the incubator."""
-    if not user.is_authenticated:
-        return qs.none()
-    if is_staff_user(user):
-        return qs
-    org_id = _own_organisation_id(user)
-    return qs.filter(**{org_path: org_id}) if org_id else qs.none()
 
 
 def studio_detail_queryset(user: User) -> QuerySet[Studio]:
@@ -145,35 +131,10 @@ def studio_statistics() -> dict[str, Any]:
 # --- yearly report reminders ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DueNotice:
-    """One notice that is due: to whom, of which kind, about what, and on which occasion. The
-    (recipient, kind, subject, occasion) quadruple is the exactly-once key of the notices."""
-
-    recipient: User
-    kind: str
-    subject: Any
-    occasion: str
-    context: dict[str, Any] = field(default_factory=dict)
-
-
 def studio_report_due_date(year: int) -> date:
     """The day by which the report on ``year`` must be filed (in the following year)."""
     month, day = (int(p) for p in settings.STUDIO_REPORT_DUE_MONTH_DAY.split("-"))
     return date(year + 1, month, day)
-
-
-def reminder_occasion(
-    *, today: date, due: date, days_before: int, overdue_every: int
-) -> tuple[str, int] | None:
-    """Which reminder (if any) is due on ``today`` for a deadline ``due``: ``("due", 0)`` within
-    ``days_before`` days before it, then ``("overdue", n)`` from the day after, a new ``n`` every
-    ``overdue_every`` days. Pure; the occasion strings make each reminder exactly-once."""
-    if due - timedelta(days=days_before) <= today <= due:
-        return ("due", 0)
-    if today > due:
-        return ("overdue", (today - due - timedelta(days=1)).days // max(overdue_every, 1))
-    return None
 
 
 def studios_missing_report(year: int) -> QuerySet[Studio]:
@@ -185,18 +146,6 @@ def studios_missing_report(year: int) -> QuerySet[Studio]:
     )
 
 
-def enterprise_recipients(organisation_ids) -> dict[int, list[User]]:
-    """Active enterprise members of each organisation, in one query."""
-    out: dict[int, list[User]] = {}
-    for user in User.objects.filter(
-        organisation_id__in=set(organisation_ids),
-        is_active=True,
-        role_grants__role=Role.ENTERPRISE,
-    ).order_by("id"):
-        out.setdefault(user.organisation_id, []).append(user)
-    return out
-
-
 def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
     """The yearly-report reminders due today: for the report on last year, one ``due`` notice in
     the days before the due date and an ``overdue`` notice every few days after it, to every
@@ -205,7 +154,7 @@ def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
     today = today or timezone.localdate()
     year = today.year - 1
     due = studio_report_due_date(year)
-    which = reminder_occasion(
+    which = due_date_reminder(
         today=today,
         due=due,
         days_before=settings.STUDIO_REPORT_REMIND_DAYS_BEFORE,
@@ -217,7 +166,7 @@ def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
     kind = "studio_report_due" if stage == "due" else "studio_report_overdue"
     occasion = f"{year}" if stage == "due" else f"{year}:{number}"
     studios = list(studios_missing_report(year))
-    recipients = enterprise_recipients(s.organisation_id for s in studios)
+    recipients = enterprise_members_by_organisation(s.organisation_id for s in studios)
     return [
         DueNotice(
             recipient=user,

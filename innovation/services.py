@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -45,7 +44,6 @@ from innovation.models import (
     StudioMember,
     StudioReviewComment,
 )
-from innovation.selectors import DueNotice
 from projects.enums import Honour
 
 STUDIO_FIELDS = (
@@ -634,26 +632,3 @@ def studio_assessment_rate(
                 reason=f"Two failed yearly assessments in a row (latest: {locked.year}).",
             )
     return locked
-
-
-# --- reminders ------------------------------------------------------------------------------------
-
-
-def due_notices_enqueue(*, notices: Iterable[DueNotice]) -> int:
-    """Hand due reminders to the notices machinery, all in one transaction. Exactly once: a
-    notice whose (recipient, kind, subject, occasion) was already written is skipped, so running
-    the reminder task twice a day sends nothing twice. Returns how many notices were new."""
-    from notifications.services import notice_enqueue
-
-    written = 0
-    with transaction.atomic():
-        for due in notices:
-            notice = notice_enqueue(
-                recipient=due.recipient,
-                kind=due.kind,
-                subject=due.subject,
-                occasion=due.occasion,
-                context={"recipient_name": str(due.recipient), **due.context},
-            )
-            written += notice is not None
-    return written

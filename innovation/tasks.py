@@ -6,7 +6,8 @@ import logging
 
 from celery import shared_task
 
-from innovation import selectors, services
+from innovation import selectors
+from notifications.services import notices_enqueue_due
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +16,7 @@ logger = logging.getLogger(__name__)
 def studio_report_reminders() -> int:
     """Daily: remind the hosts of named studios whose yearly report is due soon or overdue.
     Running it twice on a day writes nothing new (the notices are unique per occasion)."""
-    written = services.due_notices_enqueue(notices=selectors.studio_report_notices_due())
+    written = notices_enqueue_due(notices=selectors.studio_report_notices_due())
     if written:
         logger.info("Studio yearly-report reminders: %d notice(s) queued.", written)
     return written

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -45,6 +45,19 @@ def reminder_occasion(*, deadline: datetime, offset_hours: int) -> str:
     """The occasion key of a reminder: the deadline is part of it, so a moved deadline gets
     reminders of its own and an unchanged one never gets the same reminder twice."""
     return f"deadline={deadline.isoformat()};before={offset_hours}h"
+
+
+def due_date_reminder(
+    *, today: date, due: date, days_before: int, overdue_every: int
+) -> tuple[str, int] | None:
+    """Which reminder (if any) is due on ``today`` for a due *date* (reports): ``("due", 0)``
+    within ``days_before`` days before it, then ``("overdue", n)`` from the day after, a new ``n``
+    every ``overdue_every`` days. Pure; callers put the pair in the occasion key."""
+    if due - timedelta(days=days_before) <= today <= due:
+        return ("due", 0)
+    if today > due:
+        return ("overdue", (today - due - timedelta(days=1)).days // max(overdue_every, 1))
+    return None
 
 
 def _offsets(name: str) -> list[int]:

@@ -22,8 +22,9 @@ import logging
 import smtplib
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -473,3 +474,32 @@ def notice_retry(*, notice: Notice, actor: User) -> Notice:
         )
         queue_delivery_on_commit([locked.pk])
     return locked
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """One reminder that is due: to whom, of which kind, about what, and on which occasion (the
+    exactly-once key), with what it says. Apps' selectors produce these; see notices_enqueue_due."""
+
+    recipient: User
+    kind: str
+    subject: Any
+    occasion: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def notices_enqueue_due(*, notices: Iterable[DueNotice]) -> int:
+    """Write the due reminders in one transaction. A notice whose key was already written is
+    skipped, so running a reminder task twice sends nothing twice. Returns how many were new."""
+    written = 0
+    with transaction.atomic():
+        for due in notices:
+            notice = notice_enqueue(
+                recipient=due.recipient,
+                kind=due.kind,
+                subject=due.subject,
+                occasion=due.occasion,
+                context={"recipient_name": str(due.recipient), **due.context},
+            )
+            written += notice is not None
+    return written

@@ -7,8 +7,9 @@ import pytest
 import time_machine
 
 from accounts.enums import Role
-from innovation.selectors import reminder_occasion, studio_report_notices_due
+from innovation.selectors import studio_report_notices_due
 from innovation.tasks import studio_report_reminders
+from notifications.jobs import due_date_reminder
 from notifications.models import Notice
 from tests.factories.accounts import EnterpriseUserFactory
 from tests.factories.innovation import NamedStudioFactory, StudioAssessmentFactory, StudioFactory
@@ -33,9 +34,9 @@ def at(day: date):
         (date(2025, 4, 15), ("overdue", 1)),
     ],
 )
-def test_reminder_occasion(today, expected):
+def test_due_date_reminder(today, expected):
     due = date(2025, 3, 31)
-    assert reminder_occasion(today=today, due=due, days_before=14, overdue_every=14) == expected
+    assert due_date_reminder(today=today, due=due, days_before=14, overdue_every=14) == expected
 
 
 @pytest.fixture

@@ -101,6 +101,9 @@ def seed(ctx: DemoContext) -> None:
             reason="曾在该单位担任技术顾问（三年内）",
             actor=experts[0],
         )
+    if not Entry.objects.filter(contest=contest, state="submitted").exists():
+        ctx.log("  reviews: the previous contest has no submitted entry; no rounds seeded")
+        return
     now = timezone.now()
     try:
         first = services.round_create(
@@ -117,9 +120,6 @@ def seed(ctx: DemoContext) -> None:
             advancement_value=Decimal("0.5"),
         )
         _rubric(first, staff)
-        if not Entry.objects.filter(contest=contest, state="submitted").exists():
-            ctx.log("  reviews: the previous contest has no submitted entry; no rounds seeded")
-            return
         services.round_start_assigning(round=first, actor=staff)
         if not _solve(first, staff, ctx):
             return

@@ -29,3 +29,26 @@ def test_seed_demo_synthetic_mode_adds_reviewers_in_bulk():
     call_command("seed_demo", "--reviewers", "50", "--entries", "40", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert ReviewerProfile.objects.filter(user__username__startswith="synth_rev").count() == 50
     assert Organisation.objects.filter(name__startswith="合成单位").count() >= 10
+
+
+@pytest.mark.django_db
+def test_seed_demo_chains_every_programme():
+    """The seeders hand over to each other: the previous contest gets its review rounds, the
+    incubator takes one of its entries in, studios are named, reviewers are told."""
+    from incubator.models import Incubation
+    from innovation.models import Studio
+    from notifications.models import Notice
+    from projects.models import Contest
+    from reviews.enums import RoundState
+    from reviews.models import Assignment, Round
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    previous = Contest.objects.get(edition=4)
+    rounds = list(Round.objects.filter(contest=previous).order_by("order"))
+    assert [r.state for r in rounds] == [RoundState.FINALIZED, RoundState.OPEN]
+    assert Assignment.objects.filter(round=rounds[1]).values("reviewer").distinct().count() >= 5
+    assert Notice.objects.filter(
+        kind="review_assigned", recipient__username__startswith="expert"
+    ).exists()
+    assert Incubation.objects.filter(entry__contest=previous).exists()
+    assert Studio.objects.filter(state="named").count() >= 5

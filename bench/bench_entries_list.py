@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--reviewers", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--only", default="", help="run only scenarios whose name contains this")
     args = parser.parse_args()
 
     ensure_database(BENCH_DATABASE_URL)
@@ -124,6 +125,11 @@ def main() -> None:
         ("search q=电池 (2 chars)", client, f"/api/v1/entries/?contest={c}&q=电池"),
         ("search q=000123 (rare)", client, "/api/v1/entries/?q=000123"),
         ("deep page 1000", client, f"/api/v1/entries/?contest={c}&page=1000"),
+        ("deep page 4000 (near the end)", client, f"/api/v1/entries/?contest={c}&page=4000"),
+        ("deep page 1000, order by title", client,
+         f"/api/v1/entries/?contest={c}&ordering=title&page=1000"),
+        ("deep page 200, contest+district", client,
+         f"/api/v1/entries/?contest={c}&district=fangxian&page=200"),
         ("enterprise member list", member_client, "/api/v1/entries/"),
         ("entry detail", client, f"/api/v1/entries/{some_entry}/"),
         ("CSV export (category+district)", client,
@@ -153,6 +159,8 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for name, api, url in scenarios:
+        if args.only and args.only not in name:
+            continue
         repeat = max(3, args.repeat // 5) if "export" in name else args.repeat
         for _ in range(2):
             fetch(api, url)

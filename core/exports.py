@@ -38,7 +38,26 @@ def requested_export_format(request) -> str:
     return value
 
 
+# A text cell starting with one of these runs as a formula in Excel/WPS. Titles and names are
+# typed by enterprises and applicants: prefixed with an apostrophe, they stay text on staff
+# machines (the same rule as projects.exports). Numbers are left alone (a score of -1 is a number).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(dataset: tablib.Dataset) -> tablib.Dataset:
+    """A copy of ``dataset`` whose text cells cannot be taken for formulas."""
+    safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        safe.append(
+            tuple(
+                "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row
+            )
+        )
+    return safe
+
+
 def dataset_bytes(dataset: tablib.Dataset, file_format: str) -> bytes:
+    dataset = neutralise_formulas(dataset)
     if file_format == "xlsx":
         return dataset.export("xlsx")
     return (BOM + dataset.export("csv")).encode("utf-8")

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.permissions import IsReviewer, IsUnionStaff
 from core import exports as downloads
 from core.exceptions import ValidationFailed
+from core.pagination import KeysFirstPagination
 from projects.storage import attachment_response
 from reviews import exports, selectors, services
 from reviews.api import serializers as s
@@ -137,7 +138,8 @@ class RoundViewSet(
         return self._render(round_)
 
     @extend_schema(responses=s.ResultSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # 100,000 results joined to entry, category, organisation and award: keys first.
+    @action(detail=True, methods=["get"], pagination_class=KeysFirstPagination)
     def results(self, request, pk=None):
         """The scoreboard: per category, by rank (tie-break rule on the round)."""
         page = self.paginate_queryset(selectors.round_results(self.get_object()))

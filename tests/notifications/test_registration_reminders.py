@@ -13,6 +13,7 @@ from notifications.models import Notice
 from projects.enums import ContestState, EntryState
 from tests.factories.accounts import EnterpriseUserFactory, OrganisationFactory
 from tests.factories.notifications import ContestFactory, EntryFactory
+from tests.factories.projects import TeamMemberFactory
 
 DEADLINE = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # 18:00 in Shiyan
 OFFSETS = [72, 24, 2]
@@ -129,3 +130,25 @@ def test_inactive_members_are_not_reminded(contest):
     EntryFactory(contest=contest, organisation=org)
     with _at(20):
         assert registration_reminders_send() == 0
+
+
+@pytest.mark.parametrize("drafts", [1, 30])
+def test_reminder_scan_queries_do_not_grow_with_drafts(
+    contest, drafts, django_assert_max_num_queries
+):
+    """What each draft misses is read for all drafts at once (projects.services.entries_missing),
+    not two queries per draft."""
+    orgs = OrganisationFactory.create_batch(3)
+    for org in orgs:
+        EnterpriseUserFactory(organisation=org)
+    for i in range(drafts):
+        entry = EntryFactory(
+            contest=contest, organisation=orgs[i % 3], summary="" if i % 2 else "x"
+        )
+        if i % 3:
+            TeamMemberFactory(entry=entry)
+    with _at(70), django_assert_max_num_queries(9):
+        assert registration_reminders_send() == min(drafts, 3)
+    notice = Notice.objects.filter(kind=NoticeKind.REGISTRATION_REMINDER).first()
+    assert notice.context["entries"][0]["missing"]
+    assert sum(n.context["entry_count"] for n in Notice.objects.all()) == drafts

@@ -10,6 +10,7 @@ from projects.enums import EntryState
 from reviews import services
 from reviews.enums import AdvancementRule, AggregationMethod, RoundState
 from reviews.models import Assignment, Award, Review, Round, RoundEntry
+from reviews.selectors import round_results
 from tests.factories.reviews import (
     ReviewCategoryFactory,
     ReviewContestFactory,
@@ -198,6 +199,21 @@ def test_results_endpoint_query_count_is_constant(union_staff, staff_client,
         response = staff_client.get(f"/api/v1/review-rounds/{round_.pk}/results/?page_size=100")
     assert len(response.json()["results"]) == 20
     assert response.json()["results"][0]["rank"] == 1
+
+
+def test_results_pages_walk_the_scoreboard_once_in_order(union_staff, staff_client):
+    """The scoreboard's deep pages select their keys first: walking the pages gives the same
+    rows, in the same order, as the selector, ties in score included."""
+    round_, _, _ = _run_round(union_staff, k=1, totals=[[50 + i % 4] for i in range(11)])
+    services.round_finalize(round=round_, actor=union_staff)
+    expected = list(round_results(round_).values_list("entry_id", "rank"))
+    seen, url = [], f"/api/v1/review-rounds/{round_.pk}/results/?page_size=3"
+    while url:
+        body = staff_client.get(url).json()
+        assert body["count"] == 11
+        seen += [(row["entry"], row["rank"]) for row in body["results"]]
+        url = body["next"]
+    assert seen == expected
 
 
 def test_progress_and_late_reviewers(union_staff, staff_client):

@@ -7,6 +7,7 @@ a view cannot leak another organisation's entry (it is simply not in the queryse
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.enums import Role
 from accounts.models import User
@@ -77,12 +78,15 @@ def entry_list_for(user: User) -> QuerySet[Entry]:
         .annotate(
             leader_name=_leader_subquery("name"),
             leader_honour=_leader_subquery("honour"),
-            attachment_count=Subquery(
-                Attachment.objects.filter(entry=OuterRef("pk"))
-                .order_by()
-                .values("entry")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
+            attachment_count=Coalesce(
+                Subquery(
+                    Attachment.objects.filter(entry=OuterRef("pk"))
+                    .order_by()
+                    .values("entry")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
             ),
         )
     )

@@ -113,7 +113,7 @@ class EntryListSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     leader_name = serializers.CharField(read_only=True, allow_null=True)
     leader_honour = serializers.ChoiceField(Honour.choices, read_only=True, allow_null=True)
-    attachment_count = serializers.IntegerField(read_only=True, allow_null=True)
+    attachment_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Entry

@@ -530,7 +530,7 @@ def test_pages_walk_every_entry_once_in_order(staff_client, ordering):
             },  # fmt: skip
         ).json()
         assert body["count"] == len(entries)
-        seen += [(r["id"], r["leader_name"], r["attachment_count"] or 0) for r in body["results"]]
+        seen += [(r["id"], r["leader_name"], r["attachment_count"]) for r in body["results"]]
         if not body["next"]:
             break
         page += 1
@@ -560,3 +560,11 @@ def test_detail_queries_do_not_grow_with_team_and_attachments(member_client, org
         member_client, f"{URL}{big.pk}/"
     )
     assert TeamMember.objects.filter(entry=big).count() == 15
+
+
+def test_list_row_without_attachments_counts_zero(staff_client):
+    entry = EntryFactory()
+    row = next(
+        r for r in staff_client.get("/api/v1/entries/").json()["results"] if r["id"] == entry.pk
+    )
+    assert row["attachment_count"] == 0

@@ -6,11 +6,15 @@ intact. The query parameter is ``file_format`` because DRF's content negotiation
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable, Sequence
+
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from openpyxl import Workbook
 
 from core.exceptions import ValidationFailed
 
@@ -40,27 +44,43 @@ def requested_export_format(request) -> str:
 
 # A text cell starting with one of these runs as a formula in Excel/WPS. Titles and names are
 # typed by enterprises and applicants: prefixed with an apostrophe, they stay text on staff
-# machines (the same rule as projects.exports). Numbers are left alone (a score of -1 is a number).
+# machines. Numbers are left alone (a score of -1 is a number).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """``value``, made unable to run as a spreadsheet formula when it is text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def neutralise_formulas(dataset: tablib.Dataset) -> tablib.Dataset:
     """A copy of ``dataset`` whose text cells cannot be taken for formulas."""
     safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
     for row in dataset:
-        safe.append(
-            tuple(
-                "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row
-            )
-        )
+        safe.append(tuple(safe_cell(v) for v in row))
     return safe
 
 
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) -> bytes:
+    """An XLSX file written row by row with openpyxl's write-only mode: memory stays flat
+    whatever the number of rows (tablib builds the whole workbook in memory first). Cells are
+    passed through :func:`safe_cell`."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def dataset_bytes(dataset: tablib.Dataset, file_format: str) -> bytes:
-    dataset = neutralise_formulas(dataset)
     if file_format == "xlsx":
-        return dataset.export("xlsx")
-    return (BOM + dataset.export("csv")).encode("utf-8")
+        return xlsx_bytes(dataset.headers or [], dataset, title=dataset.title or "Sheet1")
+    return (BOM + neutralise_formulas(dataset).export("csv")).encode("utf-8")
 
 
 def dataset_response(dataset: tablib.Dataset, *, basename: str, file_format: str) -> HttpResponse:

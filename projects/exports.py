@@ -1,8 +1,9 @@
 """CSV and XLSX exports of the staff entry list (tablib).
 
 CSV is streamed in chunks of rows (constant memory whatever the row count) and starts with a UTF-8
-BOM so that Excel opens Chinese text correctly. XLSX is built in memory by tablib/openpyxl (about
-a kilobyte per row), hence its lower cap (settings.ENTRY_EXPORT_XLSX_MAX_ROWS). Cells that a
+BOM so that Excel opens Chinese text correctly. XLSX is written row by row (openpyxl's write-only mode,
+core.exports.xlsx_bytes) into one compressed file returned whole, hence its lower cap
+(settings.ENTRY_EXPORT_XLSX_MAX_ROWS). Cells that a
 spreadsheet would run as a formula (=, +, -, @ ...) are prefixed with an apostrophe: titles are
 typed by enterprises and must not become formulas on a staff member's machine.
 """
@@ -17,6 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.enums import District
+from core import exports as core_exports
+from core.exports import BOM, safe_cell
 from projects.enums import EntryState, Honour
 
 HEADERS = [
@@ -39,15 +42,7 @@ STATE_LABELS_ZH = {
 }
 _DISTRICTS = dict(District.choices)
 _HONOURS = dict(Honour.choices)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000
-BOM = "\ufeff"
-
-
-def _cell(value) -> str | int:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _when(value: datetime | None) -> str:
@@ -56,7 +51,7 @@ def _when(value: datetime | None) -> str:
 
 def _row(values: dict) -> tuple:
     return tuple(
-        _cell(v)
+        safe_cell(v)
         for v in (
             values["id"],
             values["contest__name"],
@@ -95,5 +90,4 @@ def csv_chunks(queryset: QuerySet) -> Iterator[str]:
 
 
 def xlsx_bytes(queryset: QuerySet) -> bytes:
-    data = tablib.Dataset(*_rows(queryset), headers=HEADERS, title="参赛项目")
-    return data.export("xlsx")
+    return core_exports.xlsx_bytes(HEADERS, _rows(queryset), title="参赛项目")

@@ -436,3 +436,23 @@ def test_blind_round_reveals_no_organisation_on_any_reviewer_route(data, db):
     # Emails rendered for the reviewer (the channel outside the API) are clean too.
     for notice in Notice.objects.filter(recipient=reviewer):
         assert MARKER not in notice.title + notice.body
+
+
+def test_organisation_link_without_the_enterprise_role_shows_nothing(data, db):
+    """A user still linked to an organisation whose enterprise role was taken away (or who only
+    ever held another role) acts for no organisation: published rounds, outcomes and awards
+    are as closed to them as entries, studios and incubations."""
+    from accounts.models import RoleGrant
+
+    user = data.users["dongfeng"]
+    RoleGrant.objects.filter(user=user, role="enterprise").delete()
+    RoleGrant.objects.create(user=user, role="reviewer")
+    user = User.objects.get(pk=user.pk)
+    client = client_of(user)
+    award = Award.objects.filter(entry__organisation_id=user.organisation_id).first()
+    outcome = RoundEntry.objects.filter(entry__organisation_id=user.organisation_id).first()
+    for path in ("/api/v1/awards/", "/api/v1/round-outcomes/", "/api/v1/review-rounds/",
+                 "/api/v1/studios/", "/api/v1/incubations/"):  # fmt: skip
+        assert _all_rows(client, path) == [], path
+    assert client.get(f"/api/v1/awards/{award.pk}/").status_code == 404
+    assert client.get(f"/api/v1/round-outcomes/{outcome.pk}/").status_code == 404

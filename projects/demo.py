@@ -1,7 +1,7 @@
 """Demo contests and entries (see core/demo.py for the contract).
 
-- Edition 4 (2024): in review, ~40 submitted entries of the demo organisations (the review rounds
-  of reviews/demo.py put them in review as their assignments are confirmed).
+- Edition 4 (2024): in review, 40 submitted entries of the demo organisations; the reviews
+  seeder runs its rounds on them (confirming round 1 moves them to ``in_review``).
 - Edition 5 (2025): open for registration around today, ~25 entries (drafts and submitted), each
   with a small project plan PDF generated here.
 - Large mode (``ctx.entries``): edition 99 "压力测试大赛" with that many submitted entries spread
@@ -221,9 +221,11 @@ def _seed_previous(ctx, fields, org_ids, org_fields) -> Contest:
         org_id = org_ids[index % len(org_ids)]
         entry = _entry_build(ctx, contest=contest, org_id=org_id, field=org_fields.get(org_id, ""),
                              fields=fields, categories=categories, index=index // len(org_ids))  # fmt: skip
+        # Left submitted: round 1 enrols submitted entries only, and confirming its
+        # assignments is what moves them to in_review (reviews/demo.py).
         entry_set_state(entry=entry, to_state=EntryState.SUBMITTED, actor=None)
     contest.entries.update(submitted_at=submitted_at)
-    ctx.log(f"contest {contest.name}: {contest.entries.count()} entries submitted for review")
+    ctx.log(f"contest {contest.name}: {contest.entries.count()} entries submitted")
     return contest
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import User
 from accounts.permissions import has_any_role
+from accounts.selectors import own_organisation_id
 from projects.models import Attachment, Entry, TeamMember
 from reviews.enums import AssignmentStatus, ReviewState, RoundState
 from reviews.models import (
@@ -54,11 +55,10 @@ def rounds_visible_to(user: User) -> QuerySet[Round]:
                 "round_id"
             ),
         )
-    if user.organisation_id:
-        scope |= Q(
-            published_at__isnull=False,
-            contest__entries__organisation_id=user.organisation_id,
-        )
+    # Only as an enterprise member does the user act for their organisation (a bare link to
+    # one, e.g. after the role was taken away, opens nothing), as in accounts.selectors.
+    if org_id := own_organisation_id(user):
+        scope |= Q(published_at__isnull=False, contest__entries__organisation_id=org_id)
     return qs.filter(scope).distinct()
 
 
@@ -216,8 +216,8 @@ def outcomes_visible_to(user: User) -> QuerySet[RoundEntry]:
         return qs.none()
     if is_review_staff(user):
         return qs
-    if user.organisation_id:
-        return qs.filter(entry__organisation_id=user.organisation_id)
+    if org_id := own_organisation_id(user):
+        return qs.filter(entry__organisation_id=org_id)
     return qs.none()
 
 
@@ -227,10 +227,8 @@ def awards_visible_to(user: User) -> QuerySet[Award]:
         return qs.none()
     if is_review_staff(user):
         return qs
-    if user.organisation_id:
-        return qs.filter(
-            round__published_at__isnull=False, entry__organisation_id=user.organisation_id
-        )
+    if org_id := own_organisation_id(user):
+        return qs.filter(round__published_at__isnull=False, entry__organisation_id=org_id)
     return qs.none()
 
 

@@ -40,12 +40,15 @@ def test_seed_demo_chains_every_programme():
     from notifications.models import Notice
     from projects.models import Contest
     from reviews.enums import RoundState
-    from reviews.models import Assignment, Round
+    from reviews.models import Assignment, Review, Round
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     previous = Contest.objects.get(edition=4)
     rounds = list(Round.objects.filter(contest=previous).order_by("order"))
+    # Round 1 enrols submitted entries only: the projects seeder must leave them submitted.
     assert [r.state for r in rounds] == [RoundState.FINALIZED, RoundState.OPEN]
+    assert rounds[0].published_at is not None
+    assert Review.objects.filter(round=rounds[1], state="submitted").exists()
     assert Assignment.objects.filter(round=rounds[1]).values("reviewer").distinct().count() >= 5
     assert Notice.objects.filter(
         kind="review_assigned", recipient__username__startswith="expert"

@@ -7,8 +7,6 @@ called; the services re-check the few rules that do not depend on how they are r
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from datetime import date
 from typing import Any
 
@@ -44,6 +42,7 @@ from innovation.models import (
     StudioMember,
     StudioReviewComment,
 )
+from projects import storage
 from projects.enums import Honour
 
 STUDIO_FIELDS = (
@@ -271,10 +270,10 @@ def studio_flag_clear(*, actor: User | None, studio: Studio, reason: str) -> Stu
 def studio_attachment_add(
     *, actor: User | None, studio: Studio, upload: UploadedFile
 ) -> StudioAttachment:
-    """Store one file of a studio under a random name outside any public path. The type is read
-    from the content (not the name or the browser's word); size and count are bounded."""
-    import filetype
-
+    """Store one file of a studio under a random name outside any public path, with the same
+    checks as entry attachments (projects.storage): the type is read from the content (office
+    files are opened to prove they are documents), the name is cleaned, size and count are
+    bounded. Nothing half-written stays behind: the file goes if the row cannot be written."""
     max_bytes = settings.STUDIO_ATTACHMENT_MAX_BYTES
     if upload.size > max_bytes:
         raise ValidationFailed(
@@ -283,36 +282,23 @@ def studio_attachment_add(
         )
     if studio.attachments.count() >= settings.STUDIO_ATTACHMENTS_MAX:
         raise Conflict("The studio has as many attachments as allowed.", code="too_many_files")
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime == "application/zip" and upload.name.lower().endswith((".docx", ".xlsx")):
-        # Office files are zip containers; accept them only under their own extension.
-        mime = next(m for m, ext in ALLOWED_ATTACHMENT_TYPES.items() if upload.name.endswith(ext))
+    mime = storage.detect_content_type(upload)
     if mime not in ALLOWED_ATTACHMENT_TYPES:
         raise ValidationFailed(
             "file: only PDF, JPEG, PNG, DOCX and XLSX files are accepted.",
             fields={"file": ["Only PDF, JPEG, PNG, DOCX and XLSX files are accepted."]},
         )
-    storage_name = f"{uuid.uuid4().hex}.{ALLOWED_ATTACHMENT_TYPES[mime]}"
-    folder = settings.PRIVATE_MEDIA_ROOT / "studios"
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    path = folder / storage_name
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
+    name = storage.clean_filename(upload.name, content_type=mime)
+    stored = storage.file_save(upload)
     try:
         with transaction.atomic():
             attachment = StudioAttachment.objects.create(
                 studio=studio,
-                original_name=upload.name[-200:],
-                storage_name=storage_name,
+                original_name=name,
+                storage_name=stored.storage_name,
                 content_type=mime,
-                size=upload.size,
-                sha256=digest.hexdigest(),
+                size=stored.size,
+                sha256=stored.sha256,
                 uploaded_by=actor,
             )
             audit_record(
@@ -322,7 +308,7 @@ def studio_attachment_add(
                 data={"attachment": attachment.pk, "name": attachment.original_name},
             )
     except Exception:
-        path.unlink(missing_ok=True)
+        storage.file_delete(stored.storage_name)
         raise
     return attachment
 

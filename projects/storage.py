@@ -9,6 +9,7 @@ views call after the selector decided the caller may see the entry.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import unicodedata
@@ -16,14 +17,26 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import filetype
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 
 from core.exceptions import ValidationFailed
 from projects.models import Attachment
+
+logger = logging.getLogger(__name__)
+
+
+class StoredAttachment(Protocol):
+    """What a download needs of a stored file's row (entry and studio attachments both fit)."""
+
+    pk: int
+    storage_name: str
+    original_name: str
+    content_type: str
+
 
 # Detected MIME type -> (extensions a name may keep, the extension given to any other name).
 ACCEPTED_TYPES: dict[str, tuple[frozenset[str], str]] = {
@@ -172,15 +185,23 @@ def attachment_open(attachment: Attachment) -> BinaryIO:
 
 
 def attachment_response(
-    attachment: Attachment, *, download_name: str | None = None
+    attachment: Attachment | StoredAttachment, *, download_name: str | None = None
 ) -> FileResponse:
-    """A download of the attachment. Always ``Content-Disposition: attachment`` (RFC 5987
+    """A download of the attachment (an entry's, or any model with the same stored-file fields,
+    such as a studio's). Always ``Content-Disposition: attachment`` (RFC 5987
     ``filename*`` for non-ASCII names), the content type decided at upload, ``nosniff`` and a
     sandboxing CSP so a browser never renders it as a page. Pass ``download_name`` to hide the
     stored original name (blind review rounds)."""
     name = download_name or attachment.original_name
+    try:
+        fileobj = attachment_open(attachment)
+    except FileNotFoundError:
+        # The row exists but its file is gone (restored backup, manual clean-up): say so in the
+        # log for the operators, and answer the caller as for any missing object.
+        logger.error("Stored file missing for %s %s", type(attachment).__name__, attachment.pk)
+        raise Http404("The file is not available.") from None
     response = FileResponse(
-        attachment_open(attachment),
+        fileobj,
         as_attachment=True,
         filename=name,
         content_type=attachment.content_type,

@@ -1,4 +1,4 @@
-from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -21,6 +21,7 @@ from innovation.filters import (
     StudioFilter,
 )
 from innovation.permissions import DirectoryThrottle, IsStudioReviewer, StudioAccess
+from projects.storage import attachment_response
 
 
 class StudioViewSet(
@@ -156,20 +157,11 @@ class StudioViewSet(
     )
     def attachment_download(self, request, pk=None, attachment_id=None):
         """Download one of the studio's files (same visibility as the studio)."""
-        from django.conf import settings
-        from django.shortcuts import get_object_or_404
-
         studio = self.get_object()
         attachment = get_object_or_404(
             selectors.attachments_visible_to(request.user), pk=attachment_id, studio=studio
         )
-        path = settings.PRIVATE_MEDIA_ROOT / "studios" / attachment.storage_name
-        return FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return attachment_response(attachment)
 
 
 class StudioApplicationViewSet(

@@ -248,3 +248,57 @@ def test_other_member_cannot_download_attachment(member_client, member, other_me
     ).data["id"]
     response = other_member_client.get(f"{URL}{studio.pk}/attachments/{attachment_id}/download/")
     assert response.status_code == 404
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_attachment_plain_zip_named_docx_is_400(member_client, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    studio = StudioFactory(organisation=member.organisation)
+    fake = SimpleUploadedFile("报告.docx", _zip_bytes({"payload.exe": b"MZ\x90\x00"}))
+    response = member_client.post(
+        f"{URL}{studio.pk}/attachments/", {"file": fake}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "file" in response.data["fields"]
+    assert not studio.attachments.exists()
+
+
+def test_attachment_name_loses_path_and_control_characters(member_client, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    studio = StudioFactory(organisation=member.organisation)
+    pdf = SimpleUploadedFile("../../etc/证\x00书\u202e.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+    response = member_client.post(
+        f"{URL}{studio.pk}/attachments/", {"file": pdf}, format="multipart"
+    )
+    assert response.status_code == 201, response.data
+    assert studio.attachments.get().original_name == "证书.pdf"
+
+
+def test_attachment_whose_file_is_gone_is_404_not_500(member_client, member):
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    studio = StudioFactory(organisation=member.organisation)
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+    attachment_id = member_client.post(
+        f"{URL}{studio.pk}/attachments/", {"file": pdf}, format="multipart"
+    ).data["id"]
+    stored = studio.attachments.get(pk=attachment_id).storage_name
+    (Path(settings.PRIVATE_MEDIA_ROOT) / "attachments" / stored).unlink()
+    response = member_client.get(f"{URL}{studio.pk}/attachments/{attachment_id}/download/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import enterprise_members_by_organisation
 from notifications.enums import NoticeKind
 from notifications.models import Notice
 from notifications.rendering import site_link
@@ -121,7 +122,10 @@ def _registration_wave(*, contest: Contest, offset_hours: int) -> int:
             by_org[organisation_id].append({"id": pk, "title": title, "missing": list(missing[pk])})
     if not by_org:
         return 0
-    members = User.objects.filter(organisation_id__in=list(by_org), is_active=True).order_by("pk")
+    # Enterprise members only: a user merely linked to the organisation (role taken away) is not
+    # told about its entries.
+    members_by_org = enterprise_members_by_organisation(by_org)
+    members = sorted((u for users in members_by_org.values() for u in users), key=lambda u: u.pk)
     base = {
         "contest": {"id": contest.pk, "name": contest.name},
         "deadline": contest.registration_closes_at,

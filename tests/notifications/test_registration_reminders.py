@@ -152,3 +152,13 @@ def test_reminder_scan_queries_do_not_grow_with_drafts(
     notice = Notice.objects.filter(kind=NoticeKind.REGISTRATION_REMINDER).first()
     assert notice.context["entries"][0]["missing"]
     assert sum(n.context["entry_count"] for n in Notice.objects.all()) == drafts
+
+
+def test_user_linked_to_org_without_enterprise_role_is_not_reminded(contest):
+    org = OrganisationFactory()
+    member = EnterpriseUserFactory(organisation=org)
+    EnterpriseUserFactory(organisation=org, roles=[])  # linked, but the role was taken away
+    EntryFactory(contest=contest, organisation=org)
+    with _at(70):
+        assert registration_reminders_send() == 1
+    assert list(Notice.objects.values_list("recipient_id", flat=True)) == [member.pk]

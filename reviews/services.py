@@ -68,6 +68,7 @@ from reviews.models import (
     Round,
     RoundEntry,
 )
+from reviews.selectors import is_review_staff
 
 logger = logging.getLogger(__name__)
 
@@ -627,7 +628,11 @@ def conflict_declare(
     contest: Contest | None = None,
 ) -> ReviewerConflict:
     """Record a conflict (回避) between a reviewer and an organisation, declared by the reviewer
-    themself or by staff. Declaring the same conflict twice returns the existing one."""
+    themself or by staff (a reviewer cannot declare one for somebody else). Declaring the same
+    conflict twice returns the existing one."""
+    if actor.pk != reviewer.pk and not is_review_staff(actor):
+        raise ValidationFailed("reviewer: you may declare only your own conflicts.",
+                               fields={"reviewer": ["Only yourself."]})  # fmt: skip
     if not reason.strip():
         raise ValidationFailed("reason: a conflict needs a reason.",
                                fields={"reason": ["Required."]})  # fmt: skip

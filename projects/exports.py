@@ -14,11 +14,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import tablib
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.enums import District
 from core import exports as core_exports
+from core.exceptions import ValidationFailed
 from core.exports import BOM, safe_cell
 from projects.enums import EntryState, Honour
 
@@ -91,3 +93,24 @@ def csv_chunks(queryset: QuerySet) -> Iterator[str]:
 
 def xlsx_bytes(queryset: QuerySet) -> bytes:
     return core_exports.xlsx_bytes(HEADERS, _rows(queryset), title="参赛项目")
+
+
+_EXPORT_CAPS = {
+    "csv": ("ENTRY_EXPORT_CSV_MAX_ROWS", 200_000),
+    "xlsx": ("ENTRY_EXPORT_XLSX_MAX_ROWS", 20_000),
+}
+
+
+def check_export_size(queryset: QuerySet, *, file_format: str) -> int:
+    """Refuse (400) an export larger than its cap instead of cutting it silently; returns the
+    row count. The caps are settings (CSV is streamed, XLSX is built whole)."""
+    name, default = _EXPORT_CAPS[file_format]
+    cap = int(getattr(settings, name, default))
+    count = queryset.count()
+    if count > cap:
+        raise ValidationFailed(
+            f"The filtered list has {count} entries; this export is limited to {cap}. "
+            "Narrow the filters (e.g. by contest, category or state).",
+            code="export_too_large",
+        )
+    return count

@@ -1,7 +1,6 @@
 """Contests, categories, entries and attachments. Every queryset comes from projects.selectors;
 every write goes through projects.services."""
 
-from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -246,16 +245,9 @@ class EntryViewSet(
         """The entry's history: creation, edits, attachments and every state move (staff)."""
         return Response(s.AuditEventSerializer(audit_trail(self.get_object()), many=True).data)
 
-    def _export_queryset(self, cap_setting: str, default_cap: int):
+    def _export_queryset(self, file_format: str):
         queryset = self.filter_queryset(self.get_queryset())
-        cap = int(getattr(settings, cap_setting, default_cap))
-        count = queryset.count()
-        if count > cap:
-            raise ValidationFailed(
-                f"The filtered list has {count} entries; this export is limited to {cap}. "
-                "Narrow the filters (e.g. by contest, category or state).",
-                code="export_too_large",
-            )
+        exports.check_export_size(queryset, file_format=file_format)
         return queryset
 
     def _filename(self, ext: str) -> str:
@@ -272,7 +264,7 @@ class EntryViewSet(
     )
     def export_csv(self, request):
         """The filtered list as CSV (UTF-8 with BOM for Excel), streamed."""
-        queryset = self._export_queryset("ENTRY_EXPORT_CSV_MAX_ROWS", 200_000)
+        queryset = self._export_queryset("csv")
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in exports.csv_chunks(queryset)),
             content_type="text/csv; charset=utf-8",
@@ -298,7 +290,7 @@ class EntryViewSet(
     )
     def export_xlsx(self, request):
         """The filtered list as an Excel workbook."""
-        queryset = self._export_queryset("ENTRY_EXPORT_XLSX_MAX_ROWS", 20_000)
+        queryset = self._export_queryset("xlsx")
         response = HttpResponse(
             exports.xlsx_bytes(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -111,14 +111,22 @@ def _require_own_organisation(actor: User | None, organisation: Organisation) ->
 def studio_register(
     *,
     actor: User | None,
-    organisation: Organisation,
+    organisation: Organisation | None,
     level: str,
     data: dict[str, Any],
     members: list[dict[str, Any]] | None = None,
 ) -> Studio:
     """Register a studio of ``organisation`` with its first application (a draft asking for
-    ``level``). Guarantees: founding date not in the future, non-negative figures, a unique name
+    ``level``). An enterprise member may leave ``organisation`` out (their own is the host); staff
+    must name it. Guarantees: founding date not in the future, non-negative figures, a unique name
     within the host (409), the studio and its draft application written together or not at all."""
+    if organisation is None:
+        if actor is None or is_staff_user(actor) or not actor.organisation_id:
+            raise ValidationFailed(
+                "organisation: name the host organisation.",
+                fields={"organisation": ["This field is required."]},
+            )
+        organisation = actor.organisation
     _require_own_organisation(actor, organisation)
     values = {k: v for k, v in data.items() if k in STUDIO_FIELDS}
     _check_studio_values(values)

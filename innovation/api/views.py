@@ -9,9 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAnyStaff
-from accounts.selectors import is_staff_user
 from core import exports as downloads
-from core.exceptions import ValidationFailed
 from innovation import exports, selectors, services
 from innovation.api import serializers as s
 from innovation.filters import (
@@ -63,17 +61,9 @@ class StudioViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        organisation = data.pop("organisation", None)
-        if organisation is None:
-            if is_staff_user(request.user) or not request.user.organisation_id:
-                raise ValidationFailed(
-                    "organisation: name the host organisation.",
-                    fields={"organisation": ["This field is required."]},
-                )
-            organisation = request.user.organisation
         studio = services.studio_register(
             actor=request.user,
-            organisation=organisation,
+            organisation=data.pop("organisation", None),
             level=data.pop("level"),
             members=data.pop("members", None),
             data=data,

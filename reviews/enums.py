@@ -56,6 +56,14 @@ class AssignmentStatus(models.TextChoices):
     RECUSED = "recused", _("Recused")
 
 
+ASSIGNMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AssignmentStatus.ACTIVE: frozenset({AssignmentStatus.REMOVED, AssignmentStatus.RECUSED}),
+    # Staff may put back a pair they removed; a recusal is the reviewer's word and stays.
+    AssignmentStatus.REMOVED: frozenset({AssignmentStatus.ACTIVE}),
+    AssignmentStatus.RECUSED: frozenset(),
+}
+
+
 class AssignmentSource(models.TextChoices):
     SOLVER = "solver", _("Solver")
     MANUAL = "manual", _("Manual")

@@ -44,6 +44,7 @@ from projects.models import Category, Contest, Entry
 from reviews import assignment as solver
 from reviews import scoring
 from reviews.enums import (
+    ASSIGNMENT_TRANSITIONS,
     ROUND_ASSIGNABLE_STATES,
     ROUND_EDITABLE_STATES,
     ROUND_TRANSITIONS,
@@ -1057,6 +1058,13 @@ def assignment_add(*, round: Round, reviewer: User, entry: Entry, actor: User) -
             defaults={"source": AssignmentSource.MANUAL, "created_by": actor},
         )
         if not created:
+            assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+            check_transition(
+                ASSIGNMENT_TRANSITIONS,
+                assignment.status,
+                AssignmentStatus.ACTIVE,
+                what="assignment",
+            )
             assignment.status, assignment.source = AssignmentStatus.ACTIVE, AssignmentSource.MANUAL
             assignment.reason, assignment.status_changed_at = "", now
             assignment.save(update_fields=["status", "source", "reason", "status_changed_at"])
@@ -1077,8 +1085,7 @@ def _end_assignment(
     assignment: Assignment, *, status: str, actor: User | None, reason: str, action: str
 ) -> Assignment:
     locked = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
-    if locked.status != AssignmentStatus.ACTIVE:
-        raise Conflict(f"The assignment is already {locked.get_status_display().lower()}.")
+    check_transition(ASSIGNMENT_TRANSITIONS, locked.status, status, what="assignment")
     if locked.round.state not in ROUND_ASSIGNABLE_STATES:
         raise Conflict("Assignments change only while the round is assigning or open.")
     if Review.objects.filter(assignment=locked, state=ReviewState.SUBMITTED).exists():

@@ -173,3 +173,22 @@ def test_reopen_needs_future_deadline(open_round, union_staff):
         round=open_round, actor=union_staff, deadline=timezone.now() + timedelta(days=1)
     )
     assert open_round.state == RoundState.OPEN
+
+
+def test_assignment_moves_follow_the_table(open_round, pool, union_staff):
+    assignment = Assignment.objects.filter(round=open_round).first()
+    services.assignment_remove(assignment=assignment, actor=union_staff, reason="换人")
+    with pytest.raises(InvalidTransition):
+        services.assignment_remove(assignment=assignment, actor=union_staff, reason="again")
+    # A removed pair may be put back by staff ...
+    back = services.assignment_add(
+        round=open_round, reviewer=assignment.reviewer, entry=assignment.entry, actor=union_staff
+    )
+    assert back.pk == assignment.pk and back.status == AssignmentStatus.ACTIVE
+    # ... a recused one never.
+    services.assignment_recuse(assignment=back, reviewer=back.reviewer, reason="曾在该单位任职")
+    with pytest.raises((InvalidTransition, Conflict)):
+        services.assignment_add(
+            round=open_round, reviewer=back.reviewer, entry=back.entry, actor=union_staff
+        )
+    assert Assignment.objects.get(pk=back.pk).status == AssignmentStatus.RECUSED

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -231,6 +232,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the periodic sweeps of each app pick up whatever was not queued.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Two queues: "celery" for everything, "notices" for mail delivery, so that a wave of 10,000
+# reminders never holds up an assignment job. A worker started without -Q consumes both (make
+# run, the tests); production runs one worker per queue (docker-compose.yml).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("notices"))
+CELERY_TASK_ROUTES = {"notifications.tasks.deliver_notices": {"queue": "notices"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": timedelta(minutes=1)},

@@ -222,3 +222,11 @@ def test_late_finish_of_reclaimed_claim_does_not_overwrite_new_state():
     services._finish(notice.pk, old_claim, state=DeliveryState.FAILED)
     notice.refresh_from_db()
     assert notice.state == DeliveryState.PENDING
+
+
+def test_delivery_task_is_routed_to_the_notices_queue():
+    from config.celery import app
+
+    route = app.amqp.router.route({}, "notifications.tasks.deliver_notices")
+    assert route["queue"].name == "notices"
+    assert app.amqp.router.route({}, "reviews.tasks.run_assignment_job")["queue"].name == "celery"

@@ -73,17 +73,9 @@ def enterprise_members_by_organisation(organisation_ids) -> dict[int, list[User]
     return out
 
 
-def reviewers_search(
-    user: User, *, q: str = "", expertise: int | None = None, active_only: bool = True
-) -> QuerySet[ReviewerProfile]:
-    """Expert reviewers a staff member may pick, found by words in their name, login, title,
-    employer or fields of expertise (every word must match somewhere), optionally in one field
-    of expertise. Staff only (anyone else gets nothing); ordered by name."""
-    qs = reviewer_profiles_visible_to(user).filter(user__role_grants__role=Role.REVIEWER)
-    if not has_any_role(user, (Role.ADMIN, Role.UNION_STAFF)):
-        return qs.none()
-    if active_only:
-        qs = qs.filter(is_active=True, user__is_active=True)
+def reviewer_profiles_matching(qs: QuerySet[ReviewerProfile], q: str) -> QuerySet[ReviewerProfile]:
+    """Narrow ``qs`` to profiles where every word of ``q`` (five at most) is in the name,
+    login, title, employer or a field of expertise."""
     for word in q.split()[:5]:
         qs = qs.filter(
             Q(user__full_name__icontains=word)
@@ -96,6 +88,21 @@ def reviewers_search(
                 ).values("reviewerprofile_id")
             )
         )
+    return qs
+
+
+def reviewers_search(
+    user: User, *, q: str = "", expertise: int | None = None, active_only: bool = True
+) -> QuerySet[ReviewerProfile]:
+    """Expert reviewers a staff member may pick, found by words in their name, login, title,
+    employer or fields of expertise (every word must match somewhere), optionally in one field
+    of expertise. Staff only (anyone else gets nothing); ordered by name."""
+    qs = reviewer_profiles_visible_to(user).filter(user__role_grants__role=Role.REVIEWER)
+    if not has_any_role(user, (Role.ADMIN, Role.UNION_STAFF)):
+        return qs.none()
+    if active_only:
+        qs = qs.filter(is_active=True, user__is_active=True)
+    qs = reviewer_profiles_matching(qs, q)
     if expertise is not None:
         qs = qs.filter(expertise__pk=expertise)
     return qs.distinct().order_by("user__full_name", "user_id")

@@ -135,3 +135,38 @@ def test_search_gives_nothing_to_enterprise_members_and_reviewers(member, review
     ReviewerProfileFactory(user__full_name="李明")
     assert not reviewers_search(member, q="李").exists()
     assert not reviewers_search(reviewer_user, q="").exists()
+
+
+# --------------------------------------------------------------------------------- API
+
+
+def test_api_import_creates_reviewers(staff_client, fields):
+    upload = sheet(["李明", "教授", "", "新能源汽车", "", "li@example.org"])
+    upload.name = "experts.xlsx"
+    response = staff_client.post("/api/v1/reviewers/import/", {"file": upload}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert len(response.json()["created"]) == 1
+
+
+def test_api_import_reports_bad_rows(staff_client, db):
+    upload = sheet(["", "", "", "", "", "bad"])
+    upload.name = "experts.xlsx"
+    response = staff_client.post("/api/v1/reviewers/import/", {"file": upload}, format="multipart")
+    assert response.status_code == 400
+    assert len(response.json()["fields"]["file"]) == 2
+
+
+def test_api_import_refused_to_reviewers(reviewer_client):
+    upload = sheet(["李明", "", "", "", "", "li@example.org"])
+    upload.name = "experts.xlsx"
+    response = reviewer_client.post(
+        "/api/v1/reviewers/import/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 403
+
+
+def test_api_reviewers_search_by_words(staff_client, org):
+    a = ReviewerProfileFactory(user__full_name="李明", employer=org)
+    ReviewerProfileFactory(user__full_name="王芳")
+    body = staff_client.get("/api/v1/reviewers/?q=李 汽车").json()
+    assert [r["id"] for r in body["results"]] == [a.pk]

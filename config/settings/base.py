@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "innovation",
     "incubator",
     "notifications",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

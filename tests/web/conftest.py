@@ -25,10 +25,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# pytest-playwright runs an event loop in the test thread; Django refuses ORM calls from a thread
-# with a running loop unless told that this is intended (our test code is synchronous).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # As root Chromium needs --no-sandbox; without the background-networking flags it keeps trying to
@@ -75,6 +71,16 @@ def browser_context_args(browser_context_args, live_server):
         "timezone_id": "Asia/Shanghai",
         "viewport": {"width": 1280, "height": 900},
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright(django_db_setup):
+    """pytest-playwright runs an event loop in the test thread; Django refuses ORM calls from a
+    thread with a running loop unless told that this is intended (our test code is synchronous).
+    The test database is created first (autouse fixtures come first), before the loop starts."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

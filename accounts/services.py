@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts.enums import STAFF_ROLES, Role
 from accounts.models import ExpertiseField, Organisation, ReviewerProfile, RoleGrant, User
-from core.exceptions import Conflict, ValidationFailed
+from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.validation import full_clean_or_400
 
@@ -19,6 +19,9 @@ ORGANISATION_FIELDS = (
     "name", "credit_code", "org_type", "district", "address", "contact_name", "contact_phone",
     "contact_email", "is_active",
 )  # fmt: skip
+
+# What only union staff set on a reviewer profile: they steer assignment (回避 by employer, loads).
+REVIEWER_STAFF_ONLY_FIELDS = ("employer", "max_load", "is_active")
 
 # Django admin access: staff roles get a group of the same name holding these apps' permissions.
 _GROUP_APPS = {
@@ -199,7 +202,17 @@ def reviewer_profile_save(
     user: User,
     data: dict[str, Any],
 ) -> ReviewerProfile:
-    """Create or update a reviewer's profile and make sure the user holds the reviewer role."""
+    """Create or update a reviewer's profile and make sure the user holds the reviewer role.
+
+    Only union staff or an administrator (or the system, ``actor=None``) set the fields that
+    steer assignment (employer, load limit, status); a reviewer editing themselves is refused."""
+    if actor is not None and not actor.has_role(Role.UNION_STAFF, Role.ADMIN):
+        staff_only = sorted(set(data) & set(REVIEWER_STAFF_ONLY_FIELDS))
+        if staff_only:
+            raise NotPermitted(
+                "Only union staff change a reviewer's " + ", ".join(staff_only) + ".",
+                fields={key: ["Only union staff change this."] for key in staff_only},
+            )
     profile, created = ReviewerProfile.objects.select_for_update().get_or_create(user=user)
     for key in ("title", "employer", "languages", "bio", "max_load", "is_active"):
         if key in data:

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.credit_code import credit_code_errors
 from accounts.enums import Language, Role
 from accounts.models import ExpertiseField, Organisation, ReviewerProfile, User
+from core.api import fields as core_fields
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -66,7 +67,7 @@ class UserCreateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     language = serializers.ChoiceField(Language.choices, required=False)
     roles = serializers.ListField(child=serializers.ChoiceField(Role.choices), allow_empty=True)
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = core_fields.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
 
@@ -79,16 +80,16 @@ class UserUpdateSerializer(serializers.Serializer):
     language = serializers.ChoiceField(Language.choices, required=False)
     is_active = serializers.BooleanField(required=False)
     roles = serializers.ListField(child=serializers.ChoiceField(Role.choices), required=False)
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = core_fields.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
 
 
 class ReviewerProfileSerializer(serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    user = core_fields.PrimaryKeyRelatedField(queryset=User.objects.all())
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True, default=None)
-    expertise = serializers.PrimaryKeyRelatedField(
+    expertise = core_fields.PrimaryKeyRelatedField(
         queryset=ExpertiseField.objects.all(), many=True, required=False
     )
     languages = serializers.ListField(
@@ -106,7 +107,13 @@ class ReviewerProfileSerializer(serializers.ModelSerializer):
 
 
 class ReviewerSelfSerializer(ReviewerProfileSerializer):
-    """What reviewers may change about themselves (not their employer, load or status)."""
+    """What reviewers may change about themselves (not their employer, load or status).
+
+    Declared fields ignore ``Meta.read_only_fields``, so the staff-only ones are declared again
+    read-only here; the service refuses them too (``REVIEWER_STAFF_ONLY_FIELDS``)."""
+
+    user = core_fields.PrimaryKeyRelatedField(read_only=True)
+    max_load = serializers.IntegerField(read_only=True)
 
     class Meta(ReviewerProfileSerializer.Meta):
         read_only_fields = [

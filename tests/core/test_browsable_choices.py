@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 HTML = {"HTTP_ACCEPT": "text/html"}
 
 
-def test_attachments_html_lists_no_other_organisations_entries(member_client, member, other_organisation):
+def test_attachments_html_lists_no_other_organisations_entries(
+    member_client, member, other_organisation
+):
     EntryFactory(organisation=member.organisation, title="本单位的项目")
     EntryFactory(organisation=other_organisation, title="别家单位的秘密项目")
     page = member_client.get("/api/v1/attachments/", **HTML).content.decode()
@@ -21,8 +23,12 @@ def test_attachments_html_lists_no_other_organisations_entries(member_client, me
 def test_studio_applications_html_lists_no_other_organisations_studio(
     member_client, member, other_organisation
 ):
-    StudioApplicationFactory(studio=StudioFactory(organisation=other_organisation, name="别家待审工作室"))
-    StudioApplicationFactory(studio=StudioFactory(organisation=member.organisation, name="本单位工作室"))
+    StudioApplicationFactory(
+        studio=StudioFactory(organisation=other_organisation, name="别家待审工作室")
+    )
+    StudioApplicationFactory(
+        studio=StudioFactory(organisation=member.organisation, name="本单位工作室")
+    )
     page = member_client.get("/api/v1/studio-applications/", **HTML).content.decode()
     assert "别家待审工作室" not in page
     assert "本单位工作室" in page

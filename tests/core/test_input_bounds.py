@@ -29,7 +29,9 @@ def test_entry_datetime_filter_out_of_range_is_400(staff_client, param, value):
 
 
 def test_entry_datetime_filter_in_range_is_200(staff_client):
-    response = staff_client.get("/api/v1/entries/", {"submitted_after": "2026-01-01T00:00:00+14:00"})
+    response = staff_client.get(
+        "/api/v1/entries/", {"submitted_after": "2026-01-01T00:00:00+14:00"}
+    )
     assert response.status_code == 200
 
 

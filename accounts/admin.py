@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from knox.models import AuthToken as KnoxAuthToken
 
-from accounts.models import ExpertiseField, Organisation, ReviewerProfile, RoleGrant, User
+from accounts.models import (
+    ApiToken,
+    ExpertiseField,
+    Organisation,
+    ReviewerProfile,
+    RoleGrant,
+    User,
+)
 
 
 @admin.register(Organisation)
@@ -44,3 +52,25 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "employer")
     filter_horizontal = ("expertise",)
     list_select_related = ("user", "employer")
+
+
+# knox registers its own (swapped out, table-less) AuthToken model; ours replaces it.
+if admin.site.is_registered(KnoxAuthToken):
+    admin.site.unregister(KnoxAuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued only by ``auth/token/`` (the key is shown once); staff may revoke one."""
+
+    list_display = ("token_key", "user", "device", "created", "expiry")
+    search_fields = ("user__username", "device", "token_key")
+    list_select_related = ("user",)
+    fields = ("token_key", "user", "device", "created", "expiry")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

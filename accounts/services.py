@@ -10,7 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.enums import STAFF_ROLES, Role
-from accounts.models import ExpertiseField, Organisation, ReviewerProfile, RoleGrant, User
+from accounts.models import (
+    ApiToken,
+    ExpertiseField,
+    Organisation,
+    ReviewerProfile,
+    RoleGrant,
+    User,
+)
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.validation import full_clean_or_400
@@ -26,12 +33,12 @@ REVIEWER_STAFF_ONLY_FIELDS = ("employer", "max_load", "is_active")
 # Django admin access: staff roles get a group of the same name holding these apps' permissions.
 _GROUP_APPS = {
     Role.UNION_STAFF: (
-        "accounts", "projects", "reviews", "innovation", "notifications", "core", "authtoken",
+        "accounts", "projects", "reviews", "innovation", "notifications", "core",
     ),
     Role.INCUBATOR_STAFF: ("incubator", "projects", "accounts", "notifications", "core"),
     Role.ADMIN: (
         "accounts", "projects", "reviews", "innovation", "incubator", "notifications", "core",
-        "authtoken", "auth",
+        "auth",
     ),
 }  # fmt: skip
 
@@ -230,6 +237,21 @@ def reviewer_profile_save(
         target=profile,
     )
     return profile
+
+
+def api_token_issue(*, user: User, device: str = "") -> tuple[ApiToken, str]:
+    """A new token for one device of ``user``; returns the row and the key (shown once, only its
+    hash is stored). It expires after ``REST_KNOX["TOKEN_TTL"]`` and dies with a password change;
+    the user's other devices keep theirs."""
+    return ApiToken.objects.create(
+        user=user, device=device[:100], password_fingerprint=user.get_session_auth_hash()
+    )
+
+
+def api_token_revoke(*, token: ApiToken | None) -> None:
+    """Sign one device out: only that token stops working."""
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).delete()
 
 
 def expertise_field_create(*, actor: User | None, code: str, name: str) -> ExpertiseField:

@@ -6,6 +6,7 @@ from accounts.credit_code import credit_code_errors
 from accounts.enums import Language, Role
 from accounts.models import ExpertiseField, Organisation, ReviewerProfile, User
 from core.api import fields as core_fields
+from core.exceptions import TooManyAttempts
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -126,17 +127,37 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     def validate(self, attrs):
+        # The Django request, so that django-axes' lockout (per username) sees the same object
+        # as on the web sign-in page and the admin.
+        request = self.context.get("request")
+        http_request = getattr(request, "_request", request)
         user = authenticate(
-            request=self.context.get("request"),
-            username=attrs["username"],
-            password=attrs["password"],
+            request=http_request, username=attrs["username"], password=attrs["password"]
         )
+        if user is None and getattr(http_request, "axes_locked_out", False):
+            from accounts.lockout import locked_detail
+
+            raise TooManyAttempts(locked_detail())
         if user is None:
             raise serializers.ValidationError(
                 {"password": ["Unable to sign in with these credentials."]}
             )
         attrs["user"] = user
         return attrs
+
+
+class TokenRequestSerializer(LoginSerializer):
+    device = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="A name for this device (shown to the user and the admin); optional.",
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(help_text="The token stops working at this time.")
 
 
 class MeSerializer(UserSerializer):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from hmac import compare_digest
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 
@@ -18,3 +19,18 @@ class TokenAuthentication(KnoxTokenAuthentication):
             auth_token.delete()
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         return user, auth_token
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema documents the token (``Authorization: Token <key>``)."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'A token from auth/token/, sent with the prefix "Token ".',
+        }

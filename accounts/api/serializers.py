@@ -157,7 +157,9 @@ class TokenRequestSerializer(LoginSerializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
-    expiry = serializers.DateTimeField(help_text="The token stops working at this time.")
+    expiry = serializers.DateTimeField(
+        read_only=True, help_text="The token stops working at this time."
+    )
 
 
 class MeSerializer(UserSerializer):

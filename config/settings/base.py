@@ -122,6 +122,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 TRUSTED_PROXY_HOPS = env.int("DJANGO_TRUSTED_PROXY_HOPS", default=0)
 # API tokens (django-rest-knox, accounts.ApiToken): one per device, stored hashed, expiring.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its AuthToken table even when the model is swapped out; without
+# them Django skips the swapped model, so only accounts.ApiToken exists.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=7 * 24)),
     "AUTH_HEADER_PREFIX": "Token",

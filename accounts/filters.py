@@ -33,6 +33,9 @@ class UserFilter(ScopedFilterSet):
 
 
 class ReviewerProfileFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", label="words in name, login, title, employer or expertise"
+    )
     expertise = django_filters.ModelMultipleChoiceFilter(
         field_name="expertise", queryset=ReviewerProfile.expertise.field.related_model.objects.all()
     )
@@ -40,3 +43,8 @@ class ReviewerProfileFilter(ScopedFilterSet):
     class Meta:
         model = ReviewerProfile
         fields = ["employer", "is_active", "expertise"]
+
+    def filter_q(self, queryset, name, value):
+        from accounts.selectors import reviewer_profiles_matching
+
+        return reviewer_profiles_matching(queryset, value).distinct()

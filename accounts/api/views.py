@@ -17,6 +17,7 @@ from accounts.filters import OrganisationFilter, ReviewerProfileFilter, UserFilt
 from accounts.models import ApiToken, ExpertiseField
 from accounts.permissions import HasRole, ReadOnlyOrRole, has_any_role
 from core.exceptions import ValidationFailed
+from core.parsers import MultiPartParser
 
 _STAFF = (Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
 

@@ -28,6 +28,21 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"page_title": _("Sign in")}
 
+    def form_invalid(self, form):
+        # The per-account lockout (django-axes, inside authenticate()) marks the request; the
+        # page says why instead of repeating "wrong password", and answers 429 like the API.
+        if getattr(self.request, "axes_locked_out", False):
+            form.errors.clear()
+            form.add_error(
+                None,
+                _(
+                    "Too many failed sign-ins for this account. It is locked for a while; "
+                    "try again later or reset your password."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()

@@ -148,3 +148,23 @@ def test_inbox_list_partial_for_htmx(client):
     response = client.get("/inbox/", HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert 'id="notice-list"' in html and "<html" not in html
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_sign_in_page_is_locked_per_account_like_the_api(client):
+    member = EnterpriseUserFactory()
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": member.username, "password": "x"}, **ZH)
+    # even the right password is refused now, and the page says why
+    response = client.post(
+        "/accounts/login/", {"username": member.username, "password": "Correct-Horse-42"}, **ZH
+    )
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # another account behind the same address is not locked out
+    other = EnterpriseUserFactory()
+    response = client.post(
+        "/accounts/login/", {"username": other.username, "password": "Correct-Horse-42"}
+    )
+    assert response.status_code == 302

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import enterprise_members_by_organisation, scope_by_organisation
-from incubator.enums import IncubationStage, ReportState
+from incubator.enums import RECEIVED_REPORT_STATES, IncubationStage, ReportState
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 from notifications.jobs import due_date_reminder
 from notifications.services import DueNotice
@@ -82,7 +82,7 @@ def reports_overdue(qs: QuerySet[IncubationReport], today: date | None = None):
 def incubation_outcome_totals(incubation: Incubation) -> dict[str, Any]:
     """What one project achieved over all its filed reports (one aggregate query)."""
     totals = IncubationReport.objects.filter(
-        incubation=incubation, state=ReportState.FILED
+        incubation=incubation, state__in=RECEIVED_REPORT_STATES
     ).aggregate(reports_filed=Count("id"), **REPORT_SUMS)
     return {k: (v if v is not None else 0) for k, v in totals.items()}
 
@@ -109,7 +109,7 @@ def outcomes_by_contest() -> list[dict[str, Any]]:
     }
     sums = {
         row["contest_id"]: row
-        for row in IncubationReport.objects.filter(state=ReportState.FILED)
+        for row in IncubationReport.objects.filter(state__in=RECEIVED_REPORT_STATES)
         .values(contest_id=F("incubation__entry__contest_id"))
         .annotate(**REPORT_SUMS)
     }
@@ -137,7 +137,7 @@ def outcomes_by_year() -> list[dict[str, Any]]:
     """Sums of filed outcome figures per calendar year (of the period's end)."""
     return [
         {**row, **{k: row[k] or 0 for k in REPORT_SUMS}}
-        for row in IncubationReport.objects.filter(state=ReportState.FILED)
+        for row in IncubationReport.objects.filter(state__in=RECEIVED_REPORT_STATES)
         .values(year=ExtractYear("period_end"))
         .annotate(reports=Count("id"), **REPORT_SUMS)
         .order_by("year")

@@ -127,14 +127,21 @@ def _move(job: Job, to_state: str, *, actor: Any | None = None, reason: str = ""
 
 
 def job_start(
-    *, kind: str, target: models.Model, actor: Any | None, params: dict | None = None
+    *,
+    kind: str,
+    target: models.Model,
+    actor: Any | None,
+    params: dict | None = None,
+    send: bool = True,
 ) -> Job:
     """Queue one run of the step ``kind`` on ``target`` and return the job (202 for the caller).
 
     Starting the same step again while its job is queued or running returns that job. A writing
     step while another writing step on the same target is live: ``Conflict`` (409) naming it.
     The caller checks the step's own preconditions first (e.g. the round's state), so that a
-    request that cannot succeed is refused at once instead of making a failed job."""
+    request that cannot succeed is refused at once instead of making a failed job.
+    ``send=False`` queues no message: the caller runs it in-process with ``job_run`` (the demo
+    seeder and the benchmarks)."""
     spec = get_kind(kind)
     params = params or {}
     dedupe_key = _dedupe_key(kind, target, params)
@@ -163,7 +170,8 @@ def job_start(
                 to_state=job.state,
                 data={"kind": kind, "target": _target_key(target), "params": params},
             )
-            transaction.on_commit(lambda: _send(job))
+            if send:
+                transaction.on_commit(lambda: _send(job))
     except IntegrityError:
         # A concurrent request won the race: return its job, or name the step holding the target.
         live = Job.objects.filter(dedupe_key=dedupe_key, state__in=LIVE_STATES).first()

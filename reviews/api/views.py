@@ -33,6 +33,19 @@ from reviews.filters import (
 )
 
 
+def _threshold(raw: str | None) -> float | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 10_000:
+        raise ValidationFailed("threshold: a number of points, 0 or more.",
+                               fields={"threshold": ["A number of points, 0 or more."]})  # fmt: skip
+    return value
+
+
 def _staff_only(view) -> list:
     return [IsAuthenticated(), IsUnionStaff()]
 
@@ -157,6 +170,23 @@ class RoundViewSet(
         """The scoreboard: per category, by rank (tie-break rule on the round)."""
         page = self.paginate_queryset(selectors.round_results(self.get_object()))
         return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("threshold", float, description="points; default: the round's")
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    @action(detail=True, methods=["get"])
+    def fairness(self, request, pk=None):
+        """The fairness lab: ranking under each aggregation method and places moved, each
+        reviewer's leniency, agreement (ICC) and score distribution per category, and the
+        entries whose reviewers disagree by more than ``threshold`` points."""
+        return Response(
+            selectors.round_fairness(
+                self.get_object(), threshold=_threshold(request.query_params.get("threshold"))
+            )
+        )
 
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])

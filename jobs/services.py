@@ -386,11 +386,11 @@ class JobContext:
             raise JobCancelled()
 
 
-def _worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+def _worker_name(worker: str) -> str:
+    return f"{worker or socket.gethostname()}:{os.getpid()}"
 
 
-def _claim(job_id: int) -> tuple[Job | None, str]:
+def _claim(job_id: int, worker: str = "") -> tuple[Job | None, str]:
     with transaction.atomic():
         job = (
             Job.objects.select_for_update(skip_locked=True)
@@ -410,7 +410,7 @@ def _claim(job_id: int) -> tuple[Job | None, str]:
             JobState.RUNNING,
             phase="starting",
             lease=lease,
-            worker=_worker_name(),
+            worker=_worker_name(worker),
             attempts=job.attempts + 1,
             heartbeat_at=now,
             started_at=job.started_at or now,
@@ -437,10 +437,10 @@ def _end(job_id: int, lease: str, to_state: str, **fields) -> Job | None:
         return _move(job, to_state, lease="", finished_at=timezone.now(), **fields)
 
 
-def job_run(*, job_id: int) -> Job:
-    """Run a queued job in this process (the Celery task calls it). Safe to call twice: only a
-    queued job is claimed; a second delivery returns the job as it is."""
-    job, lease = _claim(job_id)
+def job_run(*, job_id: int, worker: str = "") -> Job:
+    """Run a queued job in this process (the Celery task calls it with its worker's name). Safe
+    to call twice: only a queued job is claimed; a second delivery returns the job as it is."""
+    job, lease = _claim(job_id, worker)
     if job is None:
         return Job.objects.get(pk=job_id)
     spec = get_kind(job.kind)

@@ -5,10 +5,10 @@ from celery import shared_task
 from jobs import services
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_job(job_id: int) -> str:
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_job(self, job_id: int) -> str:
     """Run one job; queued on its kind's queue (solver, exports, celery)."""
-    return services.job_run(job_id=job_id).state
+    return services.job_run(job_id=job_id, worker=self.request.hostname or "").state
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

@@ -411,3 +411,7 @@ CELERY_BEAT_SCHEDULE.update(
     {"jobs-sweep": {"task": "jobs.tasks.sweep_jobs", "schedule": timedelta(minutes=1)}}
 )
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({"JobStateEnum": "jobs.enums.JobState"})
+# A read replica for lists, dashboards and exports (core/db_routers.py; docs/scaling.md).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = ["core.db_routers.ReplicaRouter"]

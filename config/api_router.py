@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("incubator.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("jobs.api.urls")),
+    path("", include("dashboards.api.urls")),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "incubator",
     "notifications",
     "jobs",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ from incubator.models import Incubation, IncubationReport, Milestone
 from projects.enums import ContestState, EntryState
 from projects.models import Category, Contest, Entry
 from reviews.enums import AwardTier
-from reviews.models import Award
+from reviews.models import Award, Round
 from tests.factories.accounts import OrganisationFactory
 from tests.factories.reviews import RoundFactory
 
@@ -89,5 +89,10 @@ class AwardFactory(DjangoModelFactory):
         model = Award
 
     entry = factory.SubFactory(IncubatorEntryFactory)
-    round = factory.LazyAttribute(lambda o: RoundFactory(contest=o.entry.contest, rubric=False))
+    round = factory.LazyAttribute(
+        lambda o: (
+            Round.objects.filter(contest=o.entry.contest).order_by("-order").first()
+            or RoundFactory(contest=o.entry.contest, rubric=False)
+        )
+    )
     tier = AwardTier.FIRST

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +106,7 @@ def step_prepare(args) -> dict:
     round_ = services.round_create(
         contest=contest, actor=staff, name=ROUND_NAME, order=1, reviewers_per_entry=args.k,
         opens_at=now, deadline=now + timedelta(days=14), advancement_rule="top_share",
-        advancement_value="0.3",
+        advancement_value=Decimal("0.3"),
     )  # fmt: skip
     services.rubric_set(
         round=round_,

@@ -19,7 +19,7 @@ from core.pagination import KeysFirstPagination
 from jobs.api.serializers import JobSerializer
 from jobs.api.views import job_accepted
 from projects.storage import attachment_response
-from reviews import exports, selectors, services
+from reviews import exports, rereview, selectors, services
 from reviews import jobs as round_jobs
 from reviews.api import serializers as s
 from reviews.enums import RoundState
@@ -186,6 +186,28 @@ class RoundViewSet(
             selectors.round_fairness(
                 self.get_object(), threshold=_threshold(request.query_params.get("threshold"))
             )
+        )
+
+    @extend_schema(request=s.AddReviewersSerializer, responses=s.AddReviewersResultSerializer)
+    @action(detail=True, methods=["post"], url_path="add-reviewers")
+    def add_reviewers(self, request, pk=None):
+        """复评: one more reviewer for each listed entry, under the solver's rules (see
+        reviews.rereview.round_add_reviewers); ids of the new assignments, and why an entry
+        could not get one."""
+        serializer = s.AddReviewersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        round_ = self.get_object()
+        data = serializer.validated_data
+        outcome = rereview.round_add_reviewers(
+            round=round_,
+            entries=list(selectors.entries_of_round(round_).filter(pk__in=data["entries"])),
+            actor=request.user,
+            reason=data["reason"],
+            deadline=data["deadline"],
+        )
+        return Response(
+            {"added": [a.pk for a in outcome.added], "unserved": outcome.unserved},
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=None, responses={202: JobSerializer})

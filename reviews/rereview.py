@@ -1,7 +1,7 @@
 """复评: one more reviewer for the entries whose reviewers disagree most (the fairness lab's
-"add a reviewer"). Pure functions over the solver's ``AssignmentProblem``; the service in
-``reviews.services`` loads the round, calls ``pick_extra_reviewers`` and writes the pairs through
-the ordinary hand-assignment path.
+"add a reviewer"). ``pick_extra_reviewers`` is a pure function over the solver's
+``AssignmentProblem``; the service ``round_add_reviewers`` loads the round with the solver's own
+loader (``reviews.services.load_assignment_problem``), calls it, and writes the new assignments.
 
 The pick obeys the solver's rules pair by pair (own employer, declared conflicts, removed or
 recused pairs, maximum load, one reviewer per employer when the round says so) and the result is
@@ -12,10 +12,19 @@ solver's own output — with ``k + 1`` allowed on the chosen entries.
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 import numpy as np
+from django.db import transaction
 
+from accounts.models import User
+from core.exceptions import Conflict, ValidationFailed
+from core.services import audit_record
+from notifications import jobs as notification_jobs
+from projects.models import Entry
 from reviews import assignment as solver
+from reviews.enums import AssignmentSource, RoundState
+from reviews.models import Assignment, Round
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,3 +114,81 @@ def _verify(p: solver.AssignmentProblem, active: np.ndarray, pairs: np.ndarray) 
     new = [str(v) for v in after if str(v) not in before]
     if new:
         raise RuntimeError("; ".join(new))
+
+
+@dataclasses.dataclass
+class RereviewOutcome:
+    added: list[Assignment]
+    unserved: list[str]  # one sentence per entry that could not get a reviewer
+
+
+def round_add_reviewers(
+    *,
+    round: Round,
+    entries: list[Entry],
+    actor: User,
+    reason: str,
+    deadline: datetime | None = None,
+) -> RereviewOutcome:
+    """Give each of ``entries`` one more reviewer (复评), chosen by ``pick_extra_reviewers``
+    under the solver's rules. The round must be open, or closed with a new ``deadline`` (it is
+    then reopened, which discards computed results, in the same transaction). All or nothing;
+    the new reviewers are told like any hand-made addition. Entries nobody can take are
+    reported in words, not refused."""
+    from reviews import services
+
+    if not reason.strip():
+        raise ValidationFailed("reason: say why.", fields={"reason": ["Required."]})
+    if not entries:
+        raise ValidationFailed("entries: choose at least one entry.",
+                               fields={"entries": ["Required."]})  # fmt: skip
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.state == RoundState.CLOSED:
+            if deadline is None:
+                raise ValidationFailed(
+                    "deadline: the round is closed; give a new deadline to reopen it.",
+                    fields={"deadline": ["Required to reopen the round."]},
+                )
+            locked = services.round_reopen(round=locked, actor=actor, deadline=deadline,
+                                           reason=reason)  # fmt: skip
+        elif locked.state != RoundState.OPEN:
+            raise Conflict("A reviewer can be added while the round is open or closed.")
+        loaded = services.load_assignment_problem(locked)
+        pks = np.asarray(sorted({e.pk for e in entries}), dtype=np.int64)
+        index = loaded.entry_index(pks)
+        known = (index < len(loaded.entry_ids)) & (
+            loaded.entry_ids[np.minimum(index, max(len(loaded.entry_ids) - 1, 0))] == pks
+        )
+        if not known.all():
+            raise ValidationFailed("entries: an entry does not take part in this round.",
+                                   fields={"entries": ["Not in this round."]})  # fmt: skip
+        pick = pick_extra_reviewers(loaded.problem, loaded.active_pairs(), index)
+        affinity = solver.pair_affinity(loaded.problem, pick.pairs)
+        added = Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    round=locked,
+                    entry_id=int(loaded.entry_ids[e]),
+                    reviewer_id=int(loaded.reviewer_ids[r]),
+                    source=AssignmentSource.MANUAL,
+                    affinity=int(a),
+                    created_by=actor,
+                )
+                for (e, r), a in zip(pick.pairs.tolist(), affinity.tolist(), strict=True)
+            ]
+        )
+        for assignment in added:
+            audit_record(
+                actor=actor,
+                action="assignment.add",
+                target=assignment,
+                reason=reason,
+                data={"round": locked.pk, "reviewer": assignment.reviewer_id,
+                      "entry": assignment.entry_id, "rereview": True},
+            )  # fmt: skip
+            assignment.round = locked
+            notification_jobs.review_assignment_changed_notify(
+                assignment=assignment, change="added"
+            )
+    return RereviewOutcome(added=added, unserved=list(pick.unserved.values()))

@@ -369,6 +369,10 @@ def round_fairness(
                 "histogram": {
                     "edges": [_num(x, 2) for x in edges],
                     "counts": counts.tolist(),
+                    "bins": [
+                        {"low": _num(lo, 2), "high": _num(hi, 2), "count": int(n)}
+                        for lo, hi, n in zip(edges[:-1], edges[1:], counts, strict=True)
+                    ],
                 },
                 "cut_line": _num(fairness.cut_line(chosen_score[in_cat], data.advanced[in_cat])),
             }

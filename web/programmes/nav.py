@@ -1,9 +1,9 @@
 """Header links and landings of the programme pages (studios, incubator, dashboards)."""
 
 from django.utils.translation import gettext_lazy as _
-from web.common.registry import landing, nav_entry
 
 from accounts.enums import Role
+from web.common.registry import landing, nav_entry
 
 nav_entry(
     "programmes-studios",

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
-from web.common.htmx import redirect_after_post
-from web.common.mixins import AnyStaffMixin, IncubatorStaffMixin, PageMixin, UnionStaffMixin
 
 from core.exceptions import DomainError
 from core.exports import xlsx_response
@@ -29,6 +27,8 @@ from incubator.enums import ReportState
 from innovation import selectors as studio_selectors
 from innovation import services as studio_services
 from innovation.filters import StudioDirectoryFilter
+from web.common.htmx import redirect_after_post
+from web.common.mixins import AnyStaffMixin, IncubatorStaffMixin, PageMixin, UnionStaffMixin
 from web.programmes import forms
 
 # --- studios (union staff) ----------------------------------------------------------------------

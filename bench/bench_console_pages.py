@@ -80,7 +80,9 @@ def main() -> None:
                 response = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
             queries, status = len(ctx.captured_queries), response.status_code
-        print(f"{name:<22}{statistics.median(times):>10.0f}{max(times):>10.0f}{queries:>9}{status:>8}")
+        print(
+            f"{name:<22}{statistics.median(times):>10.0f}{max(times):>10.0f}{queries:>9}{status:>8}"
+        )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ExpertiseField
 from core.exceptions import DomainError
 from projects.filters import EntryFilter
-from projects.selectors import categories_visible_to, contests_visible_to
 from reviews.enums import AggregationMethod, AwardTier
 from reviews.models import Round
 
@@ -170,8 +169,8 @@ def rubric_rows(formset) -> list[dict]:
 
 
 class ConsoleEntryFilter(EntryFilter):
-    """The API's entry filter, with its dropdowns limited to what the user may see and the
-    organisation found by name (a select of every organisation would not do at this size)."""
+    """The API's entry filter (its dropdowns scoped to what the user may see), with the
+    organisation found by name: a select of every organisation would not do at this size."""
 
     organisation_name = django_filters.CharFilter(
         field_name="organisation__name", lookup_expr="contains", label=_("Organisation"),
@@ -181,10 +180,9 @@ class ConsoleEntryFilter(EntryFilter):
     class Meta(EntryFilter.Meta):
         fields = ["contest", "category", "state", "district"]
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.filters["contest"].queryset = contests_visible_to(user)
-        self.filters["category"].queryset = categories_visible_to(user).select_related("contest")
+    def __init__(self, data=None, queryset=None, *, request=None):
+        # ScopedFilterSet takes the contest and category choices from the user's selectors.
+        super().__init__(data, queryset, request=request)
         labels = {"contest": _("Contest"), "category": _("Category"), "state": _("State"),
                   "district": _("District"), "q": _("Keyword"),
                   "submitted_after": _("Submitted from"), "submitted_before": _("Submitted before")}  # fmt: skip

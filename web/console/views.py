@@ -77,7 +77,9 @@ class EntryListView(UnionStaffMixin, TemplateView):
         params = self.request.GET.copy()
         sort = params.get("sort") if params.get("sort") in forms.ENTRY_SORTS else "-id"
         params.pop("page", None)
-        flt = forms.ConsoleEntryFilter(params or None, queryset=entry_list_for(user), user=user)
+        flt = forms.ConsoleEntryFilter(
+            params or None, queryset=entry_list_for(user), request=self.request
+        )
         rows = flt.qs.order_by(sort, "-id") if flt.is_valid() else entry_list_for(user).none()
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         export = params.copy()

@@ -440,6 +440,7 @@ class AssignmentView(UnionStaffMixin, TemplateView):
             )
         progress = selectors.round_progress(round_)
         loads = sorted(r["assigned"] for r in progress["reviewers"])
+        heaviest = sorted(progress["reviewers"], key=lambda r: (-r["assigned"], r["reviewer"]))
         context.update(
             round=round_,
             page_title=_("Assignment · %s") % round_,
@@ -455,6 +456,7 @@ class AssignmentView(UnionStaffMixin, TemplateView):
             reviewers_used=len(loads),
             min_load=loads[0] if loads else 0,
             max_load=loads[-1] if loads else 0,
+            heaviest=heaviest[:PAGE_SIZE],
             entry_form=entry_form,
             entry_assignments=entry_assignments,
             can_change=round_.state in (RoundState.ASSIGNING, RoundState.OPEN),

@@ -22,5 +22,6 @@ urlpatterns = [
     # The pages, one app per audience (docs/web.md).
     path("", include("web.common.urls")),
     path("enterprise/", include("web.enterprise.urls")),
+    path("console/", include("web.console.urls")),
     path("", include("web.public.urls")),
 ]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "web.common",
     "web.public",
     "web.enterprise",
+    "web.console",
 ]
 
 MIDDLEWARE = [

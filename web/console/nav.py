@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
-from web.common.registry import landing, nav_entry
 
 from accounts.enums import Role
+from web.common.registry import landing, nav_entry
 
 nav_entry(
     "console",

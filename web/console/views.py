@@ -14,16 +14,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
-from web.common.htmx import render_page
-from web.common.mixins import UnionStaffMixin
 
 from accounts.selectors import organisations_visible_to, reviewers_search, users_visible_to
 from core.exceptions import DomainError
 from core.services import audit_trail
+from jobs.selectors import job_status, jobs_of_target, jobs_visible_to
 from notifications import jobs as notification_jobs
 from projects.selectors import contests_visible_to, entry_detail_for, entry_list_for
 from reviews import expert_pool, rereview, selectors, services
+from reviews import jobs as round_jobs
 from reviews.enums import ROUND_TRANSITIONS, AssignmentStatus, RoundState
+from web.common.htmx import is_partial_request, render_page
+from web.common.mixins import UnionStaffMixin
 from web.console import forms
 
 PAGE_SIZE = 50
@@ -39,6 +41,11 @@ def _refused(request, exc: DomainError, form=None) -> None:
 
 def _round_or_404(request, pk: int):
     return get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
+
+
+def _round_jobs(request, round_, *, kind: str | None = None, n: int = 3) -> list[dict]:
+    """The latest background jobs on the round (newest first), as ``job_status`` words."""
+    return [job_status(j) for j in jobs_of_target(user=request.user, target=round_, kind=kind)[:n]]
 
 
 class HomeView(UnionStaffMixin, TemplateView):
@@ -162,6 +169,7 @@ class RoundView(UnionStaffMixin, TemplateView):
             late=selectors.late_reviewers(round_)[:20],
             cooldown_hours=getattr(settings, "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", 12),
             reopen_form=forms.ReopenForm(),
+            jobs=_round_jobs(self.request, round_),
         )
         return context
 
@@ -258,6 +266,9 @@ class RoundMoveView(UnionStaffMixin, View):
     def post(self, request, pk):
         round_ = _round_or_404(request, pk)
         to_state = request.POST.get("to", "")
+        background = to_state in ("compute", "publish", RoundState.FINALIZED) or (
+            to_state == RoundState.OPEN and round_.state == RoundState.ASSIGNING
+        )
         try:
             if to_state == "reopen":
                 form = forms.ReopenForm(request.POST)
@@ -267,9 +278,13 @@ class RoundMoveView(UnionStaffMixin, View):
                     return redirect("console:round", pk=pk)
                 services.round_reopen(round=round_, actor=request.user, **form.cleaned_data)
             elif to_state == "compute":
-                services.round_compute_results(round=round_, actor=request.user)
+                round_jobs.round_compute_results_start(round=round_, actor=request.user)
             elif to_state == "publish":
-                services.round_publish(round=round_, actor=request.user)
+                round_jobs.round_publish_start(round=round_, actor=request.user)
+            elif to_state == RoundState.OPEN and round_.state == RoundState.ASSIGNING:
+                round_jobs.round_confirm_start(round=round_, actor=request.user)
+            elif to_state == RoundState.FINALIZED:
+                round_jobs.round_finalize_start(round=round_, actor=request.user)
             elif to_state == "remind":
                 sent = notification_jobs.review_late_reminders_send(
                     round=round_, actor=request.user
@@ -284,7 +299,10 @@ class RoundMoveView(UnionStaffMixin, View):
         except DomainError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, _("Done."))
+            if background:
+                messages.info(request, _("Started in the background: its progress is shown below."))
+            else:
+                messages.success(request, _("Done."))
         return redirect(request.POST.get("next") or reverse("console:round", args=[pk]))
 
 
@@ -419,7 +437,7 @@ class AssignmentView(UnionStaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         round_ = _round_or_404(self.request, self.kwargs["pk"])
-        job = selectors.assignment_jobs_visible_to(self.request.user).filter(round=round_).first()
+        assign_jobs = _round_jobs(self.request, round_, kind=round_jobs.ASSIGN, n=1)
         per_entry = (
             selectors.assignments_for_staff(self.request.user)
             .filter(round=round_, status=AssignmentStatus.ACTIVE)
@@ -449,7 +467,7 @@ class AssignmentView(UnionStaffMixin, TemplateView):
                 (round_.name, reverse("console:round", args=[round_.pk])),
                 (_("Assignment"), None),
             ],
-            job=job,
+            jobs=assign_jobs + _round_jobs(self.request, round_, kind=round_jobs.CONFIRM, n=1),
             enrolled=enrolled,
             assigned_pairs=sum(counts),
             short=short,
@@ -470,7 +488,7 @@ class AssignmentView(UnionStaffMixin, TemplateView):
         back = request.POST.get("next") or reverse("console:assignment", args=[pk])
         try:
             if action == "start":
-                services.assignment_job_start(round=round_, actor=request.user)
+                round_jobs.round_assign_start(round=round_, actor=request.user)
             else:
                 form = forms.AdjustForm(request.POST)
                 if not form.is_valid():
@@ -507,14 +525,18 @@ class AssignmentView(UnionStaffMixin, TemplateView):
 
 
 class JobProgressView(UnionStaffMixin, TemplateView):
-    """The live progress bar of an assignment job (an htmx fragment polled every second while
-    the job runs; the whole page without JavaScript)."""
+    """The live progress bar of a background job (``jobs``; an htmx fragment polled every
+    second while the job runs; the whole page without JavaScript)."""
 
     template_name = "console/job.html"
 
     def get(self, request, *args, **kwargs):
-        job = get_object_or_404(selectors.assignment_jobs_visible_to(request.user), pk=kwargs["pk"])
-        return render_page(request, "console/job.html", {"job": job}, partial="job")
+        job = job_status(get_object_or_404(jobs_visible_to(request.user), pk=kwargs["pk"]))
+        response = render_page(request, "console/job.html", {"job": job}, partial="job")
+        if job["finished"] and is_partial_request(request):
+            # The step changed the round: reload the page so that it offers the next steps.
+            response["HX-Refresh"] = "true"
+        return response
 
 
 # ----------------------------------------------------------------------------- results
@@ -558,6 +580,7 @@ class ResultsView(UnionStaffMixin, TemplateView):
             can_award=state == RoundState.FINALIZED and not round_.published_at,
             can_publish=state == RoundState.FINALIZED and not round_.published_at,
             awards_form=forms.AwardsForm(),
+            jobs=_round_jobs(self.request, round_),
         )
         return context
 
@@ -566,13 +589,11 @@ class ResultsView(UnionStaffMixin, TemplateView):
         form = forms.AwardsForm(request.POST)
         if form.is_valid():
             try:
-                awards = services.awards_grant_by_rank(
+                round_jobs.round_awards_by_rank_start(
                     round=round_, tiers=form.tiers(), actor=request.user
                 )
             except DomainError as exc:
                 _refused(request, exc)
-            else:
-                messages.success(request, _("%d award(s) granted.") % len(awards))
         else:
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))

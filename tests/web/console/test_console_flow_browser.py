@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 from accounts.enums import Role
 from reviews import services
 from reviews.enums import AssignmentStatus, RoundState
-from reviews.models import Assignment, Round
+from reviews.models import Assignment, Award, Round
+from tests.conftest import wait_until
 from tests.factories.accounts import ExpertiseFieldFactory, OrganisationFactory, UserFactory
 from tests.factories.reviews import (
     ReviewCategoryFactory,
@@ -92,9 +93,9 @@ def test_staff_run_a_round_from_the_console(
     page.get_by_role("button", name="开始分配评审专家").click()
     page.get_by_role("link", name="分配", exact=True).click()
     page.get_by_role("button", name="启动分配任务").click()
-    bar = page.get_by_role("progressbar", name="分配进度")
+    bar = page.get_by_role("progressbar").first
     expect(bar).to_have_attribute("aria-valuenow", "100", timeout=60_000)
-    expect(page.locator("[data-job-state]")).to_have_attribute("data-job-state", "succeeded")
+    expect(page.locator("[data-job-state]").first).to_have_attribute("data-job-state", "succeeded")
     assert_accessible(page)
     entry = entries[0]
     on_entry = set(
@@ -119,6 +120,7 @@ def test_staff_run_a_round_from_the_console(
         round=round_, entry=entry, reviewer__username=free, status=AssignmentStatus.ACTIVE
     ).exists()
     page.get_by_role("button", name="确认分配并开始评分").click()
+    expect(page.locator("[data-job-state=succeeded]")).to_have_count(2, timeout=60_000)
     round_.refresh_from_db()
     assert round_.state == RoundState.OPEN
 
@@ -151,13 +153,16 @@ def test_staff_run_a_round_from_the_console(
     page.get_by_role("button", name="结束评分").click()
     page.get_by_role("link", name="结果", exact=True).click()
     expect(page.get_by_role("button", name="确定结果")).to_have_count(0)
-    page.get_by_role("button", name="计算结果").click()
-    page.get_by_role("button", name="确定结果").click()
-    page.get_by_role("button", name="授予奖项").click()
-    expect(page.get_by_text("已授予")).to_be_visible()
+    page.get_by_role("button", name="计算结果").click()  # a job: the page reloads when done
+    page.get_by_role("button", name="确定结果").click(timeout=60_000)
+    page.get_by_role("button", name="授予奖项").click(timeout=60_000)
+    wait_until(lambda: Award.objects.filter(round=round_).exists(), timeout=60)
+    page.reload()
     assert_accessible(page)
     page.get_by_role("button", name="向参赛单位公布").click()
-    expect(page.get_by_role("button", name="向参赛单位公布")).to_have_count(0)
+    expect(page.get_by_role("button", name="向参赛单位公布")).to_have_count(0, timeout=60_000)
+    round_.refresh_from_db()
+    assert round_.published_at is not None
     page.get_by_role("link", name="公平性分析").click()
     expect(page.get_by_role("heading", name="专家宽严度")).to_be_visible()
     assert_accessible(page)

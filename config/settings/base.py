@@ -464,15 +464,6 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
-# web (the pages: docs/web.md)
-LOGIN_URL = "common:login"
-LOGIN_REDIRECT_URL = "common:landing"
-LOGOUT_REDIRECT_URL = "public:home"
-# A password reset link is valid this long (seconds).
-PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
-# Messages stored in the session, so a flash survives the redirect of a POST.
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-
 # jobs (background jobs of long steps, see jobs/services.py and docs/scaling.md)
 # A running job's worker refreshes its heartbeat this often; a job whose heartbeat is older than
 # JOBS_STALE_AFTER_SECONDS is taken over (queued again) by the sweep or the next starting worker.
@@ -488,3 +479,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({"JobStateEnum": "jobs.enums.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
 DATABASE_ROUTERS = ["core.db_routers.ReplicaRouter"]
+
+# web (the pages: docs/web.md)
+LOGIN_URL = "common:login"
+LOGIN_REDIRECT_URL = "common:landing"
+LOGOUT_REDIRECT_URL = "public:home"
+# A password reset link is valid this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+# Messages stored in the session, so a flash survives the redirect of a POST.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("web.common.urls")),
     path("enterprise/", include("web.enterprise.urls")),
     path("console/", include("web.console.urls")),
+    path("programmes/", include("web.programmes.urls")),
+    path("studios/", include("web.programmes.directory_urls")),
     path("", include("web.public.urls")),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "web.public",
     "web.enterprise",
     "web.console",
+    "web.programmes",
 ]
 
 MIDDLEWARE = [
@@ -385,6 +386,8 @@ INCUBATION_REPORT_OVERDUE_EVERY_DAYS = env.int("INCUBATION_REPORT_OVERDUE_EVERY_
 # An admission starting more than this many days ago needs an explicit confirmation
 # (``confirm_backdated``): a backdated start schedules the past periods' reports, already overdue.
 INCUBATION_ADMIT_BACKDATE_DAYS = env.int("INCUBATION_ADMIT_BACKDATE_DAYS", default=30)
+# The meeting-room dashboard (/programmes/dashboard/screen/) reloads itself this often.
+DASHBOARD_SCREEN_REFRESH_SECONDS = env.int("DASHBOARD_SCREEN_REFRESH_SECONDS", default=300)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "StudioStateEnum": "innovation.enums.StudioState",

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from accounts.enums import Role
+from jobs.enums import LIVE_STATES
+from jobs.models import Job
 from reviews import services
 from reviews.enums import AssignmentStatus, RoundState
 from reviews.models import Assignment, Award, Round
@@ -157,6 +159,9 @@ def test_staff_run_a_round_from_the_console(
     page.get_by_role("button", name="确定结果").click(timeout=60_000)
     page.get_by_role("button", name="授予奖项").click(timeout=60_000)
     wait_until(lambda: Award.objects.filter(round=round_).exists(), timeout=60)
+    # The awards job commits its awards and its own end together; wait for it to be over so that
+    # publishing is not refused as a second writing step on the round.
+    wait_until(lambda: not Job.objects.filter(state__in=LIVE_STATES).exists(), timeout=60)
     page.reload()
     assert_accessible(page)
     page.get_by_role("button", name="向参赛单位公布").click()

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.enums import Role
 from web.common.registry import landing, nav_entry
@@ -22,7 +23,7 @@ nav_entry(
 )
 nav_entry(
     "enterprise-results",
-    label=_("Results"),
+    label=pgettext_lazy("review outcome", "Results"),
     url_name="enterprise:results",
     roles=[Role.ENTERPRISE],
     icon="trophy",

@@ -327,8 +327,8 @@ def entry_recall(request, pk: int):
 def results(request):
     outcomes = outcomes_visible_to(request.user)
     context = {
-        "page_title": _("Results"),
-        "breadcrumbs": _crumbs(HOME, (_("Results"), None)),
+        "page_title": pgettext_lazy("review outcome", "Results"),
+        "breadcrumbs": _crumbs(HOME, (pgettext_lazy("review outcome", "Results"), None)),
         "outcomes": outcomes[:200],
     }
     return render(request, "enterprise/results.html", context)

@@ -7,6 +7,7 @@ from reviews.models import (
     AssignmentJob,
     Award,
     Criterion,
+    PledgeAcceptance,
     PoolMember,
     Review,
     ReviewerConflict,
@@ -106,3 +107,19 @@ class AwardAdmin(admin.ModelAdmin):
     list_display = ("entry", "tier", "round", "by_rank", "recommended_provincial", "granted_at")
     list_filter = ("tier", "recommended_provincial", "round__contest")
     raw_id_fields = ("entry", "granted_by")
+
+
+@admin.register(PledgeAcceptance)
+class PledgeAcceptanceAdmin(admin.ModelAdmin):
+    """Read-only: acceptances are the reviewers' own act (reviews.pledges.pledge_accept)."""
+
+    list_display = ("reviewer", "round", "accepted_at", "ip_address")
+    list_filter = ("round__contest", "round")
+    search_fields = ("reviewer__username", "reviewer__full_name")
+    readonly_fields = [f.name for f in PledgeAcceptance._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

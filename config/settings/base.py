@@ -280,6 +280,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 )
 
 # reviews
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (the pledge records the
+# reviewer's IP address); 0 = REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Closes open rounds whose deadline has passed (round_close with actor None).
 CELERY_BEAT_SCHEDULE.update(
     {

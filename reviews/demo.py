@@ -17,10 +17,13 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from core.demo import DemoContext
 from core.exceptions import DomainError
+from jobs.enums import JobState
+from jobs.services import job_run
 from projects.models import Contest, Entry
-from reviews import services
-from reviews.enums import AdvancementRule, AggregationMethod, JobState, ReviewState
-from reviews.models import AssignmentJob, Criterion, Round
+from reviews import jobs as review_jobs
+from reviews import pledges, services
+from reviews.enums import AdvancementRule, AggregationMethod, ReviewState
+from reviews.models import Criterion, Round
 
 RUBRIC = [
     ("创新性", "技术、工艺或管理上的创新程度与原创性", Decimal("30")),
@@ -45,12 +48,13 @@ def _rubric(round_: Round, actor: User) -> None:
 
 
 def _solve(round_: Round, actor: User, ctx: DemoContext) -> bool:
-    job = AssignmentJob.objects.create(round=round_, requested_by=actor)
-    job = services.assignment_job_run(job_id=job.pk)
-    if job.state != JobState.SUCCEEDED:
-        ctx.log(f"  reviews: assignment of {round_.name} failed: {'; '.join(job.reasons)}")
-        return False
-    services.round_confirm_assignments(round=round_, actor=actor)
+    # The same jobs that staff start, run here in-process (the seed is one transaction).
+    for start in (review_jobs.round_assign_start, review_jobs.round_confirm_start):
+        job = job_run(job_id=start(round=round_, actor=actor, send=False).pk)
+        if job.state != JobState.SUCCEEDED:
+            ctx.log(f"  reviews: {job.kind} of {round_.name} failed: {job.error}")
+            return False
+    round_.refresh_from_db()
     return True
 
 
@@ -58,6 +62,7 @@ def _score(round_: Round, ctx: DemoContext, *, share_submitted: float, share_dra
     rng = ctx.rng
     criteria = list(Criterion.objects.filter(round=round_))
     assignments = list(round_.assignments.select_related("reviewer").order_by("id"))
+    pledged: set[int] = set()
     for a in assignments:
         roll = rng.random()
         if roll >= share_submitted + share_draft:
@@ -72,6 +77,9 @@ def _score(round_: Round, ctx: DemoContext, *, share_submitted: float, share_dra
             }
             for c in criteria
         ]  # fmt: skip
+        if a.reviewer_id not in pledged:  # a reviewer accepts the round's pledge before scoring
+            pledges.pledge_accept(round=round_, reviewer=a.reviewer, ip_address=None)
+            pledged.add(a.reviewer_id)
         write = services.review_submit if roll < share_submitted else services.review_save_draft
         write(assignment=a, reviewer=a.reviewer, scores=scores, comment=rng.choice(COMMENTS))
 

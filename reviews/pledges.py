@@ -8,6 +8,8 @@ and the API (both call ``review_save_draft`` / ``review_submit``) refuse a score
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -57,6 +59,10 @@ def pledge_accept(*, round: Round, reviewer: User, ip_address: str | None) -> Pl
     client's address and the exact text shown. Only a reviewer with an active assignment in
     the open round may accept (anything else: 404 at the view, 409 here); accepting twice
     returns the first acceptance unchanged."""
+    try:
+        ip_address = str(ipaddress.ip_address((ip_address or "").strip()))
+    except ValueError:
+        ip_address = None
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.state != RoundState.OPEN:

@@ -30,7 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "simple_history",
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "innovation",
     "incubator",
     "notifications",
+    "jobs",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a sign-in refused by the per-account lockout into a 429 (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,6 +100,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# accounts: sign-in protection, see the README's "Signing in" section. django-axes counts failed
+# sign-ins per *username* (never per IP: a room of reviewers behind one office NAT must not lock
+# each other out) in every call of django.contrib.auth.authenticate() — the API, the web sign-in
+# page, the Django admin, the browsable API — and refuses that username for a cool-off period.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_VERBOSE = False
+# axes.W006 asks for locking per IP too; we do not on purpose (one office NAT), and the client
+# address is throttled by DRF's "login" rate instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# How many reverse proxies in front of the web server append to X-Forwarded-For. 0 (gunicorn
+# facing the clients, as in docker-compose.yml): the header is ignored and the client address is
+# the connection's. N: the N-th address from the right, the one the outermost trusted proxy saw.
+TRUSTED_PROXY_HOPS = env.int("DJANGO_TRUSTED_PROXY_HOPS", default=0)
+# API tokens (django-rest-knox, accounts.ApiToken): one per device, stored hashed, expiring.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its AuthToken table even when the model is swapped out; without
+# them Django skips the swapped model, so only accounts.ApiToken exists.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=7 * 24)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -140,10 +178,16 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not signed in" a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # core: JSON bodies nested deeper than API_JSON_MAX_DEPTH are a 400 (core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "core.parsers.FormParser",
+        "core.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -152,7 +196,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
+    # Per client address (see TRUSTED_PROXY_HOPS); accounts are protected by the lockout above,
+    # so this only slows a flood and leaves room for a review meeting behind one NAT.
+    "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_RATE_PER_IP", default="120/min")},
+    "NUM_PROXIES": env.int("DJANGO_TRUSTED_PROXY_HOPS", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -171,6 +218,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": "accounts.enums.Language"},
 }
+
+# Deepest JSON body any endpoint accepts (core/parsers.py); deeper is a 400.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=20)
 
 # --- Cache ------------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -232,11 +282,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the periodic sweeps of each app pick up whatever was not queued.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-# Two queues: "celery" for everything, "notices" for mail delivery, so that a wave of 10,000
-# reminders never holds up an assignment job. A worker started without -Q consumes both (make
+# Queues: "celery" for everything, "notices" for mail delivery, so that a wave of 10,000
+# reminders never holds up an assignment job; jobs (see jobs/) go to their kind's queue: "solver"
+# for the assignment solver, "exports" for generated files (docs/scaling.md). A worker started without -Q consumes both (make
 # run, the tests); production runs one worker per queue (docker-compose.yml).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = (Queue("celery"), Queue("notices"))
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("notices"), Queue("solver"), Queue("exports"))
 CELERY_TASK_ROUTES = {"notifications.tasks.deliver_notices": {"queue": "notices"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -280,9 +331,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 )
 
 # reviews
-# Reverse proxies in front of the app whose X-Forwarded-For is trusted (the pledge records the
-# reviewer's IP address); 0 = REMOTE_ADDR is the client.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Closes open rounds whose deadline has passed (round_close with actor None).
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -319,6 +367,9 @@ INCUBATION_REPORT_INTERVAL_MONTHS = env.int("INCUBATION_REPORT_INTERVAL_MONTHS",
 INCUBATION_REPORT_GRACE_DAYS = env.int("INCUBATION_REPORT_GRACE_DAYS", default=15)
 INCUBATION_REPORT_REMIND_DAYS_BEFORE = env.int("INCUBATION_REPORT_REMIND_DAYS_BEFORE", default=7)
 INCUBATION_REPORT_OVERDUE_EVERY_DAYS = env.int("INCUBATION_REPORT_OVERDUE_EVERY_DAYS", default=7)
+# An admission starting more than this many days ago needs an explicit confirmation
+# (``confirm_backdated``): a backdated start schedules the past periods' reports, already overdue.
+INCUBATION_ADMIT_BACKDATE_DAYS = env.int("INCUBATION_ADMIT_BACKDATE_DAYS", default=30)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "StudioStateEnum": "innovation.enums.StudioState",
@@ -397,3 +448,19 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# jobs (background jobs of long steps, see jobs/services.py and docs/scaling.md)
+# A running job's worker refreshes its heartbeat this often; a job whose heartbeat is older than
+# JOBS_STALE_AFTER_SECONDS is taken over (queued again) by the sweep or the next starting worker.
+# The stale time must exceed the longest pause of a worker (a solver call holding the GIL).
+JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=5.0)
+JOBS_STALE_AFTER_SECONDS = env.float("JOBS_STALE_AFTER_SECONDS", default=120.0)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE.update(
+    {"jobs-sweep": {"task": "jobs.tasks.sweep_jobs", "schedule": timedelta(minutes=1)}}
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({"JobStateEnum": "jobs.enums.JobState"})
+# A read replica for lists, dashboards and exports (core/db_routers.py; docs/scaling.md).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = ["core.db_routers.ReplicaRouter"]

@@ -6,9 +6,59 @@ import pytest
 from core.models import AuditEvent
 from reviews import pledges, selectors
 from reviews.enums import RoundState
-from reviews.models import PledgeAcceptance, Round
+from reviews.models import PledgeAcceptance, Review, Round
 
 PLEDGE_URL = "/api/v1/review-rounds/{}/pledge/"
+
+
+@pytest.fixture
+def open_round(open_round):
+    """The shared open round, before any reviewer accepted its pledge."""
+    PledgeAcceptance.objects.filter(round=open_round).delete()
+    return open_round
+
+
+def _scores(round_):
+    return [{"criterion": c.pk, "score": "1"} for c in round_.criteria.all()]
+
+
+def test_scoring_is_refused_before_the_pledge(open_round, pool, client_for):
+    a = open_round.assignments.filter(reviewer=pool[0]).first()
+    client = client_for(pool[0])
+    save = client.put(
+        f"/api/v1/my-assignments/{a.pk}/review/", {"scores": _scores(open_round)}, format="json"
+    )
+    assert save.status_code == 409
+    assert save.json()["code"] == "pledge_required"
+    submit = client.post(
+        f"/api/v1/my-assignments/{a.pk}/review/submit/",
+        {"scores": _scores(open_round)},
+        format="json",
+    )
+    assert submit.json()["code"] == "pledge_required"
+    assert not Review.objects.filter(assignment=a).exists()
+
+
+def test_scoring_works_after_the_pledge(open_round, pool, client_for):
+    a = open_round.assignments.filter(reviewer=pool[0]).first()
+    client = client_for(pool[0])
+    assert client.post(PLEDGE_URL.format(open_round.pk) + "accept/").status_code == 200
+    save = client.put(
+        f"/api/v1/my-assignments/{a.pk}/review/", {"scores": _scores(open_round)}, format="json"
+    )
+    assert save.status_code == 200, save.content
+
+
+def test_the_service_refuses_without_pledge(open_round, pool):
+    from core.exceptions import Conflict
+    from reviews import services
+
+    a = open_round.assignments.filter(reviewer=pool[0]).first()
+    with pytest.raises(Conflict) as err:
+        services.review_save_draft(
+            assignment=a, reviewer=pool[0], scores=_scores(open_round), comment=None
+        )
+    assert err.value.code == "pledge_required"
 
 
 def test_default_pledge_when_the_round_has_none(open_round, pool, client_for):
@@ -72,7 +122,7 @@ def test_reviewer_accepts_with_time_and_ip(open_round, pool, client_for):
 
 
 def test_ip_comes_from_the_trusted_proxy_hop(open_round, pool, client_for, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_HOPS = 1
     client_for(pool[0]).post(
         PLEDGE_URL.format(open_round.pk) + "accept/",
         REMOTE_ADDR="10.0.0.2",

@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "drf_spectacular",
-    "simple_history",
     # Our apps, in dependency order.
     "core",
     "accounts",
@@ -52,6 +51,7 @@ INSTALLED_APPS = [
     "web.common",
     "web.public",
     "web.enterprise",
+    "web.console",
     "web.programmes",
 ]
 
@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a sign-in refused by the per-account lockout into a 429 (accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -271,12 +270,14 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # kombu's exchange tables; its default is ./control in the working directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None

@@ -23,7 +23,6 @@ from accounts.enums import Role
 from accounts.models import Organisation, User
 from accounts.permissions import has_any_role
 from accounts.selectors import own_organisation_id
-from innovation.selectors import studio_directory
 from projects.enums import EntryState
 from projects.models import Attachment, Category, Entry, TeamMember
 from reviews import blind, fairness
@@ -554,9 +553,10 @@ CONFLICT_SEARCH_LIMIT = 20
 def organisations_for_conflict_search(user: User, query: str) -> QuerySet[Organisation]:
     """Organisations a reviewer may pick when declaring a conflict, without learning which
     organisations exist or entered: a partial name matches only organisations the reviewer
-    already knows (their employer, the ones they declared, hosts of studios in the public
-    directory); any other organisation is found only by its exact full name or its unified
-    social credit code, i.e. only when the reviewer already knows it. Staff search all."""
+    already knows (their employer, the ones they declared); any other organisation is found
+    only by its exact full name or its unified social credit code, i.e. only when the reviewer
+    already knows it. Staff search all. (Not the studio directory: reviews may not import
+    innovation, docs/architecture.md.)"""
     query = " ".join((query or "").split())
     if not user.is_authenticated or not query:
         return Organisation.objects.none()
@@ -568,9 +568,5 @@ def organisations_for_conflict_search(user: User, query: str) -> QuerySet[Organi
     exact = Q(name=query) | Q(credit_code=query.upper())
     if len(query) < 2:
         return active.filter(exact)
-    known = (
-        Q(employed_reviewers__user=user)
-        | Q(reviewer_conflicts__reviewer=user)
-        | Q(pk__in=studio_directory().values("organisation_id"))
-    )
+    known = Q(employed_reviewers__user=user) | Q(reviewer_conflicts__reviewer=user)
     return active.filter(exact | (known & Q(name__icontains=query))).distinct()

@@ -518,7 +518,7 @@ class PledgeSerializer(serializers.Serializer):
     )
     is_default = serializers.BooleanField()
     accepted = serializers.BooleanField()
-    accepted_at = serializers.DateTimeField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True, read_only=True)
 
 
 class PledgeTextSerializer(serializers.Serializer):

@@ -32,6 +32,9 @@ class UserFilter(django_filters.FilterSet):
 
 
 class ReviewerProfileFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", label="words in name, login, title, employer or expertise"
+    )
     expertise = django_filters.ModelMultipleChoiceFilter(
         field_name="expertise", queryset=ReviewerProfile.expertise.field.related_model.objects.all()
     )
@@ -39,3 +42,8 @@ class ReviewerProfileFilter(django_filters.FilterSet):
     class Meta:
         model = ReviewerProfile
         fields = ["employer", "is_active", "expertise"]
+
+    def filter_q(self, queryset, name, value):
+        from accounts.selectors import reviewer_profiles_matching
+
+        return reviewer_profiles_matching(queryset, value).distinct()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.enums import STAFF_ROLES, Role
 from accounts.models import Organisation, ReviewerProfile, User
@@ -71,3 +71,38 @@ def enterprise_members_by_organisation(organisation_ids) -> dict[int, list[User]
     ).order_by("id"):
         out.setdefault(user.organisation_id, []).append(user)
     return out
+
+
+def reviewer_profiles_matching(qs: QuerySet[ReviewerProfile], q: str) -> QuerySet[ReviewerProfile]:
+    """Narrow ``qs`` to profiles where every word of ``q`` (five at most) is in the name,
+    login, title, employer or a field of expertise."""
+    for word in q.split()[:5]:
+        qs = qs.filter(
+            Q(user__full_name__icontains=word)
+            | Q(user__username__icontains=word)
+            | Q(title__icontains=word)
+            | Q(employer__name__icontains=word)
+            | Q(
+                pk__in=ReviewerProfile.expertise.through.objects.filter(
+                    expertisefield__name__icontains=word
+                ).values("reviewerprofile_id")
+            )
+        )
+    return qs
+
+
+def reviewers_search(
+    user: User, *, q: str = "", expertise: int | None = None, active_only: bool = True
+) -> QuerySet[ReviewerProfile]:
+    """Expert reviewers a staff member may pick, found by words in their name, login, title,
+    employer or fields of expertise (every word must match somewhere), optionally in one field
+    of expertise. Staff only (anyone else gets nothing); ordered by name."""
+    qs = reviewer_profiles_visible_to(user).filter(user__role_grants__role=Role.REVIEWER)
+    if not has_any_role(user, (Role.ADMIN, Role.UNION_STAFF)):
+        return qs.none()
+    if active_only:
+        qs = qs.filter(is_active=True, user__is_active=True)
+    qs = reviewer_profiles_matching(qs, q)
+    if expertise is not None:
+        qs = qs.filter(expertise__pk=expertise)
+    return qs.distinct().order_by("user__full_name", "user_id")

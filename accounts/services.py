@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.enums import STAFF_ROLES, Role
+from accounts.expert_sheet import ExpertRow, SheetProblem, read_expert_sheet
 from accounts.models import ExpertiseField, Organisation, ReviewerProfile, RoleGrant, User
 from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record
@@ -239,3 +243,156 @@ def staff_groups_sync(*, using: str = "default") -> None:
         group, _ = Group.objects.using(using).get_or_create(name=str(role))
         perms = Permission.objects.using(using).filter(content_type__app_label__in=apps)
         group.permissions.set(perms)
+
+
+# --------------------------------------------------------------------------------------------
+# bulk import of expert reviewers from an Excel sheet
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExpertImport:
+    """What an import did: the reviewers created and the existing users updated (their
+    profile refreshed and the reviewer role granted), in the sheet's order."""
+
+    created: list[User]
+    updated: list[User]
+
+    @property
+    def reviewers(self) -> list[User]:
+        return self.created + self.updated
+
+
+def _resolve_rows(rows: list[ExpertRow]) -> tuple[dict, dict, dict, list[SheetProblem]]:
+    """Employer and expertise names and existing users for the rows, and the rows that name
+    something unknown or ambiguous. A fixed number of queries."""
+    problems: list[SheetProblem] = []
+    employer_names = {r.employer for r in rows if r.employer}
+    orgs: dict[str, list[Organisation]] = {}
+    for org in Organisation.objects.filter(name__in=employer_names, is_active=True):
+        orgs.setdefault(org.name, []).append(org)
+    fields: dict[str, ExpertiseField] = {}
+    for f in ExpertiseField.objects.all():
+        fields[f.name.lower()] = f
+        fields[f.code.lower()] = f
+    emails = [r.email for r in rows]
+    users: dict[str, list[User]] = {}
+    for u in User.objects.filter(Q(username__in=emails) | Q(email__in=emails)).prefetch_related(
+        "role_grants"
+    ):
+        for key in {u.username.lower(), u.email.lower()} & set(emails):
+            users.setdefault(key, []).append(u)
+    for row in rows:
+        if row.employer and row.employer not in orgs:
+            problems.append(SheetProblem(row.line, "employer", _(
+                "No organisation named “%s”: add it first, or leave the cell empty."
+            ) % row.employer))  # fmt: skip
+        elif row.employer and len(orgs[row.employer]) > 1:
+            problems.append(SheetProblem(row.line, "employer", _(
+                "Several organisations are named “%s”: set this expert's employer by hand."
+            ) % row.employer))  # fmt: skip
+        unknown = [w for w in row.expertise if w.lower() not in fields]
+        if unknown:
+            problems.append(SheetProblem(row.line, "expertise", _(
+                "Unknown field(s) of expertise: %s."
+            ) % "、".join(unknown)))  # fmt: skip
+        if len(users.get(row.email, [])) > 1:
+            problems.append(SheetProblem(row.line, "email", _(
+                "Several users have this e-mail address."
+            )))  # fmt: skip
+    return orgs, fields, users, problems
+
+
+def experts_import(*, actor: User | None, file: IO[bytes]) -> ExpertImport:
+    """Create (or update) expert reviewers from an Excel sheet (see ``accounts.expert_sheet``).
+
+    All or nothing: every bad row is reported in one 400 (``fields["file"]`` lists them as
+    "Row N, column: problem") and nothing is written; otherwise every row is written in one
+    transaction. A new expert's login is their e-mail address, with no usable password: they
+    set one through "forgot password". An existing user with that e-mail keeps their account
+    and roles, gets the reviewer role and has the profile fields of the sheet written.
+    """
+    rows, problems = read_expert_sheet(file)
+    if rows:
+        orgs, fields, users, more = _resolve_rows(rows)
+        problems += more
+    if problems:
+        problems.sort(key=lambda p: (p.line, p.column))
+        raise ValidationFailed(
+            _("%d problem(s) in the sheet; nothing was imported.") % len(problems),
+            fields={"file": [str(p) for p in problems]},
+        )
+    created: list[User] = []
+    updated: list[User] = []
+    with transaction.atomic():
+        for row in rows:
+            existing = users.get(row.email)
+            if existing:
+                user = existing[0]
+                user.full_name = row.name
+                if row.phone:
+                    user.phone = row.phone
+                full_clean_or_400(user, exclude=["password"])
+                user.save(update_fields=["full_name", "phone"])
+                updated.append(user)
+            else:
+                user = User(
+                    username=row.email, email=row.email, full_name=row.name, phone=row.phone
+                )
+                user.set_unusable_password()
+                full_clean_or_400(user, exclude=["password"])
+                created.append(user)
+        User.objects.bulk_create(created)
+        grants = RoleGrant.objects.filter(
+            user__in=created + updated, role=Role.REVIEWER
+        ).values_list("user_id", flat=True)
+        have_role = set(grants)
+        RoleGrant.objects.bulk_create(
+            [
+                RoleGrant(user=u, role=Role.REVIEWER)
+                for u in created + updated
+                if u.pk not in have_role
+            ]
+        )
+        by_email = {u.username.lower(): u for u in created} | {
+            row.email: users[row.email][0] for row in rows if row.email in users
+        }
+        profiles = {
+            p.user_id: p
+            for p in ReviewerProfile.objects.select_for_update().filter(user__in=updated)
+        }
+        new_profiles = []
+        for row in rows:
+            user = by_email[row.email]
+            profile = profiles.get(user.pk) or ReviewerProfile(user=user)
+            profile.title = row.title
+            profile.employer = orgs[row.employer][0] if row.employer else None
+            full_clean_or_400(profile, exclude=["user"])
+            if profile.pk:
+                profile.save(update_fields=["title", "employer", "updated_at"])
+            else:
+                new_profiles.append(profile)
+            profiles[user.pk] = profile
+        ReviewerProfile.objects.bulk_create(new_profiles)
+        through = ReviewerProfile.expertise.through
+        through.objects.filter(reviewerprofile__in=list(profiles.values())).delete()
+        through.objects.bulk_create(
+            [
+                through(reviewerprofile_id=profiles[by_email[row.email].pk].pk,
+                        expertisefield_id=fields[w.lower()].pk)
+                for row in rows
+                for w in dict.fromkeys(w.lower() for w in row.expertise)
+            ],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        for user in created + updated:
+            user.forget_roles()
+        created_ids = {u.pk for u in created}
+        for user in created + updated:
+            audit_record(
+                actor=actor,
+                action="reviewer.import",
+                target=user,
+                data={"created": user.pk in created_ids},
+            )
+    return ExpertImport(created=created, updated=updated)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("innovation.api.urls")),
     path("", include("incubator.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("dashboards.api.urls")),
 ]

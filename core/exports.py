@@ -67,14 +67,29 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) 
     """An XLSX file written row by row with openpyxl's write-only mode: memory stays flat
     whatever the number of rows (tablib builds the whole workbook in memory first). Cells are
     passed through :func:`safe_cell`."""
+    return xlsx_workbook_bytes([(title, headers, rows)])
+
+
+def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """An XLSX file of several sheets, each ``(title, headers, rows)``, written like
+    :func:`xlsx_bytes`. Sheet titles are cut to Excel's 31 characters."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(list(headers))
+        for row in rows:
+            sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, *, basename: str) -> HttpResponse:
+    """An XLSX download named ``<basename>-<date>.xlsx``."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
+    filename = f"{basename}-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def dataset_bytes(dataset: tablib.Dataset, file_format: str) -> bytes:

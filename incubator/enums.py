@@ -51,14 +51,23 @@ MILESTONE_TRANSITIONS: dict[str, frozenset[str]] = {
 class ReportState(models.TextChoices):
     PENDING = "pending", _("Pending")
     FILED = "filed", _("Filed")
+    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+    ACCEPTED = "accepted", _("Accepted")
     WAIVED = "waived", _("Waived")
 
 
 REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
     ReportState.PENDING: frozenset({ReportState.FILED, ReportState.WAIVED}),
-    ReportState.FILED: frozenset(),
+    # Incubator staff review what was filed: accept it, or send it back with a comment.
+    ReportState.FILED: frozenset({ReportState.ACCEPTED, ReportState.CORRECTION_REQUESTED}),
+    # The enterprise corrects the figures and files the same period again.
+    ReportState.CORRECTION_REQUESTED: frozenset({ReportState.FILED}),
+    ReportState.ACCEPTED: frozenset(),
     ReportState.WAIVED: frozenset(),
 }
+# The reports whose figures count in outcomes and dashboards: received and not sent back. A report
+# sent back for correction stops counting until it is filed again.
+RECEIVED_REPORT_STATES = frozenset({ReportState.FILED, ReportState.ACCEPTED})
 
 
 class SupportKind(models.TextChoices):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import tablib
 from django.db.models import Count, Q, QuerySet, Sum
 
-from incubator.enums import ReportState
+from incubator.enums import RECEIVED_REPORT_STATES
 from incubator.models import Incubation, IncubationReport
 
 
 def portfolio_dataset(incubations: QuerySet[Incubation]) -> tablib.Dataset:
     """One row per incubated project with its cumulative filed outcomes (aggregated in the
     query, not per row)."""
-    filed = Q(reports__state=ReportState.FILED)
+    filed = Q(reports__state__in=RECEIVED_REPORT_STATES)
     rows = incubations.annotate(
         revenue_total=Sum("reports__revenue", filter=filed),
         jobs_total=Sum("reports__jobs_created", filter=filed),

@@ -128,7 +128,7 @@ class IncubationReport(models.Model):
     period_end = models.DateField()
     due_date = models.DateField(db_index=True)
     state = models.CharField(
-        max_length=16, choices=ReportState.choices, default=ReportState.PENDING, db_index=True
+        max_length=24, choices=ReportState.choices, default=ReportState.PENDING, db_index=True
     )
     revenue = _money(_("revenue (yuan)"))
     jobs_created = models.PositiveIntegerField(_("jobs created"), default=0)
@@ -138,6 +138,11 @@ class IncubationReport(models.Model):
     products_launched = models.PositiveIntegerField(_("products launched"), default=0)
     narrative = models.TextField(_("narrative"), blank=True)
     waived_reason = models.TextField(blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

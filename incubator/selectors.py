@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import enterprise_members_by_organisation, scope_by_organisation
-from incubator.enums import IncubationStage, ReportState
+from incubator.enums import RECEIVED_REPORT_STATES, IncubationStage, ReportState
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 from notifications.jobs import due_date_reminder
 from notifications.services import DueNotice
@@ -76,13 +76,98 @@ def reports_overdue(qs: QuerySet[IncubationReport], today: date | None = None):
     return qs.filter(state=ReportState.PENDING, due_date__lt=today or timezone.localdate())
 
 
+def portfolio_visible_to(user: User, today: date | None = None) -> QuerySet[Incubation]:
+    """The portfolio: the incubations ``user`` may see, each with its reports received (filed or
+    accepted), waiting for review (filed), sent back, due (pending, not yet late), overdue, and
+    its milestones still pending. One query whatever the number of projects."""
+    today = today or timezone.localdate()
+    pending = Q(reports__state=ReportState.PENDING)
+    return incubations_visible_to(user).annotate(
+        reports_received=Count(
+            "reports", filter=Q(reports__state__in=RECEIVED_REPORT_STATES), distinct=True
+        ),
+        reports_to_review=Count(
+            "reports", filter=Q(reports__state=ReportState.FILED), distinct=True
+        ),
+        reports_sent_back=Count(
+            "reports", filter=Q(reports__state=ReportState.CORRECTION_REQUESTED), distinct=True
+        ),
+        reports_due=Count(
+            "reports", filter=pending & Q(reports__due_date__gte=today), distinct=True
+        ),
+        milestones_pending=Count(
+            "milestones", filter=Q(milestones__status="pending"), distinct=True
+        ),
+    )
+
+
+def entries_awaiting_admission() -> QuerySet[Entry]:
+    """Award winners not yet admitted, newest edition first, with what the admission form shows
+    (entry, team leader, organisation, award). Staff-only: the caller checks the role."""
+    return (
+        Entry.objects.filter(state=EntryState.AWARDED, incubations__isnull=True)
+        .select_related("contest", "organisation", "award")
+        .order_by("-contest__edition", "title", "id")
+    )
+
+
+def incubation_timeline(incubation: Incubation) -> list[dict[str, Any]]:
+    """A project's whole story from its contest entry to today, oldest first: submission, each
+    review round's result, the award, admission, stage changes, milestones, support and reports.
+    A fixed number of queries (one per source)."""
+    from core.services import audit_trail
+    from reviews.models import Award, RoundEntry
+
+    entry = incubation.entry
+    events: list[dict[str, Any]] = []
+
+    def add(when, kind, title, detail=""):
+        if when is not None:
+            day = (
+                when
+                if isinstance(when, date) and not hasattr(when, "hour")
+                else (timezone.localdate(when))
+            )
+            events.append({"date": day, "kind": kind, "title": title, "detail": detail})
+
+    add(entry.submitted_at, "entry", f"提交参赛项目《{entry.title}》", entry.contest.name)
+    for row in RoundEntry.objects.filter(entry=entry, score__isnull=False).select_related("round"):
+        detail = f"得分 {row.score}，组内第 {row.rank} 名" if row.rank else f"得分 {row.score}"
+        if row.advanced is not None:
+            detail += "，晋级" if row.advanced else "，未晋级"
+        add(row.round.finalized_at or row.round.deadline, "round", row.round.name, detail)
+    award = Award.objects.filter(entry=entry).first()
+    if award is not None:
+        add(award.granted_at, "award", f"获{award.get_tier_display()}",
+            "推荐参加省赛" if award.recommended_provincial else "")  # fmt: skip
+    add(incubation.start_date, "admit", "入驻众创空间", incubation.admission_note)
+    for event in audit_trail(incubation).filter(action="incubation.stage"):
+        label = dict(IncubationStage.choices).get(event.to_state, event.to_state)
+        add(event.created_at, "stage", f"阶段：{label}", event.reason)
+    for m in incubation.milestones.all():
+        state = m.get_status_display()
+        add(m.achieved_on or m.due_date, "milestone", f"里程碑：{m.title}", str(state))
+    for record in incubation.support.all():
+        add(record.provided_on, "support", f"扶持：{record.get_kind_display()}",
+            f"{record.description}" + (f"（{record.amount} 元）" if record.amount else ""))  # fmt: skip
+    for report in incubation.reports.filter(
+        state__in=[*RECEIVED_REPORT_STATES, ReportState.CORRECTION_REQUESTED]
+    ):
+        add(report.filed_at, "report",
+            f"报告 {report.period_start}–{report.period_end}（{report.get_state_display()}）",
+            f"营业收入 {report.revenue} 元，新增就业 {report.jobs_created}，"
+            f"专利申请 {report.patents_filed}")  # fmt: skip
+    events.sort(key=lambda e: e["date"])
+    return events
+
+
 # --- outcomes -----------------------------------------------------------------------------------
 
 
 def incubation_outcome_totals(incubation: Incubation) -> dict[str, Any]:
     """What one project achieved over all its filed reports (one aggregate query)."""
     totals = IncubationReport.objects.filter(
-        incubation=incubation, state=ReportState.FILED
+        incubation=incubation, state__in=RECEIVED_REPORT_STATES
     ).aggregate(reports_filed=Count("id"), **REPORT_SUMS)
     return {k: (v if v is not None else 0) for k, v in totals.items()}
 
@@ -109,7 +194,7 @@ def outcomes_by_contest() -> list[dict[str, Any]]:
     }
     sums = {
         row["contest_id"]: row
-        for row in IncubationReport.objects.filter(state=ReportState.FILED)
+        for row in IncubationReport.objects.filter(state__in=RECEIVED_REPORT_STATES)
         .values(contest_id=F("incubation__entry__contest_id"))
         .annotate(**REPORT_SUMS)
     }
@@ -137,7 +222,7 @@ def outcomes_by_year() -> list[dict[str, Any]]:
     """Sums of filed outcome figures per calendar year (of the period's end)."""
     return [
         {**row, **{k: row[k] or 0 for k in REPORT_SUMS}}
-        for row in IncubationReport.objects.filter(state=ReportState.FILED)
+        for row in IncubationReport.objects.filter(state__in=RECEIVED_REPORT_STATES)
         .values(year=ExtractYear("period_end"))
         .annotate(reports=Count("id"), **REPORT_SUMS)
         .order_by("year")

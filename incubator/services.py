@@ -6,7 +6,7 @@ records a caller may touch is decided by the selectors before a service is calle
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -59,11 +59,14 @@ def incubation_admit(
     workspace: str = "",
     admission_note: str = "",
     report_interval_months: int | None = None,
+    confirm_backdated: bool = False,
 ) -> Incubation:
     """Admit a contest entry into the maker space. Guarantees: the entry was awarded, or was
     reviewed and ``admission_note`` says why it comes in without an award; one record per entry
-    (409); the record belongs to the entry's organisation; the report periods that have begun are
-    scheduled at once."""
+    (409); the record belongs to the entry's organisation; the start is neither before the
+    contest year nor before the award, and a start more than ``INCUBATION_ADMIT_BACKDATE_DAYS``
+    ago is refused unless ``confirm_backdated`` (the refusal says how many reports it would make
+    overdue at once); the report periods that have begun are scheduled at once."""
     if entry.state not in ADMISSIBLE_ENTRY_STATES | ADMISSIBLE_WITH_REASON_ENTRY_STATES:
         raise Conflict(
             f"Entry '{entry.title}' is {entry.get_state_display()}; only reviewed entries "
@@ -77,6 +80,10 @@ def incubation_admit(
         raise _field_error(
             "start_date", f"Incubation cannot start before the contest year ({entry.contest.year})."
         )
+    interval = report_interval_months or settings.INCUBATION_REPORT_INTERVAL_MONTHS
+    _check_admission_start(
+        entry=entry, start_date=start_date, interval=interval, confirmed=confirm_backdated
+    )
     incubation = Incubation(
         entry=entry,
         organisation_id=entry.organisation_id,
@@ -85,7 +92,7 @@ def incubation_admit(
         mentor_contact=mentor_contact,
         workspace=workspace,
         admission_note=admission_note,
-        report_interval_months=report_interval_months or settings.INCUBATION_REPORT_INTERVAL_MONTHS,
+        report_interval_months=interval,
         admitted_by=actor,
     )
     full_clean_or_400(incubation, exclude=["admitted_by", "entry", "organisation"])
@@ -109,6 +116,46 @@ def incubation_admit(
         )
         incubation_reports_schedule(incubation=incubation)
     return incubation
+
+
+def award_date(entry: Entry) -> date | None:
+    """The day the entry's award was granted (local date), or None without an award."""
+    award = getattr(entry, "award", None)  # the reverse one-to-one raises AttributeError
+    return timezone.localdate(award.granted_at) if award is not None else None
+
+
+def reports_overdue_at_admission(*, start_date: date, interval: int, today: date) -> int:
+    """How many report periods a start on ``start_date`` makes overdue the day it is recorded."""
+    periods = report_periods(
+        start=start_date,
+        every_months=interval,
+        until=today,
+        grace_days=settings.INCUBATION_REPORT_GRACE_DAYS,
+    )
+    return sum(1 for _s, _e, due in periods if due < today)
+
+
+def _check_admission_start(*, entry: Entry, start_date: date, interval: int, confirmed: bool):
+    awarded_on = award_date(entry)
+    if awarded_on is not None and start_date < awarded_on:
+        raise ValidationFailed(
+            f"start_date: the incubation cannot start before the award ({awarded_on}).",
+            code="start_before_award",
+            fields={"start_date": [f"Choose a date on or after the award ({awarded_on})."]},
+        )
+    today = timezone.localdate()
+    if confirmed or start_date >= today - timedelta(days=settings.INCUBATION_ADMIT_BACKDATE_DAYS):
+        return
+    overdue = reports_overdue_at_admission(start_date=start_date, interval=interval, today=today)
+    message = (
+        f"The start date lies {(today - start_date).days} days in the past and would make "
+        f"{overdue} reports overdue at once; confirm the backdated start to admit it."
+    )
+    raise ValidationFailed(
+        f"start_date: {message}",
+        code="start_date_backdated",
+        fields={"start_date": [message], "confirm_backdated": ["Confirm the backdated start."]},
+    )
 
 
 def incubation_update(*, actor: User | None, incubation: Incubation, data: dict) -> Incubation:
@@ -343,12 +390,14 @@ def incubation_report_file(
     figures: dict[str, Any],
     narrative: str = "",
 ) -> IncubationReport:
-    """File the outcome figures of one period (pending → filed). Guarantees: the period is over
+    """File the outcome figures of one period (pending → filed), or file them again after staff
+    asked for a correction (correction requested → filed). Guarantees: the period is over
     and the figures are non-negative (400 naming the field, nothing written). Figures are the
     period's own, not running totals, so that they add up over periods and projects."""
     with transaction.atomic():
         locked = IncubationReport.objects.select_for_update().get(pk=report.pk)
         check_transition(REPORT_TRANSITIONS, locked.state, ReportState.FILED, what="report")
+        from_state = locked.state
         if locked.period_end > timezone.localdate():
             raise Conflict(
                 f"The period ends on {locked.period_end}; report on it after that.",
@@ -366,7 +415,7 @@ def incubation_report_file(
             actor=actor,
             action="incubation_report.file",
             target=locked,
-            from_state=ReportState.PENDING,
+            from_state=from_state,
             to_state=ReportState.FILED,
             data={k: str(getattr(locked, k)) for k in REPORT_FIGURES},
         )
@@ -393,3 +442,45 @@ def incubation_report_waive(
             reason=reason,
         )
     return locked
+
+
+def _report_review(
+    *, actor: User | None, report: IncubationReport, to_state: str, comment: str
+) -> IncubationReport:
+    with transaction.atomic():
+        locked = IncubationReport.objects.select_for_update().get(pk=report.pk)
+        check_transition(REPORT_TRANSITIONS, locked.state, to_state, what="report")
+        from_state = locked.state
+        locked.state, locked.review_comment = to_state, comment
+        locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="incubation_report.review",
+            target=locked,
+            from_state=from_state,
+            to_state=to_state,
+            reason=comment,
+        )
+    return locked
+
+
+def incubation_report_accept(
+    *, actor: User | None, report: IncubationReport, comment: str = ""
+) -> IncubationReport:
+    """Incubator staff accept a filed report (filed → accepted); its figures stay counted."""
+    return _report_review(
+        actor=actor, report=report, to_state=ReportState.ACCEPTED, comment=comment
+    )
+
+
+def incubation_report_request_correction(
+    *, actor: User | None, report: IncubationReport, comment: str
+) -> IncubationReport:
+    """Send a filed report back (filed → correction requested); the comment, required, tells the
+    enterprise what to correct. Its figures stop counting in outcomes until it is filed again."""
+    if not comment.strip():
+        raise _field_error("comment", "Say what needs correcting.")
+    return _report_review(
+        actor=actor, report=report, to_state=ReportState.CORRECTION_REQUESTED, comment=comment
+    )

@@ -3,13 +3,14 @@ awards list. Each is built from a fixed number of queries."""
 
 from __future__ import annotations
 
+import numpy as np
 import tablib
 from django.db.models import Count, Q
 
 from reviews.enums import AWARD_TIER_ORDER, AssignmentStatus, ReviewState
 from reviews.models import Assignment, Award, Criterion, Round, RoundEntry
 
-EXPORT_KINDS = ("scoreboard", "workload", "awards")
+EXPORT_KINDS = ("scoreboard", "workload", "awards", "methods", "leniency")
 
 
 def scoreboard(round_: Round) -> tablib.Dataset:
@@ -106,7 +107,68 @@ def awards(round_: Round) -> tablib.Dataset:
     return data
 
 
-BUILDERS = {"scoreboard": scoreboard, "workload": workload, "awards": awards}
+def methods(round_: Round) -> tablib.Dataset:
+    """The fairness lab's numbers for every entry: score and rank under each aggregation
+    method (the round's own first), places moved, and the spread of the reviewers' totals."""
+    from projects.models import Category, Entry
+    from reviews import fairness, scoring
+    from reviews.selectors import round_score_arrays
+
+    data = round_score_arrays(round_)
+    n = len(data.entry_ids)
+    names = [round_.aggregation, *(m for m in scoring.METHODS if m != round_.aggregation)]
+    cmp = fairness.compare_methods(
+        data.entry, data.reviewer, data.total, n_entries=n, max_total=data.max_total or 1.0,
+        category=data.category, submitted_at=data.submitted_at, entry_id=data.entry_ids,
+        chosen=round_.aggregation, methods=names,
+    )  # fmt: skip
+    spread = fairness.entry_spread(data.entry, data.total, n_entries=n)
+    out = tablib.Dataset(
+        headers=["category", "entry_id", "title", "reviews", "lowest", "highest", "range",
+                 *[f"score_{m}" for m in names], *[f"rank_{m}" for m in names], "max_move"],
+        title="methods",
+    )  # fmt: skip
+    titles = dict(Entry.objects.filter(round_entries__round=round_).values_list("pk", "title"))
+    categories = dict(
+        Category.objects.filter(contest_id=round_.contest_id).values_list("pk", "name")
+    )
+
+    def num(x):
+        return None if x != x else round(float(x), 3)
+
+    order = np.lexsort((cmp.ranks[round_.aggregation], data.category))
+    for i in order.tolist():
+        out.append([
+            categories.get(int(data.category[i]), ""), int(data.entry_ids[i]),
+            titles.get(int(data.entry_ids[i]), ""), int(spread.count[i]),
+            num(spread.low[i]), num(spread.high[i]), num(spread.range[i]),
+            *[num(cmp.scores[m][i]) for m in names], *[int(cmp.ranks[m][i]) for m in names],
+            int(cmp.max_move[i]),
+        ])  # fmt: skip
+    return out
+
+
+def leniency(round_: Round) -> tablib.Dataset:
+    """Each reviewer's mean total and their offset against the others on the same entries."""
+    from reviews.selectors import round_fairness
+
+    out = tablib.Dataset(
+        headers=["reviewer_id", "name", "reviews", "mean", "compared", "offset", "offset_std"],
+        title="leniency",
+    )
+    for r in round_fairness(round_, limit=0)["reviewers"]:
+        out.append([r["reviewer"], r["name"], r["reviews"], r["mean"], r["compared"],
+                    r["offset"], r["offset_std"]])  # fmt: skip
+    return out
+
+
+BUILDERS = {
+    "scoreboard": scoreboard,
+    "workload": workload,
+    "awards": awards,
+    "methods": methods,
+    "leniency": leniency,
+}
 
 
 def export(round_: Round, kind: str) -> tablib.Dataset:

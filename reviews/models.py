@@ -65,6 +65,17 @@ class Round(models.Model):
     one_reviewer_per_employer = models.BooleanField(
         _("at most one reviewer per employer on an entry"), default=False
     )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "The fairness lab lists the entries whose highest and lowest total differ by more "
+            "than this many points."
+        ),
+    )
     state = models.CharField(
         max_length=16, choices=RoundState.choices, default=RoundState.DRAFT, db_index=True
     )

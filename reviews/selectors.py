@@ -10,21 +10,26 @@ Visibility:
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import numpy as np
+from django.db.models import Count, FloatField, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
 from accounts.permissions import has_any_role
 from accounts.selectors import own_organisation_id
-from projects.models import Attachment, Entry, TeamMember
+from projects.models import Attachment, Category, Entry, TeamMember
+from reviews import fairness
 from reviews.enums import AssignmentStatus, ReviewState, RoundState
 from reviews.models import (
     Assignment,
     AssignmentJob,
     Award,
+    Criterion,
     PoolMember,
     Review,
     ReviewerConflict,
@@ -234,3 +239,203 @@ def awards_visible_to(user: User) -> QuerySet[Award]:
 
 def entries_of_round(round: Round) -> QuerySet[Entry]:
     return Entry.objects.filter(round_entries__round=round)
+
+
+# --------------------------------------------------------------------------------------------
+# the fairness lab
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class RoundScores:
+    """A round's submitted reviews as arrays for ``reviews.fairness`` (index maps included).
+
+    Entries are every entry enrolled in the round (sorted by pk), reviewers every reviewer with a
+    submitted review in it (sorted by pk); ``entry``/``reviewer``/``total`` are the review rows.
+    """
+
+    entry_ids: np.ndarray
+    category: np.ndarray
+    submitted_at: np.ndarray
+    advanced: np.ndarray
+    reviewer_ids: np.ndarray
+    entry: np.ndarray
+    reviewer: np.ndarray
+    total: np.ndarray
+    max_total: float
+
+
+def round_score_arrays(round: Round) -> RoundScores:
+    """Load the submitted reviews of a round (those of active assignments, as the results
+    count them) into numpy arrays. Three queries whatever the size."""
+    max_total = float(
+        sum(w for w in Criterion.objects.filter(round=round).values_list("weight", flat=True))
+    )
+    rows = list(
+        RoundEntry.objects.filter(round=round)
+        .order_by("entry_id")
+        .values_list("entry_id", "entry__category_id", "entry__submitted_at", "advanced")
+    )
+    entry_ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+    review_rows = np.array(
+        list(
+            Review.objects.filter(
+                round=round,
+                state=ReviewState.SUBMITTED,
+                assignment__status=AssignmentStatus.ACTIVE,
+            )
+            .order_by("pk")
+            .values_list("entry_id", "reviewer_id", Cast("total", FloatField()))
+        ),
+        dtype=np.float64,
+    ).reshape(-1, 3)
+    review_rows = review_rows[np.isin(review_rows[:, 0].astype(np.int64), entry_ids)]
+    reviewer_ids, reviewer = np.unique(review_rows[:, 1].astype(np.int64), return_inverse=True)
+    return RoundScores(
+        entry_ids=entry_ids,
+        category=np.asarray([r[1] for r in rows], dtype=np.int64),
+        submitted_at=np.asarray(
+            [r[2].timestamp() if r[2] else np.nan for r in rows], dtype=np.float64
+        ),
+        advanced=np.asarray([bool(r[3]) for r in rows], dtype=bool),
+        reviewer_ids=reviewer_ids.astype(np.int64),
+        entry=np.searchsorted(entry_ids, review_rows[:, 0].astype(np.int64)),
+        reviewer=reviewer.astype(np.int64).ravel(),
+        total=np.clip(review_rows[:, 2], 0.0, max_total) if max_total else review_rows[:, 2],
+        max_total=max_total,
+    )
+
+
+def _num(x, places: int = 3) -> float | None:
+    x = float(x)
+    return None if np.isnan(x) else round(x, places)
+
+
+def round_fairness(
+    round: Round,
+    *,
+    threshold: float | None = None,
+    bins: int = 20,
+    limit: int = 100,
+) -> dict:
+    """The fairness lab of a round as plain data (for the page, the API and the export):
+
+    - ``methods``: each aggregation method, the round's own marked ``chosen``;
+    - ``categories``: per category the agreement (ICC), the score histogram under the chosen
+      method and the advancement cut line;
+    - ``reviewers``: each reviewer's leniency, most lenient first;
+    - ``movers``: the ``limit`` entries that move most between methods (rank per method);
+    - ``disputed``: the ``limit`` entries whose range of totals is above ``threshold`` (the
+      round's ``disagreement_threshold`` by default), widest first.
+
+    A fixed number of queries whatever the size of the round.
+    """
+    data = round_score_arrays(round)
+    threshold = float(round.disagreement_threshold if threshold is None else threshold)
+    n = len(data.entry_ids)
+    cmp = fairness.compare_methods(
+        data.entry, data.reviewer, data.total,
+        n_entries=n, max_total=data.max_total or 1.0, category=data.category,
+        submitted_at=data.submitted_at, entry_id=data.entry_ids, chosen=round.aggregation,
+    )  # fmt: skip
+    len_ = fairness.reviewer_leniency(
+        data.entry, data.reviewer, data.total, n_entries=n, n_reviewers=len(data.reviewer_ids)
+    )
+    spread = fairness.entry_spread(data.entry, data.total, n_entries=n)
+    chosen_score = cmp.scores[round.aggregation]
+
+    categories = []
+    names = dict(
+        Category.objects.filter(pk__in=set(data.category.tolist())).values_list("pk", "name")
+    )
+    for cat in sorted(set(data.category.tolist())):
+        in_cat = data.category == cat
+        rows_in_cat = in_cat[data.entry] if len(data.entry) else np.zeros(0, dtype=bool)
+        agreement = fairness.icc_oneway(
+            data.entry[rows_in_cat], data.total[rows_in_cat], n_entries=n
+        )
+        counts, edges = fairness.score_histogram(
+            chosen_score[in_cat], max_total=data.max_total or 100.0, bins=bins
+        )
+        categories.append(
+            {
+                "category": cat,
+                "name": names.get(cat, str(cat)),
+                "entries": int(in_cat.sum()),
+                "icc1": _num(agreement.icc1),
+                "icc1k": _num(agreement.icc1k),
+                "n0": _num(agreement.n0, 2),
+                "compared_entries": agreement.n_entries,
+                "histogram": {
+                    "edges": [_num(x, 2) for x in edges],
+                    "counts": counts.tolist(),
+                    "bins": [
+                        {"low": _num(lo, 2), "high": _num(hi, 2), "count": int(n)}
+                        for lo, hi, n in zip(edges[:-1], edges[1:], counts, strict=True)
+                    ],
+                },
+                "cut_line": _num(fairness.cut_line(chosen_score[in_cat], data.advanced[in_cat])),
+            }
+        )
+
+    people = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=data.reviewer_ids.tolist()).only(
+            "id", "username", "full_name"
+        )
+    }
+    reviewers = [
+        {
+            "reviewer": int(pk),
+            "name": str(people[int(pk)]) if int(pk) in people else str(pk),
+            "reviews": int(len_.n_reviews[i]),
+            "mean": _num(len_.mean[i]),
+            "compared": int(len_.n_compared[i]),
+            "offset": _num(len_.offset[i]),
+            "offset_std": _num(len_.offset_std[i]),
+        }
+        for i, pk in enumerate(data.reviewer_ids.tolist())
+    ]
+    reviewers.sort(
+        key=lambda r: (-(r["offset"] if r["offset"] is not None else -1e9), r["reviewer"])
+    )
+
+    moving = np.flatnonzero(cmp.max_move > 0)
+    moving = moving[np.lexsort((data.entry_ids[moving], -cmp.max_move[moving]))][:limit]
+    disputed = fairness.disagreements(spread, threshold=threshold, limit=limit)
+    picked = sorted(set(moving.tolist()) | set(disputed.tolist()))
+    titles = dict(
+        Entry.objects.filter(pk__in=data.entry_ids[picked].tolist()).values_list("pk", "title")
+    )
+
+    def entry_row(i: int) -> dict:
+        pk = int(data.entry_ids[i])
+        return {
+            "entry": pk,
+            "title": titles.get(pk, ""),
+            "category": int(data.category[i]),
+            "reviews": int(spread.count[i]),
+            "scores": {m: _num(cmp.scores[m][i]) for m in cmp.methods},
+            "ranks": {m: int(cmp.ranks[m][i]) for m in cmp.methods},
+            "max_move": int(cmp.max_move[i]),
+            "low": _num(spread.low[i]),
+            "high": _num(spread.high[i]),
+            "range": _num(spread.range[i]),
+            "std": _num(spread.std[i]),
+        }
+
+    return {
+        "round": round.pk,
+        "chosen": round.aggregation,
+        "methods": list(cmp.methods),
+        "max_total": data.max_total,
+        "threshold": threshold,
+        "entries": n,
+        "reviews": int(len(data.total)),
+        "entries_moving": int((cmp.max_move > 0).sum()),
+        "categories": categories,
+        "reviewers": reviewers,
+        "movers": [entry_row(i) for i in moving.tolist()],
+        "disputed": [entry_row(i) for i in disputed.tolist()],
+        "disputed_total": int(len(fairness.disagreements(spread, threshold=threshold))),
+    }

@@ -1,7 +1,10 @@
 from django.contrib.auth import login, logout
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -13,6 +16,7 @@ from accounts.enums import Role
 from accounts.filters import OrganisationFilter, ReviewerProfileFilter, UserFilter
 from accounts.models import ExpertiseField
 from accounts.permissions import HasRole, ReadOnlyOrRole, has_any_role
+from core.exceptions import ValidationFailed
 
 _STAFF = (Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
 
@@ -169,6 +173,26 @@ class ReviewerProfileViewSet(
         if not has_any_role(request.user, (Role.UNION_STAFF, Role.ADMIN)):
             self.permission_denied(request, message="Only union staff add reviewers.")
         return super().create(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}}}},
+        responses=OpenApiTypes.OBJECT,
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_sheet(self, request):
+        """Create or update expert reviewers from an Excel sheet (姓名, 职称, 工作单位, 专业领域,
+        手机, 邮箱). All or nothing: a 400 lists every bad row in ``fields.file``."""
+        if not has_any_role(request.user, (Role.UNION_STAFF, Role.ADMIN)):
+            self.permission_denied(request, message="Only union staff import reviewers.")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed("file: attach the .xlsx sheet.", fields={"file": ["Required."]})
+        result = services.experts_import(actor=request.user, file=upload)
+        return Response(
+            {"created": [u.pk for u in result.created], "updated": [u.pk for u in result.updated]},
+            status=status.HTTP_201_CREATED,
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

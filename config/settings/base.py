@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "innovation",
     "incubator",
     "notifications",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +323,9 @@ INCUBATION_REPORT_INTERVAL_MONTHS = env.int("INCUBATION_REPORT_INTERVAL_MONTHS",
 INCUBATION_REPORT_GRACE_DAYS = env.int("INCUBATION_REPORT_GRACE_DAYS", default=15)
 INCUBATION_REPORT_REMIND_DAYS_BEFORE = env.int("INCUBATION_REPORT_REMIND_DAYS_BEFORE", default=7)
 INCUBATION_REPORT_OVERDUE_EVERY_DAYS = env.int("INCUBATION_REPORT_OVERDUE_EVERY_DAYS", default=7)
+# An admission starting more than this many days ago needs an explicit confirmation
+# (``confirm_backdated``): a backdated start schedules the past periods' reports, already overdue.
+INCUBATION_ADMIT_BACKDATE_DAYS = env.int("INCUBATION_ADMIT_BACKDATE_DAYS", default=30)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "StudioStateEnum": "innovation.enums.StudioState",

@@ -67,6 +67,11 @@ class IncubationAdmitSerializer(serializers.Serializer):
     workspace = serializers.CharField(max_length=100, required=False, allow_blank=True)
     admission_note = serializers.CharField(required=False, allow_blank=True, default="")
     report_interval_months = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    confirm_backdated = serializers.BooleanField(
+        default=False,
+        help_text="Confirm a start more than INCUBATION_ADMIT_BACKDATE_DAYS ago (its past "
+        "periods' reports are scheduled, already overdue).",
+    )
 
 
 class IncubationUpdateSerializer(serializers.Serializer):
@@ -122,7 +127,8 @@ class IncubationReportSerializer(serializers.ModelSerializer):
             "id", "incubation", "project_title", "organisation", "organisation_name",
             "period_start", "period_end", "due_date", "state", "revenue", "jobs_created",
             "patents_filed", "patents_granted", "financing_raised", "products_launched",
-            "narrative", "waived_reason", "filed_by", "filed_at",
+            "narrative", "waived_reason", "filed_by", "filed_at", "review_comment",
+            "reviewed_by", "reviewed_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -139,6 +145,10 @@ class IncubationReportFileSerializer(serializers.Serializer):
 
 class IncubatorReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class ReportReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class IncubationOutcomeFiguresSerializer(serializers.Serializer):

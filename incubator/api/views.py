@@ -14,7 +14,7 @@ from core.exports import (
 )
 from incubator import exports, selectors, services
 from incubator.api import serializers as s
-from incubator.enums import ReportState, SupportKind
+from incubator.enums import RECEIVED_REPORT_STATES, SupportKind
 from incubator.filters import (
     IncubationFilter,
     IncubationReportFilter,
@@ -120,7 +120,7 @@ class IncubationViewSet(
         totals = selectors.incubation_outcome_totals(incubation)
         periods = (
             selectors.reports_visible_to(request.user)
-            .filter(incubation=incubation, state=ReportState.FILED)
+            .filter(incubation=incubation, state__in=RECEIVED_REPORT_STATES)
             .order_by("period_start")
         )
         funding = incubation.support.filter(kind=SupportKind.FUNDING).aggregate(t=Sum("amount"))
@@ -252,6 +252,34 @@ class IncubationReportViewSet(
         body = s.IncubatorReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.incubation_report_waive(actor=request.user, report=report, **body.validated_data)
+        return self._reply(report)
+
+    @extend_schema(request=s.ReportReviewSerializer, responses=s.IncubationReportSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsIncubatorRunner])
+    def accept(self, request, pk=None):
+        """Incubator staff accept a filed report (filed → accepted)."""
+        report = self.get_object()
+        body = s.ReportReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.incubation_report_accept(actor=request.user, report=report, **body.validated_data)
+        return self._reply(report)
+
+    @extend_schema(request=s.ReportReviewSerializer, responses=s.IncubationReportSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="request-correction",
+        permission_classes=[IsIncubatorRunner],
+    )
+    def request_correction(self, request, pk=None):
+        """Send a filed report back with a comment (filed → correction requested); the
+        enterprise files it again."""
+        report = self.get_object()
+        body = s.ReportReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.incubation_report_request_correction(
+            actor=request.user, report=report, **body.validated_data
+        )
         return self._reply(report)
 
     @extend_schema(parameters=EXPORT_PARAMETERS, responses=EXPORT_RESPONSES)

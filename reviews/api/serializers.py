@@ -93,6 +93,20 @@ class TransitionSerializer(serializers.Serializer):
     to_state = serializers.ChoiceField(choices=RoundState.choices)
 
 
+class AddReviewersSerializer(serializers.Serializer):
+    """复评: entries (ids) that get one more reviewer each; a deadline reopens a closed round."""
+
+    entries = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
+                                    max_length=1000)  # fmt: skip
+    reason = serializers.CharField()
+    deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class AddReviewersResultSerializer(serializers.Serializer):
+    added = serializers.ListField(child=serializers.IntegerField())
+    unserved = serializers.ListField(child=serializers.CharField())
+
+
 class RoundReopenSerializer(serializers.Serializer):
     deadline = serializers.DateTimeField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")

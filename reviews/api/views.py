@@ -17,7 +17,7 @@ from core import exports as downloads
 from core.exceptions import ValidationFailed
 from core.pagination import KeysFirstPagination
 from projects.storage import attachment_response
-from reviews import exports, selectors, services
+from reviews import exports, rereview, selectors, services
 from reviews.api import serializers as s
 from reviews.filters import (
     AssignmentFilter,
@@ -27,6 +27,19 @@ from reviews.filters import (
     ReviewFilter,
     RoundFilter,
 )
+
+
+def _threshold(raw: str | None) -> float | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 10_000:
+        raise ValidationFailed("threshold: a number of points, 0 or more.",
+                               fields={"threshold": ["A number of points, 0 or more."]})  # fmt: skip
+    return value
 
 
 def _staff_only(view) -> list:
@@ -144,6 +157,45 @@ class RoundViewSet(
         """The scoreboard: per category, by rank (tie-break rule on the round)."""
         page = self.paginate_queryset(selectors.round_results(self.get_object()))
         return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("threshold", float, description="points; default: the round's")
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    @action(detail=True, methods=["get"])
+    def fairness(self, request, pk=None):
+        """The fairness lab: ranking under each aggregation method and places moved, each
+        reviewer's leniency, agreement (ICC) and score distribution per category, and the
+        entries whose reviewers disagree by more than ``threshold`` points."""
+        return Response(
+            selectors.round_fairness(
+                self.get_object(), threshold=_threshold(request.query_params.get("threshold"))
+            )
+        )
+
+    @extend_schema(request=s.AddReviewersSerializer, responses=s.AddReviewersResultSerializer)
+    @action(detail=True, methods=["post"], url_path="add-reviewers")
+    def add_reviewers(self, request, pk=None):
+        """复评: one more reviewer for each listed entry, under the solver's rules (see
+        reviews.rereview.round_add_reviewers); ids of the new assignments, and why an entry
+        could not get one."""
+        serializer = s.AddReviewersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        round_ = self.get_object()
+        data = serializer.validated_data
+        outcome = rereview.round_add_reviewers(
+            round=round_,
+            entries=list(selectors.entries_of_round(round_).filter(pk__in=data["entries"])),
+            actor=request.user,
+            reason=data["reason"],
+            deadline=data["deadline"],
+        )
+        return Response(
+            {"added": [a.pk for a in outcome.added], "unserved": outcome.unserved},
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses=s.RoundSerializer)
     @action(detail=True, methods=["post"])

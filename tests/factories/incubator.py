@@ -11,7 +11,10 @@ from incubator.enums import IncubationStage
 from incubator.models import Incubation, IncubationReport, Milestone
 from projects.enums import ContestState, EntryState
 from projects.models import Category, Contest, Entry
+from reviews.enums import AwardTier
+from reviews.models import Award, Round
 from tests.factories.accounts import OrganisationFactory
+from tests.factories.reviews import RoundFactory
 
 
 class IncubatorContestFactory(DjangoModelFactory):
@@ -77,3 +80,19 @@ class IncubationReportFactory(DjangoModelFactory):
     period_start = date(2024, 1, 1)
     period_end = date(2024, 3, 31)
     due_date = date(2024, 4, 15)
+
+
+class AwardFactory(DjangoModelFactory):
+    """An award of the entry's contest (granted now), in a round of that contest."""
+
+    class Meta:
+        model = Award
+
+    entry = factory.SubFactory(IncubatorEntryFactory)
+    round = factory.LazyAttribute(
+        lambda o: (
+            Round.objects.filter(contest=o.entry.contest).order_by("-order").first()
+            or RoundFactory(contest=o.entry.contest, rubric=False)
+        )
+    )
+    tier = AwardTier.FIRST

@@ -1,14 +1,16 @@
 """Admission, stages, milestones and support: roles, visibility, malformed input, wrong moves."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from core.services import audit_trail
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 from tests.factories.incubator import (
+    AwardFactory,
     IncubationFactory,
     IncubatorEntryFactory,
     MilestoneFactory,
@@ -29,15 +31,15 @@ def winner(organisation):
 
 
 def _admit(client, admitted, **extra):
-    body = {"entry": admitted.pk, "start_date": "2024-01-01", "mentor_name": "张教授",
-            "workspace": "A-203"}  # fmt: skip
+    body = {"entry": admitted.pk, "start_date": timezone.localdate().isoformat(),
+            "mentor_name": "张教授", "workspace": "A-203"}  # fmt: skip
     body.update(extra)
     return client.post(URL, body, format="json")
 
 
 def test_staff_admits_winner_and_reports_are_scheduled(incubator_client, incubator_staff, winner):
     with at(date(2024, 7, 2)):
-        response = _admit(incubator_client, winner)
+        response = _admit(incubator_client, winner, start_date="2024-01-01", confirm_backdated=True)
     assert response.status_code == 201, response.data
     incubation = Incubation.objects.get(pk=response.data["id"])
     assert incubation.organisation_id == winner.organisation_id
@@ -72,6 +74,37 @@ def test_admit_twice_is_409(incubator_client, winner):
     response = _admit(incubator_client, winner)
     assert response.status_code == 409
     assert Incubation.objects.count() == 1
+
+
+def test_backdated_start_needs_confirmation(incubator_client, winner):
+    with at(date(2025, 10, 20)):
+        response = _admit(incubator_client, winner, start_date="2024-01-01")
+        assert response.status_code == 400
+        assert response.data["code"] == "start_date_backdated"
+        assert "confirm_backdated" in response.data["fields"]
+        # Seven quarters (2024 Q1 .. 2025 Q3) are due by 15 October 2025; 2025 Q4 has begun.
+        assert "7 reports overdue" in response.data["fields"]["start_date"][0]
+        assert not Incubation.objects.exists() and not IncubationReport.objects.exists()
+        response = _admit(incubator_client, winner, start_date="2024-01-01", confirm_backdated=True)
+    assert response.status_code == 201
+    assert IncubationReport.objects.filter(incubation_id=response.data["id"]).count() == 8
+
+
+def test_recent_start_needs_no_confirmation(incubator_client, winner):
+    with at(date(2025, 10, 1)):
+        response = _admit(incubator_client, winner, start_date="2025-09-05")
+    assert response.status_code == 201, response.data
+
+
+def test_start_before_the_award_is_refused_even_confirmed(incubator_client, winner):
+    award = AwardFactory(entry=winner)
+    awarded_on = timezone.localdate(award.granted_at)
+    day_before = (awarded_on - timedelta(days=1)).isoformat()
+    response = _admit(incubator_client, winner, start_date=day_before, confirm_backdated=True)
+    assert response.status_code == 400
+    assert response.data["code"] == "start_before_award"
+    assert not Incubation.objects.exists()
+    assert _admit(incubator_client, winner, start_date=awarded_on.isoformat()).status_code == 201
 
 
 @pytest.mark.parametrize(

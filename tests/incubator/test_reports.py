@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import time_machine
 
-from incubator.selectors import incubation_report_notices_due
+from incubator.selectors import incubation_outcome_totals, incubation_report_notices_due
 from incubator.tasks import incubation_report_reminders, incubation_reports_schedule_all
 from notifications.models import Notice
 from tests.factories.accounts import EnterpriseUserFactory
@@ -229,3 +229,63 @@ def test_member_portfolio_export_is_scoped(member_client, member):
     content = member_client.get("/api/v1/incubations/export/").content.decode("utf-8-sig")
     titles = [row[0] for row in csv.reader(io.StringIO(content))][1:]
     assert titles == ["本单位项目"]
+
+
+# --- review: accept, ask for a correction -------------------------------------------------------
+
+
+@pytest.fixture
+def filed_report(member_client, own_report):
+    member_client.post(f"{URL}{own_report.pk}/file/", FIGURES, format="json")
+    own_report.refresh_from_db()
+    return own_report
+
+
+def test_staff_accepts_filed_report(incubator_client, incubator_staff, filed_report):
+    response = incubator_client.post(f"{URL}{filed_report.pk}/accept/", {}, format="json")
+    assert response.status_code == 200, response.data
+    assert response.data["state"] == "accepted"
+    assert response.data["reviewed_by"] == incubator_staff.pk
+    assert incubation_outcome_totals(filed_report.incubation)["revenue"] == Decimal("250000")
+
+
+def test_correction_needs_comment_and_takes_figures_out_until_refiled(
+    incubator_client, member_client, filed_report
+):
+    url = f"{URL}{filed_report.pk}/request-correction/"
+    response = incubator_client.post(url, {"comment": " "}, format="json")
+    assert response.status_code == 400
+    assert "comment" in response.data["fields"]
+    response = incubator_client.post(url, {"comment": "营业收入与财务报表不符"}, format="json")
+    assert (response.status_code, response.data["state"]) == (200, "correction_requested")
+    assert response.data["review_comment"] == "营业收入与财务报表不符"
+    assert incubation_outcome_totals(filed_report.incubation)["revenue"] == 0
+    # The enterprise sees the comment and files corrected figures; staff then accept.
+    assert member_client.get(f"{URL}{filed_report.pk}/").data["review_comment"]
+    refiled = member_client.post(
+        f"{URL}{filed_report.pk}/file/", {**FIGURES, "revenue": "200000"}, format="json"
+    )
+    assert (refiled.status_code, refiled.data["state"]) == (200, "filed")
+    accepted = incubator_client.post(f"{URL}{filed_report.pk}/accept/", {}, format="json")
+    assert accepted.data["state"] == "accepted"
+    assert incubation_outcome_totals(filed_report.incubation)["revenue"] == Decimal("200000")
+
+
+@pytest.mark.parametrize("verb", ["accept", "request-correction"])
+def test_review_of_pending_or_accepted_report_is_409(incubator_client, own_report, verb):
+    body = {"comment": "请补充"}
+    assert incubator_client.post(f"{URL}{own_report.pk}/{verb}/", body).status_code == 409
+    own_report.state = "accepted"
+    own_report.save()
+    assert incubator_client.post(f"{URL}{own_report.pk}/{verb}/", body).status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("api", 401), ("member_client", 403), ("staff_client", 403), ("reviewer_client", 403)],
+)
+def test_review_refused_roles(request, filed_report, who, status):
+    client = request.getfixturevalue(who)
+    assert client.post(f"{URL}{filed_report.pk}/accept/").status_code == status
+    filed_report.refresh_from_db()
+    assert filed_report.state == "filed"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dashboards.api import views
+
+urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/export/", views.DashboardExportView.as_view(), name="dashboard-export"),
+    path("dashboard/score-vs-outcome/", views.ScoreOutcomeView.as_view(), name="score-outcome"),
+]

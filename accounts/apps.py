@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self) -> None:
+        import accounts.authentication  # noqa: F401 - registers the token's OpenAPI scheme
         from accounts.services import staff_groups_sync
 
         post_migrate.connect(_sync_groups, sender=self)

@@ -2,9 +2,10 @@ import django_filters
 
 from accounts.enums import District, OrganisationType, Role
 from accounts.models import Organisation, ReviewerProfile, User
+from core.filters import ScopedFilterSet
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(ScopedFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     district = django_filters.MultipleChoiceFilter(choices=District.choices)
     org_type = django_filters.MultipleChoiceFilter(choices=OrganisationType.choices)
@@ -15,7 +16,7 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["name", "district", "org_type", "credit_code", "is_active"]
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(ScopedFilterSet):
     role = django_filters.ChoiceFilter(
         choices=Role.choices, field_name="role_grants__role", distinct=True
     )
@@ -31,7 +32,7 @@ class UserFilter(django_filters.FilterSet):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
 
 
-class ReviewerProfileFilter(django_filters.FilterSet):
+class ReviewerProfileFilter(ScopedFilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="words in name, login, title, employer or expertise"
     )

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from accounts.credit_code import validate_credit_code
 from accounts.enums import District, Language, OrganisationType, Role
@@ -153,3 +154,19 @@ class ReviewerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.title})" if self.title else str(self.user)
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token of one device (django-rest-knox: only a hash is stored, each has an expiry).
+
+    ``password_fingerprint`` is the user's session hash when the token was issued (an HMAC of the
+    password hash, as Django's sessions keep): a password change by any path (the API, the Django
+    admin, a web page, ``changepassword``) changes it, and the token stops working
+    (``accounts.authentication.TokenAuthentication``)."""
+
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    password_fingerprint = models.CharField(max_length=128)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")

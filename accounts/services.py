@@ -14,8 +14,15 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import STAFF_ROLES, Role
 from accounts.expert_sheet import ExpertRow, SheetProblem, read_expert_sheet
-from accounts.models import ExpertiseField, Organisation, ReviewerProfile, RoleGrant, User
-from core.exceptions import Conflict, ValidationFailed
+from accounts.models import (
+    ApiToken,
+    ExpertiseField,
+    Organisation,
+    ReviewerProfile,
+    RoleGrant,
+    User,
+)
+from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.validation import full_clean_or_400
 
@@ -24,15 +31,18 @@ ORGANISATION_FIELDS = (
     "contact_email", "is_active",
 )  # fmt: skip
 
+# What only union staff set on a reviewer profile: they steer assignment (回避 by employer, loads).
+REVIEWER_STAFF_ONLY_FIELDS = ("employer", "max_load", "is_active")
+
 # Django admin access: staff roles get a group of the same name holding these apps' permissions.
 _GROUP_APPS = {
     Role.UNION_STAFF: (
-        "accounts", "projects", "reviews", "innovation", "notifications", "core", "authtoken",
+        "accounts", "projects", "reviews", "innovation", "notifications", "core",
     ),
     Role.INCUBATOR_STAFF: ("incubator", "projects", "accounts", "notifications", "core"),
     Role.ADMIN: (
         "accounts", "projects", "reviews", "innovation", "incubator", "notifications", "core",
-        "authtoken", "auth",
+        "auth",
     ),
 }  # fmt: skip
 
@@ -203,7 +213,17 @@ def reviewer_profile_save(
     user: User,
     data: dict[str, Any],
 ) -> ReviewerProfile:
-    """Create or update a reviewer's profile and make sure the user holds the reviewer role."""
+    """Create or update a reviewer's profile and make sure the user holds the reviewer role.
+
+    Only union staff or an administrator (or the system, ``actor=None``) set the fields that
+    steer assignment (employer, load limit, status); a reviewer editing themselves is refused."""
+    if actor is not None and not actor.has_role(Role.UNION_STAFF, Role.ADMIN):
+        staff_only = sorted(set(data) & set(REVIEWER_STAFF_ONLY_FIELDS))
+        if staff_only:
+            raise NotPermitted(
+                "Only union staff change a reviewer's " + ", ".join(staff_only) + ".",
+                fields={key: ["Only union staff change this."] for key in staff_only},
+            )
     profile, created = ReviewerProfile.objects.select_for_update().get_or_create(user=user)
     for key in ("title", "employer", "languages", "bio", "max_load", "is_active"):
         if key in data:
@@ -221,6 +241,21 @@ def reviewer_profile_save(
         target=profile,
     )
     return profile
+
+
+def api_token_issue(*, user: User, device: str = "") -> tuple[ApiToken, str]:
+    """A new token for one device of ``user``; returns the row and the key (shown once, only its
+    hash is stored). It expires after ``REST_KNOX["TOKEN_TTL"]`` and dies with a password change;
+    the user's other devices keep theirs."""
+    return ApiToken.objects.create(
+        user=user, device=device[:100], password_fingerprint=user.get_session_auth_hash()
+    )
+
+
+def api_token_revoke(*, token: ApiToken | None) -> None:
+    """Sign one device out: only that token stops working."""
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).delete()
 
 
 def expertise_field_create(*, actor: User | None, code: str, name: str) -> ExpertiseField:

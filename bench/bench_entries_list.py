@@ -67,10 +67,10 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from accounts.models import User
+    from accounts.services import api_token_issue
     from projects.models import Contest, Entry
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -91,9 +91,9 @@ def main() -> None:
           f"large contest id {large.pk}")  # fmt: skip
 
     staff = User.objects.get(username="union_zhang")
-    token, _ = Token.objects.get_or_create(user=staff)
+    _, token = api_token_issue(user=staff)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     category = large.categories.order_by("code").first()
     org_id = large.entries.order_by("id").values_list("organisation_id", flat=True).first()
     member = User.objects.filter(username="bench_member").first()
@@ -104,8 +104,8 @@ def main() -> None:
         member = User.objects.create(username="bench_member", organisation_id=org_id)
         RoleGrant.objects.create(user=member, role=Role.ENTERPRISE)
     member_client = APIClient()
-    member_token, _ = Token.objects.get_or_create(user=member)
-    member_client.credentials(HTTP_AUTHORIZATION=f"Token {member_token.key}")
+    _, member_token = api_token_issue(user=member)
+    member_client.credentials(HTTP_AUTHORIZATION=f"Token {member_token}")
     some_entry = large.entries.order_by("-id").values_list("pk", flat=True).first()
 
     c = large.pk

@@ -47,11 +47,11 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from accounts.enums import Role
     from accounts.models import RoleGrant, User
+    from accounts.services import api_token_issue
     from reviews.models import Round
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -60,9 +60,9 @@ def main() -> None:
     staff, created = User.objects.get_or_create(username="bench_staff")
     if created:
         RoleGrant.objects.create(user=staff, role=Role.UNION_STAFF)
-    token, _ = Token.objects.get_or_create(user=staff)
+    _, token = api_token_issue(user=staff)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     print(f"round {round_.pk}: {round_.n} results")
 
     base = f"/api/v1/review-rounds/{round_.pk}"

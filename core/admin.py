@@ -1,10 +1,35 @@
+"""The Django admin is for looking things up. Every rule of the product (回避 and reviewer
+counts, state tables, organisation scoping, role fits, file checks) lives in a service, and a
+ModelAdmin form would write past it. So the admin of every product model is read-only
+(``ReadOnlyAdmin``): no add, change or delete; writes go through the API and the pages, which
+call the services. ``tests/core/test_admin.py`` checks that no admin of ours can write."""
+
 from django.contrib import admin
 
 from core.models import AuditEvent, WorkerHeartbeat
 
 
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "actor",
@@ -19,16 +44,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("actor", "target_type")
 
-    def has_change_permission(self, request, obj=None):  # the audit trail is append-only
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "source", "token")

@@ -61,6 +61,13 @@ class NotPermitted(DomainError):
     code = "permission_denied"
 
 
+class TooManyAttempts(DomainError):
+    """Refused for a while after too many tries (the per-account sign-in lockout)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "account_locked"
+
+
 def _flatten(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}

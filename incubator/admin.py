@@ -1,23 +1,24 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyTabularInline):
     model = Milestone
     extra = 0
     fields = ("title", "due_date", "status", "achieved_on")
     readonly_fields = ("status", "achieved_on")
 
 
-class SupportInline(admin.TabularInline):
+class SupportInline(ReadOnlyTabularInline):
     model = SupportRecord
     extra = 0
     fields = ("kind", "provided_on", "description", "amount")
 
 
 @admin.register(Incubation)
-class IncubationAdmin(admin.ModelAdmin):
+class IncubationAdmin(ReadOnlyAdmin):
     list_display = ("entry", "organisation", "start_date", "stage", "ended_on", "mentor_name")
     list_filter = ("stage", "entry__contest")
     search_fields = ("entry__title", "organisation__name", "mentor_name")
@@ -30,7 +31,7 @@ class IncubationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ("title", "incubation", "due_date", "status", "achieved_on")
     list_filter = ("status",)
     search_fields = ("title", "incubation__entry__title")
@@ -39,14 +40,14 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportRecord)
-class SupportRecordAdmin(admin.ModelAdmin):
+class SupportRecordAdmin(ReadOnlyAdmin):
     list_display = ("incubation", "kind", "provided_on", "amount", "description")
     list_filter = ("kind",)
     list_select_related = ("incubation", "incubation__entry")
 
 
 @admin.register(IncubationReport)
-class IncubationReportAdmin(admin.ModelAdmin):
+class IncubationReportAdmin(ReadOnlyAdmin):
     list_display = ("incubation", "period_start", "period_end", "due_date", "state", "revenue",
                     "jobs_created")  # fmt: skip
     list_filter = ("state",)

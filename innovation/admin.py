@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from innovation.models import (
     Studio,
     StudioApplication,
@@ -10,12 +11,12 @@ from innovation.models import (
 )
 
 
-class StudioMemberInline(admin.TabularInline):
+class StudioMemberInline(ReadOnlyTabularInline):
     model = StudioMember
     extra = 0
 
 
-class StudioApplicationInline(admin.TabularInline):
+class StudioApplicationInline(ReadOnlyTabularInline):
     model = StudioApplication
     extra = 0
     fields = ("kind", "level", "state", "submitted_at", "decided_at", "decision_comment")
@@ -25,7 +26,7 @@ class StudioApplicationInline(admin.TabularInline):
 
 
 @admin.register(Studio)
-class StudioAdmin(admin.ModelAdmin):
+class StudioAdmin(ReadOnlyAdmin):
     list_display = ("name", "organisation", "field", "leader_name", "state", "level", "named_on",
                     "revocation_flagged_at")  # fmt: skip
     list_filter = ("state", "level", "organisation__district", "field")
@@ -39,7 +40,7 @@ class StudioAdmin(admin.ModelAdmin):
     inlines = (StudioMemberInline, StudioApplicationInline)
 
 
-class StudioReviewCommentInline(admin.TabularInline):
+class StudioReviewCommentInline(ReadOnlyTabularInline):
     model = StudioReviewComment
     extra = 0
     readonly_fields = ("author", "body", "created_at")
@@ -47,7 +48,7 @@ class StudioReviewCommentInline(admin.TabularInline):
 
 
 @admin.register(StudioApplication)
-class StudioApplicationAdmin(admin.ModelAdmin):
+class StudioApplicationAdmin(ReadOnlyAdmin):
     list_display = ("studio", "kind", "level", "state", "submitted_at", "decided_at")
     list_filter = ("state", "kind", "level")
     search_fields = ("studio__name", "studio__organisation__name")
@@ -58,7 +59,7 @@ class StudioApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudioAssessment)
-class StudioAssessmentAdmin(admin.ModelAdmin):
+class StudioAssessmentAdmin(ReadOnlyAdmin):
     list_display = ("studio", "year", "state", "rating", "patents", "economic_benefit")
     list_filter = ("year", "state", "rating")
     search_fields = ("studio__name",)
@@ -67,7 +68,7 @@ class StudioAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudioAttachment)
-class StudioAttachmentAdmin(admin.ModelAdmin):
+class StudioAttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "studio", "content_type", "size", "uploaded_at")
     search_fields = ("original_name", "studio__name")
     list_select_related = ("studio",)
@@ -75,13 +76,13 @@ class StudioAttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudioMember)
-class StudioMemberAdmin(admin.ModelAdmin):
+class StudioMemberAdmin(ReadOnlyAdmin):
     list_display = ("name", "studio", "job_title", "honour")
     search_fields = ("name", "studio__name")
     list_select_related = ("studio",)
 
 
 @admin.register(StudioReviewComment)
-class StudioReviewCommentAdmin(admin.ModelAdmin):
+class StudioReviewCommentAdmin(ReadOnlyAdmin):
     list_display = ("application", "author", "created_at")
     list_select_related = ("application", "author")

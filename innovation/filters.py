@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from accounts.enums import District
+from core.filters import ScopedFilterSet
 from innovation.enums import (
     ApplicationKind,
     ApplicationState,
@@ -13,7 +14,7 @@ from innovation.enums import (
 from innovation.models import Studio, StudioApplication, StudioAssessment
 
 
-class _StudioBaseFilter(django_filters.FilterSet):
+class _StudioBaseFilter(ScopedFilterSet):
     level = django_filters.MultipleChoiceFilter(choices=StudioLevel.choices)
     district = django_filters.MultipleChoiceFilter(
         field_name="organisation__district", choices=District.choices
@@ -48,7 +49,7 @@ class StudioFilter(_StudioBaseFilter):
         fields = ["state", "level", "district", "field", "organisation", "flagged", "q"]
 
 
-class StudioApplicationFilter(django_filters.FilterSet):
+class StudioApplicationFilter(ScopedFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ApplicationState.choices)
     kind = django_filters.ChoiceFilter(choices=ApplicationKind.choices)
     level = django_filters.MultipleChoiceFilter(choices=StudioLevel.choices)
@@ -59,7 +60,7 @@ class StudioApplicationFilter(django_filters.FilterSet):
         fields = ["state", "kind", "level", "studio", "organisation"]
 
 
-class StudioAssessmentFilter(django_filters.FilterSet):
+class StudioAssessmentFilter(ScopedFilterSet):
     state = django_filters.ChoiceFilter(choices=AssessmentState.choices)
     rating = django_filters.MultipleChoiceFilter(choices=AssessmentRating.choices)
     organisation = django_filters.NumberFilter(field_name="studio__organisation_id")

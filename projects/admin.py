@@ -1,16 +1,17 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from projects.models import Attachment, Category, Contest, Entry, TeamMember
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(ReadOnlyTabularInline):
     model = Category
     extra = 0
     filter_horizontal = ("expertise",)
 
 
 @admin.register(Contest)
-class ContestAdmin(admin.ModelAdmin):
+class ContestAdmin(ReadOnlyAdmin):
     list_display = ("name", "edition", "year", "state", "registration_opens_at",
                     "registration_closes_at", "max_entries_per_org")  # fmt: skip
     list_filter = ("state", "year")
@@ -21,7 +22,7 @@ class ContestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReadOnlyAdmin):
     list_display = ("name", "code", "contest")
     list_filter = ("contest",)
     search_fields = ("name", "code")
@@ -29,12 +30,12 @@ class CategoryAdmin(admin.ModelAdmin):
     filter_horizontal = ("expertise",)
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(ReadOnlyTabularInline):
     model = TeamMember
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyTabularInline):
     model = Attachment
     extra = 0
     fields = ("kind", "original_name", "content_type", "size", "uploaded_at")
@@ -46,7 +47,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ReadOnlyAdmin):
     list_display = ("title", "organisation", "contest", "category", "state", "submitted_at")
     list_filter = ("state", "contest", "organisation__district")
     search_fields = ("title", "organisation__name")
@@ -58,7 +59,7 @@ class EntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "entry", "kind", "content_type", "size", "uploaded_at")
     list_filter = ("kind", "content_type")
     search_fields = ("original_name", "sha256")
@@ -68,7 +69,7 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(ReadOnlyAdmin):
     list_display = ("name", "role", "honour", "entry")
     list_filter = ("role", "honour")
     search_fields = ("name",)

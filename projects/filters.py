@@ -2,11 +2,12 @@ import django_filters
 from django.db.models import Q
 
 from accounts.enums import District
+from core.filters import IsoDateTimeFilter, ScopedFilterSet
 from projects.enums import AttachmentKind, ContestState, EntryState
 from projects.models import Attachment, Category, Contest, Entry
 
 
-class ContestFilter(django_filters.FilterSet):
+class ContestFilter(ScopedFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ContestState.choices, distinct=False)
 
     class Meta:
@@ -14,13 +15,13 @@ class ContestFilter(django_filters.FilterSet):
         fields = ["state", "year", "edition"]
 
 
-class CategoryFilter(django_filters.FilterSet):
+class CategoryFilter(ScopedFilterSet):
     class Meta:
         model = Category
         fields = ["contest", "code"]
 
 
-class EntryFilter(django_filters.FilterSet):
+class EntryFilter(ScopedFilterSet):
     """Filters of the entry list and its exports. ``q`` searches title and summary
     (case-insensitive substring); on PostgreSQL trigram indexes serve it (migration 0002)."""
 
@@ -29,8 +30,8 @@ class EntryFilter(django_filters.FilterSet):
     district = django_filters.MultipleChoiceFilter(
         field_name="organisation__district", choices=District.choices, distinct=False
     )
-    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+    submitted_after = IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
     q = django_filters.CharFilter(
         method="filter_q", max_length=100, label="keyword in title or summary"
     )
@@ -51,7 +52,7 @@ class EntryFilter(django_filters.FilterSet):
         )
 
 
-class AttachmentFilter(django_filters.FilterSet):
+class AttachmentFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=AttachmentKind.choices)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from reviews.models import (
     Assignment,
     AssignmentJob,
@@ -16,13 +17,13 @@ from reviews.models import (
 )
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ReadOnlyTabularInline):
     model = Criterion
     extra = 0
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ReadOnlyAdmin):
     list_display = ("name", "contest", "order", "state", "reviewers_per_entry", "deadline")
     list_filter = ("state", "is_blind", "aggregation", "contest")
     search_fields = ("name", "contest__name")
@@ -38,13 +39,13 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ReadOnlyAdmin):
     list_display = ("name", "round", "weight", "max_score", "position")
     list_filter = ("round__contest",)
 
 
 @admin.register(PoolMember)
-class PoolMemberAdmin(admin.ModelAdmin):
+class PoolMemberAdmin(ReadOnlyAdmin):
     list_display = ("reviewer", "contest", "min_load", "max_load", "is_active")
     list_filter = ("contest", "is_active")
     search_fields = ("reviewer__username", "reviewer__full_name")
@@ -52,7 +53,7 @@ class PoolMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewerConflict)
-class ReviewerConflictAdmin(admin.ModelAdmin):
+class ReviewerConflictAdmin(ReadOnlyAdmin):
     list_display = ("reviewer", "organisation", "contest", "source", "created_at")
     list_filter = ("source", "contest")
     search_fields = ("reviewer__username", "organisation__name")
@@ -60,7 +61,7 @@ class ReviewerConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoundEntry)
-class RoundEntryAdmin(admin.ModelAdmin):
+class RoundEntryAdmin(ReadOnlyAdmin):
     list_display = ("entry", "round", "score", "rank", "n_reviews", "advanced")
     list_filter = ("round", "advanced")
     raw_id_fields = ("entry",)
@@ -68,7 +69,7 @@ class RoundEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ("reviewer", "entry", "round", "status", "source", "affinity")
     list_filter = ("round", "status", "source")
     search_fields = ("reviewer__username", "entry__title")
@@ -76,7 +77,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "status_changed_at")
 
 
-class ReviewScoreInline(admin.TabularInline):
+class ReviewScoreInline(ReadOnlyTabularInline):
     model = ReviewScore
     extra = 0
     readonly_fields = ("criterion", "score", "comment")
@@ -84,7 +85,7 @@ class ReviewScoreInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ("reviewer", "entry", "round", "state", "total", "submitted_at")
     list_filter = ("round", "state")
     search_fields = ("reviewer__username", "entry__title")
@@ -95,14 +96,14 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssignmentJob)
-class AssignmentJobAdmin(admin.ModelAdmin):
+class AssignmentJobAdmin(ReadOnlyAdmin):
     list_display = ("id", "round", "state", "progress", "stage", "created_at", "finished_at")
     list_filter = ("state",)
     readonly_fields = [f.name for f in AssignmentJob._meta.fields]
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ReadOnlyAdmin):
     list_display = ("entry", "tier", "round", "by_rank", "recommended_provincial", "granted_at")
     list_filter = ("tier", "recommended_provincial", "round__contest")
     raw_id_fields = ("entry", "granted_by")

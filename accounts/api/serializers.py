@@ -5,6 +5,8 @@ from rest_framework import serializers
 from accounts.credit_code import credit_code_errors
 from accounts.enums import Language, Role
 from accounts.models import ExpertiseField, Organisation, ReviewerProfile, User
+from core.api import fields as core_fields
+from core.exceptions import TooManyAttempts
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -66,7 +68,7 @@ class UserCreateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     language = serializers.ChoiceField(Language.choices, required=False)
     roles = serializers.ListField(child=serializers.ChoiceField(Role.choices), allow_empty=True)
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = core_fields.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
 
@@ -79,16 +81,16 @@ class UserUpdateSerializer(serializers.Serializer):
     language = serializers.ChoiceField(Language.choices, required=False)
     is_active = serializers.BooleanField(required=False)
     roles = serializers.ListField(child=serializers.ChoiceField(Role.choices), required=False)
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = core_fields.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
 
 
 class ReviewerProfileSerializer(serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    user = core_fields.PrimaryKeyRelatedField(queryset=User.objects.all())
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True, default=None)
-    expertise = serializers.PrimaryKeyRelatedField(
+    expertise = core_fields.PrimaryKeyRelatedField(
         queryset=ExpertiseField.objects.all(), many=True, required=False
     )
     languages = serializers.ListField(
@@ -106,7 +108,13 @@ class ReviewerProfileSerializer(serializers.ModelSerializer):
 
 
 class ReviewerSelfSerializer(ReviewerProfileSerializer):
-    """What reviewers may change about themselves (not their employer, load or status)."""
+    """What reviewers may change about themselves (not their employer, load or status).
+
+    Declared fields ignore ``Meta.read_only_fields``, so the staff-only ones are declared again
+    read-only here; the service refuses them too (``REVIEWER_STAFF_ONLY_FIELDS``)."""
+
+    user = core_fields.PrimaryKeyRelatedField(read_only=True)
+    max_load = serializers.IntegerField(read_only=True)
 
     class Meta(ReviewerProfileSerializer.Meta):
         read_only_fields = [
@@ -119,17 +127,39 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     def validate(self, attrs):
+        # The Django request, so that django-axes' lockout (per username) sees the same object
+        # as on the web sign-in page and the admin.
+        request = self.context.get("request")
+        http_request = getattr(request, "_request", request)
         user = authenticate(
-            request=self.context.get("request"),
-            username=attrs["username"],
-            password=attrs["password"],
+            request=http_request, username=attrs["username"], password=attrs["password"]
         )
+        if user is None and getattr(http_request, "axes_locked_out", False):
+            from accounts.lockout import locked_detail
+
+            raise TooManyAttempts(locked_detail())
         if user is None:
             raise serializers.ValidationError(
                 {"password": ["Unable to sign in with these credentials."]}
             )
         attrs["user"] = user
         return attrs
+
+
+class TokenRequestSerializer(LoginSerializer):
+    device = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="A name for this device (shown to the user and the admin); optional.",
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(
+        read_only=True, help_text="The token stops working at this time."
+    )
 
 
 class MeSerializer(UserSerializer):

@@ -1,10 +1,10 @@
 from django.contrib.auth import login, logout
+from django.middleware.csrf import get_token
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.authentication import CSRFCheck
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -14,23 +14,46 @@ from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.enums import Role
 from accounts.filters import OrganisationFilter, ReviewerProfileFilter, UserFilter
-from accounts.models import ExpertiseField
+from accounts.models import ApiToken, ExpertiseField
 from accounts.permissions import HasRole, ReadOnlyOrRole, has_any_role
 from core.exceptions import ValidationFailed
+from core.parsers import MultiPartParser
 
 _STAFF = (Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
 
 
+def _enforce_csrf(request) -> None:
+    """The CSRF check of Django's middleware, which DRF skips for views without session
+    authentication: a cross-site form must not sign a browser in (login CSRF)."""
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
+    if reason:
+        raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
+
+
 class LoginView(APIView):
-    """Session sign-in for browser clients. API clients use ``auth/token/``."""
+    """Session sign-in for browser clients (``GET`` gives the CSRF token the ``POST`` must send
+    in ``X-CSRFToken`` with the ``csrftoken`` cookie). API clients use ``auth/token/``."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "login"
 
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("CsrfToken", {"csrf_token": serializers.CharField()}),
+    )
+    def get(self, request):
+        return Response({"csrf_token": get_token(request)})
+
     @extend_schema(request=s.LoginSerializer, responses=s.MeSerializer)
     def post(self, request):
+        _enforce_csrf(request._request)
         serializer = s.LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
@@ -39,30 +62,34 @@ class LoginView(APIView):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
+    """Exchange a username and password for a new API token of one device
+    (``Authorization: Token <key>``). Each call gives a new token; it expires (``expiry``) and
+    stops working when the password changes."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "login"
 
-    @extend_schema(
-        request=s.LoginSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-    )
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer)
     def post(self, request):
-        serializer = s.LoginSerializer(data=request.data, context={"request": request})
+        serializer = s.TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token, key = services.api_token_issue(
+            user=serializer.validated_data["user"],
+            device=serializer.validated_data.get("device", ""),
+        )
+        return Response(s.TokenResponseSerializer({"token": key, "expiry": token.expiry}).data)
 
 
 class LogoutView(APIView):
-    """End the session and revoke the caller's API token."""
+    """Sign this device out: end the session, or revoke the token this request came with. The
+    user's other devices stay signed in."""
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            services.api_token_revoke(token=request.auth)
         logout(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import fields as core_fields
 from incubator.enums import MilestoneStatus, SupportKind
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 from incubator.selectors import incubations_visible_to
@@ -58,10 +59,10 @@ class IncubationDetailSerializer(IncubationSerializer):
 
 
 class IncubationAdmitSerializer(serializers.Serializer):
-    entry = serializers.PrimaryKeyRelatedField(
+    entry = core_fields.PrimaryKeyRelatedField(
         queryset=Entry.objects.select_related("contest", "organisation")
     )
-    start_date = serializers.DateField()
+    start_date = core_fields.DateField()
     mentor_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     mentor_contact = serializers.CharField(max_length=100, required=False, allow_blank=True)
     workspace = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -84,11 +85,11 @@ class IncubationUpdateSerializer(serializers.Serializer):
 
 class IncubationStageMoveSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    on_date = serializers.DateField(required=False, allow_null=True, default=None)
+    on_date = core_fields.DateField(required=False, allow_null=True, default=None)
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class _IncubationField(serializers.PrimaryKeyRelatedField):
+class _IncubationField(core_fields.PrimaryKeyRelatedField):
     """An incubation the caller can see (another's id reads as "does not exist")."""
 
     def get_queryset(self):
@@ -99,19 +100,19 @@ class MilestoneCreateSerializer(serializers.Serializer):
     incubation = _IncubationField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    due_date = serializers.DateField()
+    due_date = core_fields.DateField()
 
 
 class MilestoneStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=MilestoneStatus.choices)
-    on_date = serializers.DateField(required=False, allow_null=True, default=None)
+    on_date = core_fields.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class SupportCreateSerializer(serializers.Serializer):
     incubation = _IncubationField()
     kind = serializers.ChoiceField(choices=SupportKind.choices)
-    provided_on = serializers.DateField()
+    provided_on = core_fields.DateField()
     description = serializers.CharField(max_length=300)
     amount = serializers.DecimalField(required=False, **MONEY)
 

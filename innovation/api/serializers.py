@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import ExpertiseField, Organisation
 from accounts.selectors import organisations_visible_to
+from core.api import fields as core_fields
 from innovation.enums import AssessmentRating, StudioLevel
 from innovation.models import (
     Studio,
@@ -126,7 +127,7 @@ class StudioDetailSerializer(StudioSerializer):
 class StudioWriteSerializer(StudioFiguresMixin, serializers.Serializer):
     """Registration (all of it) and profile changes (any subset, PATCH)."""
 
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = core_fields.PrimaryKeyRelatedField(
         queryset=Organisation.objects.none(),
         required=False,
         help_text="Host organisation; enterprise members may leave it out (their own).",
@@ -135,13 +136,13 @@ class StudioWriteSerializer(StudioFiguresMixin, serializers.Serializer):
         choices=StudioLevel.choices, help_text="Level asked for in the first application."
     )
     name = serializers.CharField(max_length=200)
-    field = serializers.PrimaryKeyRelatedField(queryset=ExpertiseField.objects.all())
+    field = core_fields.PrimaryKeyRelatedField(queryset=ExpertiseField.objects.all())
     leader_name = serializers.CharField(max_length=100)
     leader_job_title = serializers.CharField(max_length=100, required=False, allow_blank=True)
     leader_honours = serializers.ListField(
         child=serializers.ChoiceField(choices=Honour.choices), required=False, max_length=10
     )
-    founding_date = serializers.DateField()
+    founding_date = core_fields.DateField()
     description = serializers.CharField(required=False, allow_blank=True)
     facilities = serializers.CharField(required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
@@ -189,7 +190,7 @@ class StudioDecisionSerializer(serializers.Serializer):
 
 
 class StudioNameDecisionSerializer(StudioDecisionSerializer):
-    named_on = serializers.DateField(required=False, allow_null=True, default=None)
+    named_on = core_fields.DateField(required=False, allow_null=True, default=None)
 
 
 class StudioCommentCreateSerializer(serializers.Serializer):
@@ -219,7 +220,7 @@ class StudioAssessmentSerializer(serializers.ModelSerializer):
 
 
 class StudioAssessmentCreateSerializer(StudioFiguresMixin, serializers.Serializer):
-    studio = serializers.PrimaryKeyRelatedField(queryset=Studio.objects.none())
+    studio = core_fields.PrimaryKeyRelatedField(queryset=Studio.objects.none())
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 

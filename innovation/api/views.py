@@ -3,13 +3,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAnyStaff
 from core import exports as downloads
+from core.parsers import MultiPartParser
 from innovation import exports, selectors, services
 from innovation.api import serializers as s
 from innovation.filters import (

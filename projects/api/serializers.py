@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.api.serializers import OrganisationBriefSerializer
 from accounts.models import ExpertiseField
+from core.api import fields as core_fields
 from core.models import AuditEvent
 from core.transitions import allowed_targets
 from projects.enums import (
@@ -20,7 +21,7 @@ from projects.models import Attachment, Category, Contest, Entry, TeamMember
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    expertise = serializers.PrimaryKeyRelatedField(
+    expertise = core_fields.PrimaryKeyRelatedField(
         queryset=ExpertiseField.objects.all(), many=True, required=False
     )
 
@@ -196,8 +197,8 @@ class EntryDetailSerializer(serializers.ModelSerializer):
 class EntryWriteSerializer(serializers.Serializer):
     """Input of create (contest and category required) and update (all optional)."""
 
-    contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.all())
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    contest = core_fields.PrimaryKeyRelatedField(queryset=Contest.objects.all())
+    category = core_fields.PrimaryKeyRelatedField(queryset=Category.objects.all())
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     innovation_points = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -223,7 +224,7 @@ class EntryWriteSerializer(serializers.Serializer):
 
 class EntryUpdateSerializer(EntryWriteSerializer):
     contest = None
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False)
+    category = core_fields.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False)
     title = serializers.CharField(max_length=200, required=False)
 
 

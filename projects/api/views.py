@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -15,6 +14,7 @@ from accounts.enums import Role
 from accounts.permissions import HasRole, ReadOnlyOrRole
 from core.exceptions import ValidationFailed
 from core.pagination import KeysFirstPagination
+from core.parsers import FormParser, MultiPartParser
 from core.services import audit_trail
 from projects import exports, selectors, services, storage
 from projects.api import serializers as s

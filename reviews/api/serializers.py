@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation, User
+from core.api import fields as core_fields
 from projects.models import Contest, Entry
 from reviews import scoring
 from reviews.enums import AwardTier, RoundState
@@ -99,7 +100,7 @@ class AddReviewersSerializer(serializers.Serializer):
     entries = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
                                     max_length=1000)  # fmt: skip
     reason = serializers.CharField()
-    deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    deadline = core_fields.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class AddReviewersResultSerializer(serializers.Serializer):
@@ -108,7 +109,7 @@ class AddReviewersResultSerializer(serializers.Serializer):
 
 
 class RoundReopenSerializer(serializers.Serializer):
-    deadline = serializers.DateTimeField()
+    deadline = core_fields.DateTimeField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -139,8 +140,8 @@ class PoolMemberSerializer(serializers.ModelSerializer):
 
 
 class PoolAddSerializer(serializers.Serializer):
-    contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.all())
-    reviewers = serializers.PrimaryKeyRelatedField(
+    contest = core_fields.PrimaryKeyRelatedField(queryset=Contest.objects.all())
+    reviewers = core_fields.PrimaryKeyRelatedField(
         queryset=User.objects.all(), many=True, allow_empty=False
     )
     min_load = serializers.IntegerField(min_value=0, default=0)
@@ -148,11 +149,11 @@ class PoolAddSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(serializers.ModelSerializer):
-    reviewer = serializers.PrimaryKeyRelatedField(
+    reviewer = core_fields.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, help_text="Staff only; default: yourself."
     )
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    contest = serializers.PrimaryKeyRelatedField(
+    organisation = core_fields.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    contest = core_fields.PrimaryKeyRelatedField(
         queryset=Contest.objects.all(), required=False, allow_null=True
     )
 
@@ -190,13 +191,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentAddSerializer(serializers.Serializer):
-    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
-    reviewer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
-    entry = serializers.PrimaryKeyRelatedField(queryset=Entry.objects.all())
+    round = core_fields.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    reviewer = core_fields.PrimaryKeyRelatedField(queryset=User.objects.all())
+    entry = core_fields.PrimaryKeyRelatedField(queryset=Entry.objects.all())
 
 
 class AssignmentSwapSerializer(serializers.Serializer):
-    reviewer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    reviewer = core_fields.PrimaryKeyRelatedField(queryset=User.objects.all())
     reason = serializers.CharField(max_length=2000)
 
 
@@ -466,8 +467,8 @@ class AwardSerializer(serializers.ModelSerializer):
 
 
 class AwardGrantSerializer(serializers.Serializer):
-    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
-    entry = serializers.PrimaryKeyRelatedField(queryset=Entry.objects.all())
+    round = core_fields.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    entry = core_fields.PrimaryKeyRelatedField(queryset=Entry.objects.all())
     tier = serializers.ChoiceField(choices=AwardTier.choices)
     recommended_provincial = serializers.BooleanField(default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -87,3 +87,26 @@ def test_expertise_fields_readable_by_members_writable_by_staff(member_client, s
         "/api/v1/expertise-fields/", {"code": "hydro", "name": "水电2"}
     ).status_code in (400, 409)
     assert [f["code"] for f in member_client.get("/api/v1/expertise-fields/").data] == ["hydro"]
+
+
+def test_reviewer_cannot_raise_own_max_load(client_for):
+    profile = ReviewerProfileFactory(max_load=20)
+    response = client_for(profile.user).patch(
+        f"{URL}{profile.pk}/", {"max_load": 9999, "bio": "焊接"}, format="json"
+    )
+    assert response.status_code == 200, response.data
+    profile.refresh_from_db()
+    assert profile.max_load == 20
+    assert profile.bio == "焊接"
+    assert response.data["max_load"] == 20
+
+
+def test_reviewer_profile_service_refuses_staff_only_fields_from_reviewer():
+    from accounts.services import reviewer_profile_save
+    from core.exceptions import NotPermitted
+
+    profile = ReviewerProfileFactory(max_load=20)
+    with pytest.raises(NotPermitted):
+        reviewer_profile_save(actor=profile.user, user=profile.user, data={"max_load": 9999})
+    profile.refresh_from_db()
+    assert profile.max_load == 20

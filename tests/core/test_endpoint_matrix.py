@@ -40,6 +40,7 @@ READ_ROUTES = [r for r in ROUTES if r[0] == "GET"]
 # Routes anonymous callers may use, and why. Everything else must answer 401.
 PUBLIC = {
     ("POST", "/api/v1/auth/login/"): "signing in is how one stops being anonymous",
+    ("GET", "/api/v1/auth/login/"): "the CSRF token a session sign-in must send",
     ("POST", "/api/v1/auth/token/"): "exchanging a password for a token, likewise",
     ("GET", "/api/v1/studio-directory/"): "the public directory of named studios (issue 5)",
     ("GET", "/api/v1/studio-directory/{id}/"): "one studio of the public directory",

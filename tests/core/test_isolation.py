@@ -124,7 +124,7 @@ def _foreign_fingerprints(org_id: int) -> list[str]:
 
 def _list_routes() -> list[str]:
     return sorted(p for m, p in READ_ROUTES if "{" not in p and not p.endswith(("export/",
-                  "export-csv/", "export-xlsx/", "unread-count/", "/auth/me/")))  # fmt: skip
+                  "export-csv/", "export-xlsx/", "unread-count/", "/auth/me/", "/auth/login/")))  # fmt: skip
 
 
 # --- enterprise members: lists ------------------------------------------------------------------

@@ -141,15 +141,10 @@ def _copy(cursor, table: str, columns: list[str], rows) -> None:
 
 
 def issue_token(user) -> str:
-    """An API token for ``user`` through the product's own code path."""
-    try:
-        from accounts.services import token_issue  # the hardened token model, when present
-    except ImportError:
-        from rest_framework.authtoken.models import Token
+    """An API token for ``user`` through the product's own service (per-device tokens)."""
+    from accounts.services import api_token_issue
 
-        return Token.objects.get_or_create(user=user)[0].key
-    issued = token_issue(user=user)
-    return getattr(issued, "key", None) or issued[0] if isinstance(issued, tuple) else issued
+    return api_token_issue(user=user, device="bench_http")[1]
 
 
 def prepare(args) -> dict:

@@ -177,6 +177,7 @@ _ROUND_FIELDS = {
     "advancement_rule",
     "advancement_value",
     "one_reviewer_per_employer",
+    "disagreement_threshold",
 }
 
 

@@ -57,6 +57,7 @@ from reviews.enums import (
     ReviewState,
     RoundState,
 )
+from reviews.infeasibility import infeasible_reasons
 from reviews.models import (
     Assignment,
     AssignmentJob,
@@ -909,7 +910,7 @@ def assignment_job_run(*, job_id: int) -> AssignmentJob:
             job_id,
             state=JobState.FAILED,
             stage="infeasible",
-            reasons=exc.reasons,
+            reasons=infeasible_reasons(exc),
             progress=100,
             finished_at=timezone.now(),
         )
@@ -983,6 +984,11 @@ def _store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User
             "max_load": int(result.loads.max()) if len(result.loads) else 0,
             "build_seconds": round(float(result.build_seconds), 3),
             "solve_seconds": round(float(result.solve_seconds), 3),
+            # the optimality certificate of the priced solve (reviews.assignment, "Pricing")
+            "certified_optimal": bool(result.certified_optimal),
+            "pricing_rounds": result.pricing.rounds if result.pricing else 0,
+            "pairs_priced": result.pricing.pairs_priced if result.pricing else 0,
+            "pairs_added": result.pricing.pairs_added if result.pricing else 0,
         }
         audit_record(actor=actor, action="assignment.solve", target=locked, data=stats)
     return stats

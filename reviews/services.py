@@ -42,7 +42,7 @@ from notifications import jobs as notification_jobs  # notifications (issue 6)
 from projects.enums import ENTRY_TRANSITIONS, EntryState
 from projects.models import Category, Contest, Entry
 from reviews import assignment as solver
-from reviews import scoring
+from reviews import pledges, scoring
 from reviews.enums import (
     ASSIGNMENT_TRANSITIONS,
     ROUND_ASSIGNABLE_STATES,
@@ -1240,6 +1240,7 @@ def _lock_assignment_for_scoring(assignment: Assignment, reviewer: User) -> Assi
     # The server's clock at the moment of the write decides, not the client's.
     if timezone.now() > locked.round.deadline:
         raise Conflict("The deadline has passed; scores can no longer change.", code="deadline")
+    pledges.pledge_require(round_id=locked.round_id, reviewer=reviewer)
     return locked
 
 

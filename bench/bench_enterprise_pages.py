@@ -60,6 +60,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -70,6 +71,8 @@ def main() -> None:
     from accounts.models import RoleGrant, User
     from projects.models import Entry
 
+    # The test Client's host; production-like settings (DEBUG off) would refuse it with a 400.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
     if Entry.objects.count() < args.entries:
         print(f"seeding {args.entries} entries (once)...")

@@ -24,6 +24,7 @@ from tests.factories.reviews import (
     ReviewCategoryFactory,
     ReviewContestFactory,
     ReviewEntryFactory,
+    accept_pledges,
     make_pool,
 )
 
@@ -134,6 +135,7 @@ def test_staff_run_a_round_from_the_console(
         .order_by("reviewer_id", "entry_id")
     )
     late = active[-1]
+    accept_pledges(round_)
     for i, a in enumerate(active[:-1]):
         services.review_submit(
             assignment=a, reviewer=a.reviewer,

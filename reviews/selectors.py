@@ -471,6 +471,13 @@ def pledge_accepted(round: Round | int, reviewer: User) -> bool:
     ).exists()
 
 
+def pledged_round_ids(reviewer: User) -> set[int]:
+    """The rounds whose pledge the reviewer accepted (one query, for their home page)."""
+    return set(
+        PledgeAcceptance.objects.filter(reviewer=reviewer).values_list("round_id", flat=True)
+    )
+
+
 def pledge_for(round: Round, user: User) -> dict:
     """The pledge as ``user`` reads it: once accepted, the very text they accepted."""
     acceptance = PledgeAcceptance.objects.filter(round=round, reviewer=user).first()

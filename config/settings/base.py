@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "web.enterprise",
     "web.console",
     "web.programmes",
+    "web.reviewer",
 ]
 
 MIDDLEWARE = [

@@ -29,7 +29,6 @@ from reviews import blind, fairness
 from reviews.enums import AssignmentStatus, ReviewState, RoundState
 from reviews.models import (
     Assignment,
-    AssignmentJob,
     Award,
     Criterion,
     PledgeAcceptance,
@@ -92,10 +91,6 @@ def assignments_for_staff(user: User) -> QuerySet[Assignment]:
         Prefetch("review", queryset=Review.objects.only("id", "state", "assignment_id"))
     )
     return qs if is_review_staff(user) else qs.none()
-
-
-def assignment_jobs_visible_to(user: User) -> QuerySet[AssignmentJob]:
-    return AssignmentJob.objects.all() if is_review_staff(user) else AssignmentJob.objects.none()
 
 
 def assignments_of_reviewer(user: User) -> QuerySet[Assignment]:

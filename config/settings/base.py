@@ -369,7 +369,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "ReviewStateEnum": "reviews.enums.ReviewState",
         "AssignmentStatusEnum": "reviews.enums.AssignmentStatus",
         "AwardTierEnum": "reviews.enums.AwardTier",
-        "AssignmentJobStateEnum": "reviews.enums.JobState",
     }
 )
 

@@ -163,7 +163,7 @@ def _round_context(round_) -> dict:
         "round": {"id": round_.pk, "name": round_.name},
         "contest": {"id": round_.contest_id, "name": round_.contest.name},
         "deadline": round_.deadline,
-        "link": site_link(f"/api/v1/my-assignments/?round={round_.pk}"),
+        "link": site_link(f"/review/#round-{round_.pk}"),
     }
 
 
@@ -334,7 +334,7 @@ def review_round_closed_notify(*, closed_round) -> int:
             for r in sorted(behind, key=lambda r: r["submitted"] - r["assigned"])[:20]
         ],
         "late_reviewer_count": len(behind),
-        "link": site_link(f"/api/v1/review-rounds/{round_.pk}/progress/"),
+        "link": site_link(f"/console/rounds/{round_.pk}/"),
     }
     return notices_enqueue_bulk(
         kind=NoticeKind.ROUND_CLOSED,

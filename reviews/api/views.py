@@ -140,7 +140,8 @@ class RoundViewSet(
         return Response(selectors.round_progress(self.get_object()))
 
     @extend_schema(responses=s.LateReviewerSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="late-reviewers")
+    # The whole list (one row per late reviewer), not paginated: the schema says so too.
+    @action(detail=True, methods=["get"], url_path="late-reviewers", pagination_class=None)
     def late_reviewers(self, request, pk=None):
         return Response(selectors.late_reviewers(self.get_object()))
 
@@ -407,7 +408,7 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=downloads.ATTACHMENT_DOWNLOAD_RESPONSES,
     )
     @action(
         detail=True,

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # core: a POST under /api/ with an Idempotency-Key header runs once (core/idempotency.py).
+    "core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a sign-in refused by the per-account lockout into a 429 (accounts.lockout).
@@ -218,6 +220,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": "accounts.enums.Language"},
 }
 
+# How long an Idempotency-Key is remembered (core/idempotency.py).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # Deepest JSON body any endpoint accepts (core/parsers.py); deeper is a 400.
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=20)
 

@@ -316,6 +316,12 @@ ATTACHMENTS_MAX_BYTES_PER_ENTRY = env.int(
     "ATTACHMENTS_MAX_BYTES_PER_ENTRY", default=100 * 1024 * 1024
 )
 ATTACHMENTS_MAX_PER_ORG = env.int("ATTACHMENTS_MAX_PER_ORG", default=100)
+# Zip bombs (core/file_safety.py): an office document's declared uncompressed total and ratio.
+ATTACHMENT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "ATTACHMENT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+ATTACHMENT_MAX_COMPRESSION_RATIO = env.int("ATTACHMENT_MAX_COMPRESSION_RATIO", default=100)
+ATTACHMENT_MAX_ZIP_ENTRIES = env.int("ATTACHMENT_MAX_ZIP_ENTRIES", default=5000)
 ATTACHMENTS_MAX_BYTES_PER_ORG = env.int("ATTACHMENTS_MAX_BYTES_PER_ORG", default=1024 * 1024 * 1024)
 # Exports of the staff entry list: CSV is streamed (constant memory); XLSX is built in memory by
 # tablib/openpyxl, so it has a lower cap. Above a cap the export is refused with a 400 asking for

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("innovation.api.urls")),
     path("", include("incubator.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("jobs.api.urls")),
     path("", include("dashboards.api.urls")),
 ]

@@ -17,10 +17,13 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from core.demo import DemoContext
 from core.exceptions import DomainError
+from jobs.enums import JobState
+from jobs.services import job_run
 from projects.models import Contest, Entry
+from reviews import jobs as review_jobs
 from reviews import services
-from reviews.enums import AdvancementRule, AggregationMethod, JobState, ReviewState
-from reviews.models import AssignmentJob, Criterion, Round
+from reviews.enums import AdvancementRule, AggregationMethod, ReviewState
+from reviews.models import Criterion, Round
 
 RUBRIC = [
     ("创新性", "技术、工艺或管理上的创新程度与原创性", Decimal("30")),
@@ -45,12 +48,13 @@ def _rubric(round_: Round, actor: User) -> None:
 
 
 def _solve(round_: Round, actor: User, ctx: DemoContext) -> bool:
-    job = AssignmentJob.objects.create(round=round_, requested_by=actor)
-    job = services.assignment_job_run(job_id=job.pk)
-    if job.state != JobState.SUCCEEDED:
-        ctx.log(f"  reviews: assignment of {round_.name} failed: {'; '.join(job.reasons)}")
-        return False
-    services.round_confirm_assignments(round=round_, actor=actor)
+    # The same jobs that staff start, run here in-process (the seed is one transaction).
+    for start in (review_jobs.round_assign_start, review_jobs.round_confirm_start):
+        job = job_run(job_id=start(round=round_, actor=actor, send=False).pk)
+        if job.state != JobState.SUCCEEDED:
+            ctx.log(f"  reviews: {job.kind} of {round_.name} failed: {job.error}")
+            return False
+    round_.refresh_from_db()
     return True
 
 

@@ -130,7 +130,14 @@ class CeleryWorker:
         env.pop("PYTEST_XDIST_WORKER", None)
         return env
 
-    def start(self, *, concurrency: int = 2, ready_timeout: float = 60) -> CeleryWorker:
+    def start(
+        self,
+        *,
+        concurrency: int = 2,
+        ready_timeout: float = 60,
+        queues: list[str] | None = None,
+        name: str = "test",
+    ) -> CeleryWorker:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -147,7 +154,9 @@ class CeleryWorker:
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
-                f"--hostname=test-{uuid.uuid4().hex[:6]}@%h",
+                f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
+                # scale (issue 15): a worker of some queues only; default: every declared queue.
+                *(["-Q", ",".join(queues)] if queues else []),
             ],  # fmt: skip
             cwd=ROOT,
             env=self.env(),

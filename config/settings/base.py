@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "innovation",
     "incubator",
     "notifications",
+    "jobs",
     "dashboards",
 ]
 
@@ -285,11 +286,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the periodic sweeps of each app pick up whatever was not queued.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-# Two queues: "celery" for everything, "notices" for mail delivery, so that a wave of 10,000
-# reminders never holds up an assignment job. A worker started without -Q consumes both (make
+# Queues: "celery" for everything, "notices" for mail delivery, so that a wave of 10,000
+# reminders never holds up an assignment job; jobs (see jobs/) go to their kind's queue: "solver"
+# for the assignment solver, "exports" for generated files (docs/scaling.md). A worker started without -Q consumes both (make
 # run, the tests); production runs one worker per queue (docker-compose.yml).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = (Queue("celery"), Queue("notices"))
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("notices"), Queue("solver"), Queue("exports"))
 CELERY_TASK_ROUTES = {"notifications.tasks.deliver_notices": {"queue": "notices"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -456,3 +458,19 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# jobs (background jobs of long steps, see jobs/services.py and docs/scaling.md)
+# A running job's worker refreshes its heartbeat this often; a job whose heartbeat is older than
+# JOBS_STALE_AFTER_SECONDS is taken over (queued again) by the sweep or the next starting worker.
+# The stale time must exceed the longest pause of a worker (a solver call holding the GIL).
+JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=5.0)
+JOBS_STALE_AFTER_SECONDS = env.float("JOBS_STALE_AFTER_SECONDS", default=120.0)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE.update(
+    {"jobs-sweep": {"task": "jobs.tasks.sweep_jobs", "schedule": timedelta(minutes=1)}}
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({"JobStateEnum": "jobs.enums.JobState"})
+# A read replica for lists, dashboards and exports (core/db_routers.py; docs/scaling.md).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = ["core.db_routers.ReplicaRouter"]

@@ -4,7 +4,6 @@ from reviews.api import views
 
 router = DefaultRouter()
 router.register("review-rounds", views.RoundViewSet, basename="review-round")
-router.register("assignment-jobs", views.AssignmentJobViewSet, basename="assignment-job")
 router.register("reviewer-pool", views.PoolMemberViewSet, basename="reviewer-pool")
 router.register("reviewer-conflicts", views.ConflictViewSet, basename="reviewer-conflict")
 router.register("review-assignments", views.AssignmentViewSet, basename="review-assignment")

@@ -16,9 +16,13 @@ from accounts.permissions import IsReviewer, IsUnionStaff
 from core import exports as downloads
 from core.exceptions import ValidationFailed
 from core.pagination import KeysFirstPagination
+from jobs.api.serializers import JobSerializer
+from jobs.api.views import job_accepted
 from projects.storage import attachment_response
 from reviews import exports, rereview, selectors, services
+from reviews import jobs as round_jobs
 from reviews.api import serializers as s
+from reviews.enums import RoundState
 from reviews.filters import (
     AssignmentFilter,
     AwardFilter,
@@ -86,24 +90,30 @@ class RoundViewSet(
     def _render(self, round_):
         return Response(s.RoundSerializer(self.get_queryset().get(pk=round_.pk)).data)
 
-    @extend_schema(request=s.TransitionSerializer, responses=s.RoundSerializer)
+    @extend_schema(
+        request=s.TransitionSerializer, responses={200: s.RoundSerializer, 202: JobSerializer}
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Move the round (see reviews.services.round_set_state for what each move does)."""
+        """Move the round (see reviews.services.round_set_state for what each move does). The
+        two long moves (assigning -> open, closed -> finalized) start a job: 202 with the job."""
         serializer = s.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        round_ = services.round_set_state(
-            round=self.get_object(),
-            to_state=serializer.validated_data["to_state"],
-            actor=request.user,
-        )
+        round_, to_state = self.get_object(), serializer.validated_data["to_state"]
+        if to_state == RoundState.OPEN and round_.state == RoundState.ASSIGNING:
+            return job_accepted(round_jobs.round_confirm_start(round=round_, actor=request.user))
+        if to_state == RoundState.FINALIZED and round_.state == RoundState.CLOSED:
+            return job_accepted(round_jobs.round_finalize_start(round=round_, actor=request.user))
+        round_ = services.round_set_state(round=round_, to_state=to_state, actor=request.user)
         return self._render(round_)
 
-    @extend_schema(request=None, responses=s.RoundSerializer)
+    @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"], url_path="confirm-assignments")
     def confirm_assignments(self, request, pk=None):
-        round_ = services.round_confirm_assignments(round=self.get_object(), actor=request.user)
-        return self._render(round_)
+        """Start the confirmation job (re-check, open the round, notify reviewers): 202."""
+        return job_accepted(
+            round_jobs.round_confirm_start(round=self.get_object(), actor=request.user)
+        )
 
     @extend_schema(request=s.RoundReopenSerializer, responses=s.RoundSerializer)
     @action(detail=True, methods=["post"])
@@ -127,12 +137,13 @@ class RoundViewSet(
         )
         return Response(s.CriterionSerializer(criteria, many=True).data)
 
-    @extend_schema(request=None, responses={202: s.AssignmentJobSerializer})
+    @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"], url_path="assignment-jobs")
     def assignment_jobs(self, request, pk=None):
-        """Queue the solver (a Celery job); poll ``/assignment-jobs/<id>/`` for progress."""
-        job = services.assignment_job_start(round=self.get_object(), actor=request.user)
-        return Response(s.AssignmentJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        """Start the solver job: 202 with the job; poll ``/jobs/<id>/`` for progress."""
+        return job_accepted(
+            round_jobs.round_assign_start(round=self.get_object(), actor=request.user)
+        )
 
     @extend_schema(responses=s.ProgressSerializer)
     @action(detail=True, methods=["get"])
@@ -145,11 +156,13 @@ class RoundViewSet(
     def late_reviewers(self, request, pk=None):
         return Response(selectors.late_reviewers(self.get_object()))
 
-    @extend_schema(request=None, responses=s.RoundSerializer)
+    @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"], url_path="compute-results")
     def compute_results(self, request, pk=None):
-        round_ = services.round_compute_results(round=self.get_object(), actor=request.user)
-        return self._render(round_)
+        """Start the results job (scores, ranks, proposed advancement): 202."""
+        return job_accepted(
+            round_jobs.round_compute_results_start(round=self.get_object(), actor=request.user)
+        )
 
     @extend_schema(responses=s.ResultSerializer(many=True))
     # 100,000 results joined to entry, category, organisation and award: keys first.
@@ -198,21 +211,26 @@ class RoundViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=None, responses=s.RoundSerializer)
+    @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        round_ = services.round_publish(round=self.get_object(), actor=request.user)
-        return self._render(round_)
+        """Start the publication job: 202."""
+        return job_accepted(
+            round_jobs.round_publish_start(round=self.get_object(), actor=request.user)
+        )
 
-    @extend_schema(request=s.AwardsByRankSerializer, responses=s.AwardSerializer(many=True))
+    @extend_schema(request=s.AwardsByRankSerializer, responses={202: JobSerializer})
     @action(detail=True, methods=["post"], url_path="awards-by-rank")
     def awards_by_rank(self, request, pk=None):
+        """Start the job granting awards by rank: 202; its result counts the awards per tier."""
         serializer = s.AwardsByRankSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        awards = services.awards_grant_by_rank(
-            round=self.get_object(), tiers=serializer.validated_data["tiers"], actor=request.user
-        )
-        return Response(s.AwardSerializer(awards, many=True).data, status=status.HTTP_201_CREATED)
+        return job_accepted(
+            round_jobs.round_awards_by_rank_start(
+                round=self.get_object(), actor=request.user,
+                tiers=serializer.validated_data["tiers"],
+            )
+        )  # fmt: skip
 
     @extend_schema(
         parameters=[
@@ -234,19 +252,6 @@ class RoundViewSet(
             basename=f"round-{round_.pk}-{kind}",
             file_format=file_format,
         )
-
-
-class AssignmentJobViewSet(viewsets.ReadOnlyModelViewSet):
-    """Progress of the solver runs (staff)."""
-
-    serializer_class = s.AssignmentJobSerializer
-    filterset_fields = ("round", "state")
-
-    def get_permissions(self):
-        return _staff_only(self)
-
-    def get_queryset(self):
-        return selectors.assignment_jobs_visible_to(self.request.user)
 
 
 class PoolMemberViewSet(

@@ -5,7 +5,16 @@ from django.contrib import admin
 from accounts.enums import Role
 from tests.factories.accounts import UserFactory
 
-OUR_APPS = ("core", "accounts", "projects", "reviews", "innovation", "incubator", "notifications")
+OUR_APPS = (
+    "core",
+    "accounts",
+    "projects",
+    "reviews",
+    "innovation",
+    "incubator",
+    "notifications",
+    "jobs",
+)
 
 
 def _our_models():

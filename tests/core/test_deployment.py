@@ -61,12 +61,14 @@ def test_compose_defines_the_production_stack_on_one_image():
     assert len(images) == 1
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
     assert services["worker"]["command"][:3] == ["celery", "-A", "config"]
-    # Mail delivery has a worker of its own; together the workers consume every declared queue.
+    # Mail delivery, the solver and exports have workers of their own; together the workers consume every declared queue.
     from django.conf import settings
 
     consumed = {
-        services[name]["command"][services[name]["command"].index("-Q") + 1]
-        for name in ("worker", "worker-notices")
+        queue
+        for name in services
+        if name.startswith("worker")
+        for queue in services[name]["command"][services[name]["command"].index("-Q") + 1].split(",")
     }
     assert consumed == {q.name for q in settings.CELERY_TASK_QUEUES}
     assert "beat" in services["beat"]["command"]

@@ -68,11 +68,11 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
     from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
     from innovation.enums import StudioState
     from innovation.models import Studio, StudioApplication, StudioAssessment, StudioAttachment
+    from jobs.models import Job
     from notifications.models import Notice
     from projects.models import Attachment, Category, Contest, Entry
     from reviews.models import (
         Assignment,
-        AssignmentJob,
         Award,
         PoolMember,
         Review,
@@ -104,7 +104,7 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
         "entries": first(Entry.objects, **mine),
         "attachments": first(Attachment.objects, **entry_scope),
         "review-rounds": first(Round.objects.filter(published_at__isnull=False)),
-        "assignment-jobs": first(AssignmentJob.objects),
+        "jobs": first(Job.objects),
         "reviewer-pool": first(PoolMember.objects),
         "reviewer-conflicts": first(ReviewerConflict.objects),
         "review-assignments": first(Assignment.objects),

@@ -59,6 +59,7 @@ NOT_ORGANISATION_DATA = {
     "/api/v1/expertise-fields/": "tags",
     "/api/v1/review-rounds/": "round settings of contests the organisation entered",
     "/api/v1/studio-directory/": "public directory of named studios (issue 5)",
+    "/api/v1/jobs/": "background jobs the caller started (members start none in the demo)",
 }
 
 

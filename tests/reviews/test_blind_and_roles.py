@@ -77,7 +77,6 @@ def test_anonymous_is_401(api, method, url):
         "/api/v1/review-assignments/",
         "/api/v1/reviewer-pool/",
         "/api/v1/reviews/",
-        "/api/v1/assignment-jobs/",
     ],
 )
 def test_staff_lists_refuse_members_and_reviewers(member_client, reviewer_client, url):

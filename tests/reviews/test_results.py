@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from jobs.services import job_run
 from projects.enums import EntryState
 from reviews import services
 from reviews.enums import AdvancementRule, AggregationMethod, RoundState
@@ -154,7 +155,8 @@ def test_awards_by_rank_and_publication_visibility(union_staff, client_for, staf
     assert member.get("/api/v1/round-outcomes/").json()["count"] == 0
     assert member.get("/api/v1/awards/").json()["count"] == 0
     response = staff_client.post(f"/api/v1/review-rounds/{round_.pk}/publish/")
-    assert response.status_code == 200
+    assert response.status_code == 202
+    assert job_run(job_id=response.json()["id"]).state == "succeeded"
     outcomes = member.get("/api/v1/round-outcomes/").json()["results"]
     assert len(outcomes) == 1
     outcome = outcomes[0]

@@ -1,0 +1,57 @@
+"""Jobs API: poll a job's progress, list jobs, cancel one. Every queryset comes from
+jobs.selectors; every write from jobs.services."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from core.exceptions import NotPermitted
+from jobs import selectors, services
+from jobs.api.serializers import JobSerializer
+from jobs.enums import LIVE_STATES
+
+
+def job_accepted(job) -> Response:
+    """The answer of every endpoint that starts a long step: 202 with the job and its URL."""
+    body = selectors.job_status(job)
+    return Response(
+        JobSerializer(body).data, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]}
+    )
+
+
+class JobViewSet(viewsets.ReadOnlyModelViewSet):
+    """Background jobs (assignment, confirm, results, finalize, awards, publication, exports)."""
+
+    serializer_class = JobSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ("kind", "state", "target_id")
+    ordering_fields = ("created_at", "id")
+
+    def get_queryset(self):
+        qs = selectors.jobs_visible_to(self.request.user)
+        if self.request.query_params.get("live") in ("1", "true"):
+            qs = qs.filter(state__in=LIVE_STATES)
+        return qs.order_by("-created_at", "-id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(
+            JobSerializer([selectors.job_status(j) for j in page], many=True).data
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(JobSerializer(selectors.job_status(self.get_object())).data)
+
+    @extend_schema(request=None, responses=JobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a queued or running job (staff of its kind). 409 once it has finished."""
+        job = self.get_object()
+        if not selectors.job_may_cancel(job=job, user=request.user):
+            raise NotPermitted("Only staff may cancel this job.")
+        job = services.job_cancel(job=job, actor=request.user)
+        return Response(JobSerializer(selectors.job_status(job)).data)

@@ -1,0 +1,171 @@
+"""The long steps of a review round as background jobs (see jobs/services.py for what a job
+guarantees: 202 at once, progress, heartbeat and takeover, cancel, idempotent, one transaction).
+
+Each step has a start service here, ``round_<step>_start(round=, actor=, ...) -> Job``, that checks
+the round's state at once (a 409 instead of a failed job) and queues the job; the job's runner
+calls the same round service that a synchronous call would (``reviews.services``), which checks
+the state again under the round's lock. Pages and API views call only the start services and
+poll ``jobs.selectors.job_status``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Role
+from core.exceptions import Conflict, ValidationFailed
+from jobs.models import Job
+from jobs.registry import JobKind, register
+from jobs.services import JobContext, JobFailed, job_start
+from reviews import assignment as solver
+from reviews import services
+from reviews.enums import AwardTier, RoundState
+from reviews.models import Round
+
+STAFF = frozenset({Role.UNION_STAFF, Role.ADMIN})
+
+ASSIGN = "reviews.round.assign"
+CONFIRM = "reviews.round.confirm"
+COMPUTE_RESULTS = "reviews.round.compute_results"
+FINALIZE = "reviews.round.finalize"
+AWARDS_BY_RANK = "reviews.round.awards_by_rank"
+PUBLISH = "reviews.round.publish"
+
+
+def _require_state(round_: Round, state: str, message: str) -> None:
+    if Round.objects.values_list("state", flat=True).get(pk=round_.pk) != state:
+        raise Conflict(message)
+
+
+# --- assignment ---------------------------------------------------------------------------------
+
+
+def _run_assign(ctx: JobContext) -> dict:
+    round_ = ctx.target
+    if round_.state != RoundState.ASSIGNING:
+        raise JobFailed(str(_("The round is no longer in 'assigning'.")))
+    ctx.progress("loading", 5)
+    loaded = services.load_assignment_problem(round_)
+    ctx.progress("solving", 30)
+    try:
+        result = solver.assign(loaded.problem)
+    except solver.AssignmentInfeasible as exc:
+        raise JobFailed(
+            exc.reasons[0] if exc.reasons else str(_("No assignment satisfies every rule.")),
+            details=list(exc.reasons),
+            code="assignment_infeasible",
+        ) from None
+    ctx.progress("storing", 80)
+    try:
+        return services._store_solution(round_, loaded, result, actor=ctx.actor)
+    except solver.AssignmentInfeasible as exc:
+        raise JobFailed(exc.reasons[0], details=list(exc.reasons)) from None
+
+
+def round_assign_start(*, round: Round, actor, send: bool = True) -> Job:
+    """Queue the solver for a round in ``assigning`` (staff then adjust and confirm)."""
+    _require_state(round, RoundState.ASSIGNING,
+                   "Assignments are computed while the round is in 'assigning'.")  # fmt: skip
+    return job_start(kind=ASSIGN, target=round, actor=actor, send=send)
+
+
+# --- the round's moves and results --------------------------------------------------------------
+
+
+def _run_confirm(ctx: JobContext) -> dict:
+    ctx.progress("checking", 10)
+    round_ = services.round_confirm_assignments(round=ctx.target, actor=ctx.actor)
+    return {"state": round_.state, "confirmed_at": round_.assignments_confirmed_at.isoformat()}
+
+
+def round_confirm_start(*, round: Round, actor, send: bool = True) -> Job:
+    """assigning -> open as a job: re-check everything, open the round, notify reviewers."""
+    _require_state(round, RoundState.ASSIGNING,
+                   "Only a round in 'assigning' can have its assignments confirmed.")  # fmt: skip
+    return job_start(kind=CONFIRM, target=round, actor=actor, send=send)
+
+
+def _run_compute(ctx: JobContext) -> dict:
+    ctx.progress("computing", 10)
+    round_ = services.round_compute_results(round=ctx.target, actor=ctx.actor)
+    return {"entries": round_.round_entries.count(), "computed_at": round_.results_computed_at.isoformat()}  # fmt: skip
+
+
+def round_compute_results_start(*, round: Round, actor) -> Job:
+    _require_state(round, RoundState.CLOSED, "Results are computed once the round is closed.")
+    return job_start(kind=COMPUTE_RESULTS, target=round, actor=actor)
+
+
+def _run_finalize(ctx: JobContext) -> dict:
+    ctx.progress("computing", 10)
+    round_ = services.round_finalize(round=ctx.target, actor=ctx.actor)
+    advanced = round_.round_entries.filter(advanced=True).count()
+    return {"state": round_.state, "advanced": advanced,
+            "not_advanced": round_.round_entries.count() - advanced}  # fmt: skip
+
+
+def round_finalize_start(*, round: Round, actor) -> Job:
+    """closed -> finalized as a job: results afresh, advancement, every entry's state."""
+    _require_state(round, RoundState.CLOSED, "Only a closed round can be finalized.")
+    return job_start(kind=FINALIZE, target=round, actor=actor)
+
+
+def _run_awards(ctx: JobContext) -> dict:
+    ctx.progress("granting", 10)
+    awards = services.awards_grant_by_rank(
+        round=ctx.target, tiers=ctx.params["tiers"], actor=ctx.actor
+    )
+    by_tier: dict[str, int] = {}
+    for award in awards:
+        by_tier[award.tier] = by_tier.get(award.tier, 0) + 1
+    return {"granted": len(awards), "by_tier": by_tier, "award_ids": [a.pk for a in awards][:1000]}
+
+
+def round_awards_by_rank_start(*, round: Round, actor, tiers: dict[str, int]) -> Job:
+    """Grant awards from a finalized round's ranks (see ``services.awards_grant_by_rank``)."""
+    unknown = sorted(set(tiers) - set(AwardTier.values))
+    if unknown:
+        raise ValidationFailed(f"tiers: unknown tier {unknown[0]}.",
+                               fields={"tiers": [f"Unknown: {t}" for t in unknown]})  # fmt: skip
+    _require_state(round, RoundState.FINALIZED, "Awards are granted from a finalized round.")
+    return job_start(kind=AWARDS_BY_RANK, target=round, actor=actor, params={"tiers": tiers})
+
+
+def _run_publish(ctx: JobContext) -> dict:
+    ctx.progress("publishing", 10)
+    round_ = services.round_publish(round=ctx.target, actor=ctx.actor)
+    return {"published_at": round_.published_at.isoformat()}
+
+
+def round_publish_start(*, round: Round, actor) -> Job:
+    _require_state(round, RoundState.FINALIZED, "Only a finalized round can be published.")
+    return job_start(kind=PUBLISH, target=round, actor=actor)
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+_PHASES = {
+    "loading": _("Loading reviewers, entries and conflicts"),
+    "solving": _("Computing the optimal assignment"),
+    "storing": _("Saving the assignment"),
+    "checking": _("Checking every assignment and opening the round"),
+    "computing": _("Computing scores and ranks"),
+    "granting": _("Granting awards"),
+    "publishing": _("Publishing the outcomes"),
+}
+
+for _kind in (
+    JobKind(name=ASSIGN, label=_("Assign reviewers"), target=Round, run=_run_assign,
+            queue="solver", roles=STAFF, phases=_PHASES),
+    JobKind(name=CONFIRM, label=_("Confirm the assignments"), target=Round, run=_run_confirm,
+            roles=STAFF, phases=_PHASES),
+    JobKind(name=COMPUTE_RESULTS, label=_("Compute the results"), target=Round,
+            run=_run_compute, roles=STAFF, phases=_PHASES),
+    JobKind(name=FINALIZE, label=_("Finalize the round"), target=Round, run=_run_finalize,
+            roles=STAFF, phases=_PHASES),
+    JobKind(name=AWARDS_BY_RANK, label=_("Grant awards by rank"), target=Round,
+            run=_run_awards, roles=STAFF, phases=_PHASES),
+    JobKind(name=PUBLISH, label=_("Publish the outcomes"), target=Round, run=_run_publish,
+            roles=STAFF, phases=_PHASES),
+):  # fmt: skip
+    register(_kind)

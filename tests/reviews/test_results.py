@@ -247,14 +247,15 @@ def test_manual_award_for_not_advanced_entry(union_staff, staff_client):
 # --- The award rule: an awarded entry never sits in a later round (issue 10) --------------------
 
 
-def test_awards_by_rank_from_a_round_that_advances_entries_is_409(union_staff, staff_client):
+def test_awards_by_rank_from_a_round_that_advances_entries_is_409(union_staff):
+    from core.exceptions import Conflict
+
     round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]])  # top 1 advances
     services.round_finalize(round=round_, actor=union_staff)
-    response = staff_client.post(
-        f"/api/v1/review-rounds/{round_.pk}/awards-by-rank/", {"tiers": {"first": 1}}, format="json"
-    )
-    assert response.status_code == 409, response.content
-    assert response.json()["code"] == "award_not_final_round"
+    # awards-by-rank/ runs this service in a job (jobs app); the rule is the service's.
+    with pytest.raises(Conflict) as refused:
+        services.awards_grant_by_rank(round=round_, tiers={"first": 1}, actor=union_staff)
+    assert refused.value.code == "award_not_final_round"
     assert not Award.objects.exists()
     entries[0].refresh_from_db()
     assert entries[0].state == "advanced"

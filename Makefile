@@ -28,7 +28,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 bench: $(BIN)/.installed
-	bash scripts/bench.sh
+	NAME=$(NAME) ARGS="$(ARGS)" bash scripts/bench.sh
 
 schema: $(BIN)/.installed
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml

@@ -152,6 +152,7 @@ def _ensure_user(username, roles, full_name, org, password) -> User:
             email=f"{username}@example.org",
             is_staff=any(r in (Role.ADMIN, Role.UNION_STAFF, Role.INCUBATOR_STAFF) for r in roles),
             is_superuser=Role.ADMIN in roles,
+            must_change_password=True,
         )
         RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
         from django.contrib.auth.models import Group

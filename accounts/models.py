@@ -69,6 +69,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    # Set when someone else issued the password (staff created the account or reset it, the demo
+    # seeder); the pages then prompt the user to choose their own. Cleared by a password change.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

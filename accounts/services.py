@@ -142,6 +142,8 @@ def user_create(
         organisation=organisation,
         is_staff=bool(roles & STAFF_ROLES),
         is_superuser=Role.ADMIN in roles,
+        # Staff issued this password: the user is asked to choose their own at first sign-in.
+        must_change_password=True,
     )
     _check_password(password, user)
     user.set_password(password)
@@ -162,6 +164,19 @@ def _roles_write(user: User, roles: set[str]) -> None:
     user.groups.remove(*[g for g in staff_groups if g.name not in roles])
     user.groups.add(*[g for g in staff_groups if g.name in roles])
     user.forget_roles()
+
+
+@transaction.atomic
+def user_password_change(*, user: User, password: str) -> User:
+    """The user chose a new password themselves (password change or reset by e-mail): it passes
+    the validators, and the prompt to replace an issued password ends."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_password(password, user)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=user, action="user.password_change", target=user)
+    return user
 
 
 @transaction.atomic
@@ -191,6 +206,7 @@ def user_update(*, actor: User | None, user: User, data: dict[str, Any]) -> User
     if "password" in data:
         _check_password(data["password"], user)
         user.set_password(data["password"])
+        user.must_change_password = actor is None or actor.pk != user.pk
     user.is_staff = bool(roles & STAFF_ROLES)
     user.is_superuser = Role.ADMIN in roles
     full_clean_or_400(user, exclude=["password"])

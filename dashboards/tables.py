@@ -29,6 +29,8 @@ class Table:
     chart: str = "bar"
     chart_series: list[str] = field(default_factory=list)
     stacked: bool = False
+    # The last row is a total (shown in the table and the export, not drawn as a category).
+    total_row: bool = False
 
     @property
     def labels(self) -> list[str]:
@@ -41,12 +43,15 @@ class Table:
     def as_chart(self) -> dict[str, Any]:
         """The plain data the page's ECharts code draws (numbers as floats)."""
         labels = dict(self.columns)
+        rows = self.rows[:-1] if self.total_row and self.rows else self.rows
+        first = [row[0] for row in rows]
+        index = {k: i for i, (k, _label) in enumerate(self.columns)}
         return {
             "type": self.chart,
             "stacked": self.stacked,
-            "categories": [str(v) for v in self.column(self.columns[0][0])],
+            "categories": [str(v) for v in first],
             "series": [
-                {"name": labels[key], "data": [_number(v) for v in self.column(key)]}
+                {"name": labels[key], "data": [_number(row[index[key]]) for row in rows]}
                 for key in self.chart_series
             ],
         }
@@ -85,6 +90,7 @@ def studios_table(rows: list[dict[str, Any]]) -> Table:
         rows=body,
         chart_series=list(LEVELS),
         stacked=True,
+        total_row=bool(body),
     )
 
 

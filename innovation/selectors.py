@@ -19,7 +19,7 @@ from accounts.selectors import (
     enterprise_members_by_organisation,
     scope_by_organisation,
 )
-from innovation.enums import OPEN_APPLICATION_STATES, StudioLevel, StudioState
+from innovation.enums import OPEN_APPLICATION_STATES, ApplicationState, StudioLevel, StudioState
 from innovation.models import (
     Studio,
     StudioApplication,
@@ -30,6 +30,8 @@ from innovation.models import (
 from notifications.jobs import due_date_reminder
 from notifications.services import DueNotice
 
+# Applications waiting for a union decision.
+DECIDING_STATES = (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW)
 FIGURES = ("patents", "innovations_adopted", "economic_benefit", "people_trained")
 
 
@@ -183,3 +185,32 @@ def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
         for studio in studios
         for user in recipients.get(studio.organisation_id, [])
     ]
+
+
+def directory_fields() -> list[tuple[str, str]]:
+    """The fields (industries) that named studios work in: the directory's filter choices."""
+    return list(
+        studio_directory()
+        .order_by("field__code")
+        .values_list("field__code", "field__name")
+        .distinct()
+    )
+
+
+def application_queue(user: User) -> QuerySet[StudioApplication]:
+    """Applications waiting for a union decision (submitted or under review), oldest first."""
+    return (
+        applications_visible_to(user)
+        .filter(state__in=DECIDING_STATES)
+        .order_by("submitted_at", "id")
+    )
+
+
+def assessments_to_rate(user: User) -> QuerySet[StudioAssessment]:
+    return assessments_visible_to(user).filter(state="filed").order_by("year", "studio__name")
+
+
+def studios_flagged(user: User) -> QuerySet[Studio]:
+    return studios_visible_to(user).filter(
+        state=StudioState.NAMED, revocation_flagged_at__isnull=False
+    )

@@ -39,6 +39,12 @@ def contests_visible_to(user: User) -> QuerySet[Contest]:
     return qs.exclude(state=ContestState.DRAFT)
 
 
+def contests_open_to_the_public() -> QuerySet[Contest]:
+    """What a visitor of the home page sees: contests open for registration (state ``open``),
+    soonest deadline first. Public information, so no user is needed."""
+    return Contest.objects.filter(state=ContestState.OPEN).order_by("registration_closes_at", "pk")
+
+
 def categories_visible_to(user: User) -> QuerySet[Category]:
     return Category.objects.filter(
         contest__in=contests_visible_to(user).values("pk")

@@ -176,6 +176,7 @@ _ROUND_FIELDS = {
     "advancement_rule",
     "advancement_value",
     "one_reviewer_per_employer",
+    "disagreement_threshold",
 }
 
 
@@ -1544,7 +1545,9 @@ def _award_entries(round_: Round, grants: dict[int, str], *, actor: User, by_ran
 # hand from an earlier round goes only to an entry that did not advance from it (an excellence
 # award to an entry that stops there). An award moves the entry to "awarded", which a later round
 # could neither enrol nor confirm (the 409 of issue 10).
-def _check_award_source(round_: Round, *, entry_ids: list[int] | None = None) -> None:
+def award_source_check(round_: Round, *, entry_ids: list[int] | None = None) -> None:
+    """Raise ``Conflict`` (``award_not_final_round``) when awards from ``round_`` would break the
+    award rule; by rank when ``entry_ids`` is None, else by hand to those entries."""
     if round_.advancement_rule == AdvancementRule.NONE:
         return
     if entry_ids is None:
@@ -1565,7 +1568,7 @@ def awards_grant_by_rank(*, round: Round, tiers: dict[str, int], actor: User) ->
     """Grant awards from a finalized final round's ranks, per category. ``tiers`` maps a tier to
     the cumulative rank it reaches (e.g. first 1, second 3, third 6, excellence 10). Entries that
     already hold an award keep it. Refused (409) on a round that advances entries to a later one
-    (``_check_award_source``)."""
+    (``award_source_check``)."""
     unknown = set(tiers) - set(AwardTier.values)
     if unknown:
         raise ValidationFailed(f"tiers: unknown tier {sorted(unknown)[0]}.",
@@ -1575,7 +1578,7 @@ def awards_grant_by_rank(*, round: Round, tiers: dict[str, int], actor: User) ->
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
             raise Conflict("Awards are granted from a finalized round.")
-        _check_award_source(locked)
+        award_source_check(locked)
         rows = list(
             RoundEntry.objects.filter(round=locked).values_list("entry_id", "rank", "n_reviews")
         )
@@ -1605,7 +1608,7 @@ def award_grant(
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
             raise Conflict("Awards are granted from a finalized round.")
-        _check_award_source(locked, entry_ids=[entry.pk])
+        award_source_check(locked, entry_ids=[entry.pk])
         if not RoundEntry.objects.filter(round=locked, entry=entry).exists():
             raise ValidationFailed("entry: the entry did not take part in this round.",
                                    fields={"entry": ["Not in this round."]})  # fmt: skip

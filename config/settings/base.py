@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "drf_spectacular",
-    "simple_history",
     # Our apps, in dependency order.
     "core",
     "accounts",
@@ -45,6 +44,15 @@ INSTALLED_APPS = [
     "notifications",
     "jobs",
     "dashboards",
+    # The pages, one app per audience over the domain apps (docs/web.md).
+    "django_htmx",
+    "template_partials",
+    "drf_spectacular_sidecar",
+    "web.common",
+    "web.public",
+    "web.enterprise",
+    "web.console",
+    "web.programmes",
 ]
 
 MIDDLEWARE = [
@@ -56,10 +64,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     # core: a POST under /api/ with an Idempotency-Key header runs once (core/idempotency.py).
     "core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a sign-in refused by the per-account lockout into a 429 (accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -77,6 +85,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "web.common.context_processors.layout",
             ],
         },
     },
@@ -216,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     # The API map of a union's internal system is for its users: sign in first (the browsable
     # API's /api-auth/login/ sets the session the docs page uses).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI is served by the product (drf-spectacular-sidecar), so the docs load offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": "accounts.enums.Language"},
@@ -260,12 +274,14 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # kombu's exchange tables; its default is ./control in the working directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
@@ -380,6 +396,8 @@ INCUBATION_REPORT_OVERDUE_EVERY_DAYS = env.int("INCUBATION_REPORT_OVERDUE_EVERY_
 # An admission starting more than this many days ago needs an explicit confirmation
 # (``confirm_backdated``): a backdated start schedules the past periods' reports, already overdue.
 INCUBATION_ADMIT_BACKDATE_DAYS = env.int("INCUBATION_ADMIT_BACKDATE_DAYS", default=30)
+# The meeting-room dashboard (/programmes/dashboard/screen/) reloads itself this often.
+DASHBOARD_SCREEN_REFRESH_SECONDS = env.int("DASHBOARD_SCREEN_REFRESH_SECONDS", default=300)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "StudioStateEnum": "innovation.enums.StudioState",
@@ -474,3 +492,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({"JobStateEnum": "jobs.enums.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
 DATABASE_ROUTERS = ["core.db_routers.ReplicaRouter"]
+
+# web (the pages: docs/web.md)
+LOGIN_URL = "common:login"
+LOGIN_REDIRECT_URL = "common:landing"
+LOGOUT_REDIRECT_URL = "public:home"
+# A password reset link is valid this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+# Messages stored in the session, so a flash survives the redirect of a POST.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -58,6 +58,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "advancement_rule",
             "advancement_value",
             "one_reviewer_per_employer",
+            "disagreement_threshold",
             "state",
             "assignments_confirmed_at",
             "results_computed_at",

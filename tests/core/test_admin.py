@@ -22,8 +22,8 @@ def _our_models():
         model
         for app in OUR_APPS
         for model in apps.get_app_config(app).get_models()
-        # simple-history's shadow tables and M2M through tables are edited with their owner.
-        if not model.__name__.startswith("Historical") and not model._meta.auto_created
+        # M2M through tables are edited with their owner.
+        if not model._meta.auto_created
     ]
 
 

@@ -159,3 +159,9 @@ def test_xlsx_export_has_a_sheet_per_table(incubator_client, programme):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("区县", "区（县）级", "市级", "省级", "国家级", "合计")
     assert rows[-1] == ("合计", 0, 1, 1, 1, 3)
+
+
+def test_total_row_is_in_the_table_not_in_the_chart(programme):
+    studios = _table(tables.dashboard_tables(selectors.dashboard_figures()), "studios_by_district")
+    assert studios.rows[-1][0] == "合计"
+    assert studios.as_chart()["categories"] == ["茅箭区", "张湾区"]

@@ -54,3 +54,15 @@ def test_leniency_export_has_one_row_per_reviewer(staff_client, scored_round):
     response = staff_client.get(f"/api/v1/review-rounds/{round_.pk}/export/leniency/")
     lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("reviewer_id,name") and len(lines) == 4
+
+
+def test_staff_set_the_disagreement_threshold_of_a_draft_round(staff_client, union_staff):
+    from tests.factories.reviews import RoundFactory
+
+    round_ = RoundFactory()
+    response = staff_client.patch(
+        f"/api/v1/review-rounds/{round_.pk}/", {"disagreement_threshold": "12.5"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    round_.refresh_from_db()
+    assert str(round_.disagreement_threshold) == "12.50"

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from jobs.services import job_run
+from jobs.models import Job
+from jobs.services import job_run, job_start
 from projects.enums import EntryState
+from reviews import jobs as round_jobs
 from reviews import services
 from reviews.enums import AdvancementRule, AggregationMethod, RoundState
 from reviews.models import Assignment, Award, Review, Round, RoundEntry
@@ -247,18 +249,46 @@ def test_manual_award_for_not_advanced_entry(union_staff, staff_client):
 # --- The award rule: an awarded entry never sits in a later round (issue 10) --------------------
 
 
-def test_awards_by_rank_from_a_round_that_advances_entries_is_409(union_staff):
-    from core.exceptions import Conflict
-
+def test_awards_by_rank_from_a_round_that_advances_entries_is_409(union_staff, staff_client):
     round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]])  # top 1 advances
     services.round_finalize(round=round_, actor=union_staff)
-    # awards-by-rank/ runs this service in a job (jobs app); the rule is the service's.
-    with pytest.raises(Conflict) as refused:
-        services.awards_grant_by_rank(round=round_, tiers={"first": 1}, actor=union_staff)
-    assert refused.value.code == "award_not_final_round"
+    response = staff_client.post(
+        f"/api/v1/review-rounds/{round_.pk}/awards-by-rank/", {"tiers": {"first": 1}}, format="json"
+    )
+    # Decided up front by the job's start service: a 409 at once, no job queued.
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "award_not_final_round"
+    assert not Job.objects.exists()
     assert not Award.objects.exists()
     entries[0].refresh_from_db()
     assert entries[0].state == "advanced"
+
+
+def test_awards_by_rank_job_on_a_round_that_advances_entries_fails_in_words(union_staff):
+    """A job queued before the rule applied (e.g. the round's rule changed meanwhile) fails with
+    the rule's message for staff and grants nothing."""
+    round_, _, _ = _run_round(union_staff, k=1, totals=[[90], [40]])
+    services.round_finalize(round=round_, actor=union_staff)
+    job = job_start(kind=round_jobs.AWARDS_BY_RANK, target=round_, actor=union_staff,
+                    params={"tiers": {"first": 1}}, send=False)  # fmt: skip
+    job = job_run(job_id=job.pk)
+    assert job.state == "failed"
+    assert job.error_code == "award_not_final_round"
+    assert "final round" in job.error
+    assert not Award.objects.exists()
+
+
+def test_awards_by_rank_from_the_final_round_is_a_job_that_grants(union_staff, staff_client):
+    round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]],
+                                    rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    services.round_finalize(round=round_, actor=union_staff)
+    response = staff_client.post(
+        f"/api/v1/review-rounds/{round_.pk}/awards-by-rank/", {"tiers": {"first": 1}}, format="json"
+    )
+    assert response.status_code == 202, response.content
+    job = job_run(job_id=response.json()["id"])
+    assert job.state == "succeeded" and job.result["granted"] == 1
+    assert list(Award.objects.values_list("entry_id", flat=True)) == [entries[0].pk]
 
 
 def test_manual_award_to_an_entry_that_advanced_is_409(union_staff, staff_client):

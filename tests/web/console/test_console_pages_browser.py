@@ -1,0 +1,42 @@
+"""Every console page in real Chromium: 0 serious or critical axe-core violations, the fairness
+charts drawn by the vendored ECharts, with their numbers in tables next to them."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.enums import Role
+from reviews import services
+from tests.factories.accounts import UserFactory
+from tests.reviews.test_fairness_selector import TOTALS
+from tests.reviews.test_results import _run_round
+
+pytestmark = pytest.mark.browser
+
+
+def test_console_pages_are_accessible_and_charts_drawn(page, sign_in, assert_accessible):
+    staff = UserFactory(roles=[Role.UNION_STAFF], is_staff=True)
+    round_, entries, _ = _run_round(staff, k=3, totals=TOTALS)
+    services.round_compute_results(round=round_, actor=staff)
+    sign_in(page, staff)
+    for path in (
+        "/console/",
+        "/console/entries/",
+        f"/console/entries/{entries[0].pk}/",
+        f"/console/contests/{round_.contest_id}/pool/?q=测试",
+        f"/console/contests/{round_.contest_id}/rounds/new/",
+        f"/console/rounds/{round_.pk}/",
+        f"/console/rounds/{round_.pk}/rubric/",
+        f"/console/rounds/{round_.pk}/assignment/?entry={entries[0].pk}",
+        f"/console/rounds/{round_.pk}/results/",
+    ):
+        page.goto(path)
+        assert_accessible(page)
+    page.goto(f"/console/rounds/{round_.pk}/fairness/?threshold=20")
+    # the histogram and the leniency chart are drawn (SVG renderer), numbers in tables
+    expect(page.locator("[data-chart=histogram] svg")).to_have_count(1)
+    expect(page.locator("[data-chart=leniency] svg")).to_have_count(1)
+    expect(page.get_by_role("checkbox")).to_have_count(2)  # the two disputed entries
+    expect(
+        page.get_by_role("button", name="为勾选的项目各增加一位评审专家（复评）")
+    ).to_be_visible()
+    assert_accessible(page)

@@ -1,0 +1,200 @@
+"""Forms of the console. They parse input only; every rule is checked by the service the view
+calls, whose refusal ``apply_domain_error`` puts next to the field it names."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ExpertiseField
+from core.exceptions import DomainError
+from projects.filters import EntryFilter
+from reviews.enums import AggregationMethod, AwardTier
+from reviews.models import Round
+
+
+def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """A service's refusal on the form: each named field that the form has gets its messages,
+    the rest (and the detail, when nothing matched) goes to the form's own errors."""
+    placed = False
+    for name, msgs in (exc.fields or {}).items():
+        if name in form.fields:
+            for msg in msgs:
+                form.add_error(name, msg)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.detail)
+
+
+def method_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in AggregationMethod.choices}
+
+
+class ReviewerSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, title, employer or expertise"), required=False, max_length=100
+    )
+    expertise = forms.ModelChoiceField(
+        label=_("Field of expertise"), queryset=ExpertiseField.objects.all(), required=False
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel sheet of experts (.xlsx)"),
+        help_text=_(
+            "Columns: 姓名, 职称, 工作单位, 专业领域, 手机, 邮箱. Nothing is imported if a row is wrong."
+        ),
+    )
+
+
+class ConflictForm(forms.Form):
+    reviewer = forms.CharField(label=_("Reviewer's login"), max_length=150)
+    organisation = forms.CharField(label=_("Organisation name"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def organisation_by_name(form: ConflictForm, organisations):
+    """The one organisation of that exact name among those the user may see; a form error
+    otherwise (none, or several of the same name)."""
+    matches = list(organisations.filter(name=form.cleaned_data["organisation"].strip())[:2])
+    if len(matches) == 1:
+        return matches[0]
+    form.add_error(
+        "organisation",
+        _("No organisation has this name.")
+        if not matches
+        else _("Several organisations have this name."),
+    )
+    return None
+
+
+class ReopenForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class EntryLookupForm(forms.Form):
+    entry = forms.IntegerField(label=_("Entry number"), min_value=1)
+
+
+class AdjustForm(forms.Form):
+    entry = forms.IntegerField(required=False, min_value=1)
+    assignment = forms.IntegerField(required=False, min_value=1)
+    reviewer = forms.CharField(label=_("Reviewer's login"), required=False, max_length=150)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class AwardsForm(forms.Form):
+    """Cumulative counts per tier, as ``awards_grant_by_rank`` takes them."""
+
+    first = forms.IntegerField(label=AwardTier.FIRST.label, min_value=0, initial=1)
+    second = forms.IntegerField(label=AwardTier.SECOND.label, min_value=0, initial=3)
+    third = forms.IntegerField(label=AwardTier.THIRD.label, min_value=0, initial=6)
+    excellence = forms.IntegerField(label=AwardTier.EXCELLENCE.label, min_value=0, initial=10)
+
+    def tiers(self) -> dict[str, int]:
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class ThresholdForm(forms.Form):
+    threshold = forms.DecimalField(
+        label=_("Disagreement threshold (points)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("1000"),
+        decimal_places=2,
+        required=False,
+    )
+
+
+class RereviewForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, initial="复评")
+    deadline = forms.DateTimeField(
+        label=_("New deadline (when the round is closed)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class RoundForm(forms.ModelForm):
+    """A round's settings (the wizard's first step); ``reviews.services.round_create`` checks
+    them."""
+
+    class Meta:
+        model = Round
+        fields = [
+            "name", "order", "reviewers_per_entry", "opens_at", "deadline", "is_blind",
+            "aggregation", "advancement_rule", "advancement_value", "one_reviewer_per_employer",
+            "disagreement_threshold",
+        ]  # fmt: skip
+        widgets = {
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=100, required=False)
+    weight = forms.DecimalField(
+        label=_("Weight"), min_value=0, max_digits=6, decimal_places=2, required=False
+    )
+    max_score = forms.DecimalField(label=_("Maximum score"), min_value=Decimal("0.1"), max_digits=4,
+                                   decimal_places=1, required=False)  # fmt: skip
+    description = forms.CharField(label=_("Description"), required=False, max_length=1000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and (data.get("weight") is None or data.get("max_score") is None):
+            raise forms.ValidationError(_("A criterion needs a weight and a maximum score."))
+        return data
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=0, max_num=30, absolute_max=30)
+
+
+def rubric_rows(formset) -> list[dict]:
+    """The filled rows of the rubric editor, as ``reviews.services.rubric_set`` takes them."""
+    return [
+        {"name": f.cleaned_data["name"], "weight": str(f.cleaned_data["weight"]),
+         "max_score": str(f.cleaned_data["max_score"]),
+         "description": f.cleaned_data.get("description", "")}
+        for f in formset.forms
+        if f.cleaned_data.get("name")
+    ]  # fmt: skip
+
+
+class ConsoleEntryFilter(EntryFilter):
+    """The API's entry filter (its dropdowns scoped to what the user may see), with the
+    organisation found by name: a select of every organisation would not do at this size."""
+
+    organisation_name = django_filters.CharFilter(
+        field_name="organisation__name", lookup_expr="contains", label=_("Organisation"),
+        max_length=100,
+    )  # fmt: skip
+
+    class Meta(EntryFilter.Meta):
+        fields = ["contest", "category", "state", "district"]
+
+    def __init__(self, data=None, queryset=None, *, request=None):
+        # ScopedFilterSet takes the contest and category choices from the user's selectors.
+        super().__init__(data, queryset, request=request)
+        labels = {"contest": _("Contest"), "category": _("Category"), "state": _("State"),
+                  "district": _("District"), "q": _("Keyword"),
+                  "submitted_after": _("Submitted from"), "submitted_before": _("Submitted before")}  # fmt: skip
+        for name, label in labels.items():
+            self.filters[name].label = label
+
+
+ENTRY_SORTS = {
+    "-id": _("Newest first"),
+    "id": _("Oldest first"),
+    "title": _("Title"),
+    "-submitted_at": _("Latest submitted"),
+    "submitted_at": _("Earliest submitted"),
+    "state": _("State"),
+}

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from web.console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("entries/", views.EntryListView.as_view(), name="entries"),
+    path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry"),
+    path("contests/<int:pk>/pool/", views.PoolView.as_view(), name="pool"),
+    path("contests/<int:pk>/rounds/new/", views.RoundCreateView.as_view(), name="round-create"),
+    path("rounds/<int:pk>/", views.RoundView.as_view(), name="round"),
+    path("rounds/<int:pk>/rubric/", views.RubricView.as_view(), name="rubric"),
+    path("rounds/<int:pk>/move/", views.RoundMoveView.as_view(), name="round-move"),
+    path("rounds/<int:pk>/assignment/", views.AssignmentView.as_view(), name="assignment"),
+    path("jobs/<int:pk>/", views.JobProgressView.as_view(), name="job"),
+    path("rounds/<int:pk>/results/", views.ResultsView.as_view(), name="results"),
+    path("rounds/<int:pk>/fairness/", views.FairnessView.as_view(), name="fairness"),
+]

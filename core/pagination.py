@@ -1,5 +1,10 @@
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -48,9 +53,48 @@ def keys_first_slice(queryset: QuerySet, start: int, stop: int) -> QuerySet:
     return ordered.filter(pk__in=keys)
 
 
+def cached_count(queryset: QuerySet) -> int:
+    """``queryset.count()``, remembered for ``PAGINATION_COUNT_CACHE_SECONDS`` when it is at
+    least ``PAGINATION_COUNT_CACHE_MIN_ROWS``.
+
+    An exact ``COUNT(*)`` of 100,000 entries is a scan of the whole set on every page (two
+    thirds of page 1's time, most of a trigram search's). A large count is kept in the cache
+    under the SQL of the count query itself, so the key carries every filter and the caller's
+    scoping (two users share a cached count only when their querysets are the same SQL), and
+    may lag the table by the cache lifetime; a small count is cheap and always exact.
+    """
+    seconds = settings.PAGINATION_COUNT_CACHE_SECONDS
+    if seconds <= 0:
+        return queryset.count()
+    query = queryset.query.chain()
+    query.clear_ordering(force=True)
+    sql, params = query.sql_with_params()
+    key = "page-count:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    count = queryset.count()
+    if count >= settings.PAGINATION_COUNT_CACHE_MIN_ROWS:
+        cache.set(key, count, seconds)
+    return count
+
+
 class KeysFirstPaginator(Paginator):
     """Django's paginator with :func:`keys_first_slice` for querysets (anything else is sliced
-    as usual). The count is Django's own ``count()``, which drops unused annotations."""
+    as usual). The count is Django's own ``count()``, which drops unused annotations,
+    remembered for a while when it is large (:func:`cached_count`). With ``values`` the page
+    holds ``values(*values)`` dicts instead of model instances: the keys and the count are
+    still taken from the model queryset, whose joins only the page's rows pay for."""
+
+    def __init__(self, *args, values: tuple[str, ...] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.values = values
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return cached_count(self.object_list)
+        return super().count
 
     def page(self, number):
         number = self.validate_number(number)
@@ -60,6 +104,8 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         if isinstance(self.object_list, QuerySet) and self.object_list._fields is None:
             rows = keys_first_slice(self.object_list, bottom, top)
+            if self.values:
+                rows = rows.values(*self.values)
         else:
             rows = self.object_list[bottom:top]
         return self._get_page(rows, number, self)
@@ -67,6 +113,15 @@ class KeysFirstPaginator(Paginator):
 
 class KeysFirstPagination(StandardPagination):
     """:class:`StandardPagination` for large lists whose rows are expensive to build (annotations,
-    subqueries, wide joins): deep pages select the page's keys first. Same response shape."""
+    subqueries, wide joins): deep pages select the page's keys first, and a large count is
+    remembered for a while. Same response shape. ``paginate_queryset(..., values=fields)``
+    returns dict rows (no model instances) for read-only lists."""
 
-    django_paginator_class = KeysFirstPaginator
+    values: tuple[str, ...] | None = None
+
+    def django_paginator_class(self, *args, **kwargs):
+        return KeysFirstPaginator(*args, values=self.values, **kwargs)
+
+    def paginate_queryset(self, queryset, request, view=None, *, values=None):
+        self.values = tuple(values) if values else None
+        return super().paginate_queryset(queryset, request, view)

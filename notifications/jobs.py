@@ -172,6 +172,10 @@ def _entry_list(assignments) -> list[dict]:
     return [{"id": a.entry_id, "title": a.entry.title} for a in assignments]
 
 
+# The confirmation notice lists at most this many titles (then "and N more" with the link).
+ASSIGNED_LIST_MAX = 30
+
+
 def review_assignments_notify(*, round) -> int:
     """Job 1: called inside ``round_confirm_assignments``' transaction. Each reviewer with active
     assignments in the round gets ONE notice listing all their entries (not one per entry).
@@ -179,27 +183,32 @@ def review_assignments_notify(*, round) -> int:
     from reviews.enums import AssignmentStatus
     from reviews.models import Assignment
 
-    assignments = (
+    # Plain rows, not 500,000 Assignment + User + Entry instances (that was most of a
+    # provincial round's confirmation); the reviewers are loaded once each.
+    rows = (
         Assignment.objects.filter(round=round, status=AssignmentStatus.ACTIVE)
-        .select_related("reviewer", "entry")
-        .defer("entry__summary", "entry__innovation_points", "entry__expected_benefits")
         .order_by("reviewer_id", "entry_id")
+        .values_list("reviewer_id", "entry_id", "entry__title")
     )
-    by_reviewer: dict[User, list] = defaultdict(list)
-    for assignment in assignments:
-        by_reviewer[assignment.reviewer].append(assignment)
+    by_reviewer: dict[int, list[dict]] = defaultdict(list)
+    for reviewer_id, entry_id, title in rows.iterator(chunk_size=20_000):
+        by_reviewer[reviewer_id].append({"id": entry_id, "title": title})
+    users = User.objects.in_bulk(list(by_reviewer))
     base = _round_context(round)
     recipients = [
         Recipient(
-            user=reviewer,
+            user=users[reviewer_id],
             context={
                 **base,
-                "entries": _entry_list(items),
+                # Titles only: in a blind round (盲评) the reviewer must not learn the
+                # organisation. A long list is cut: the link shows them all.
+                "entries": items[:ASSIGNED_LIST_MAX],
+                "entries_more": max(len(items) - ASSIGNED_LIST_MAX, 0),
                 "entry_count": len(items),
-                "recipient_name": str(reviewer),
+                "recipient_name": str(users[reviewer_id]),
             },
         )
-        for reviewer, items in by_reviewer.items()
+        for reviewer_id, items in by_reviewer.items()
     ]
     return notices_enqueue_bulk(
         kind=NoticeKind.REVIEW_ASSIGNED,

@@ -23,8 +23,9 @@ import filetype
 from django.conf import settings
 from django.http import FileResponse, Http404
 
-from core.exceptions import ValidationFailed
+from core.exceptions import Conflict, ValidationFailed
 from core.file_safety import check_upload_content
+from projects import metadata
 from projects.models import Attachment
 
 logger = logging.getLogger(__name__)
@@ -189,13 +190,18 @@ def attachment_open(attachment: Attachment) -> BinaryIO:
 
 
 def attachment_response(
-    attachment: Attachment | StoredAttachment, *, download_name: str | None = None
+    attachment: Attachment | StoredAttachment,
+    *,
+    download_name: str | None = None,
+    strip_metadata: bool = False,
 ) -> FileResponse:
     """A download of the attachment (an entry's, or any model with the same stored-file fields,
     such as a studio's). Always ``Content-Disposition: attachment`` (RFC 5987
     ``filename*`` for non-ASCII names), the content type decided at upload, ``nosniff`` and a
     sandboxing CSP so a browser never renders it as a page. Pass ``download_name`` to hide the
-    stored original name (blind review rounds)."""
+    stored original name and ``strip_metadata`` to send a copy without the document's metadata
+    (``projects.metadata``; blind review rounds). A document that cannot be cleaned is refused
+    with 409 ``document_unreadable``, never sent as stored."""
     name = download_name or attachment.original_name
     try:
         fileobj = attachment_open(attachment)
@@ -204,6 +210,18 @@ def attachment_response(
         # log for the operators, and answer the caller as for any missing object.
         logger.error("Stored file missing for %s %s", type(attachment).__name__, attachment.pk)
         raise Http404("The file is not available.") from None
+    if strip_metadata and attachment.content_type in metadata.STRIPPED_TYPES:
+        try:
+            with fileobj:
+                fileobj = metadata.strip_metadata(fileobj, attachment.content_type)
+        except metadata.UnreadableDocument:
+            logger.warning("Cannot strip the metadata of %s %s", type(attachment).__name__,
+                           attachment.pk)  # fmt: skip
+            raise Conflict(
+                "This document cannot be read to remove its metadata, so it is not served; "
+                "union staff can ask the entrant for a new copy.",
+                code="document_unreadable",
+            ) from None
     response = FileResponse(
         fileobj,
         as_attachment=True,

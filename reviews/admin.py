@@ -8,6 +8,7 @@ from reviews.models import (
     AssignmentJob,
     Award,
     Criterion,
+    PledgeAcceptance,
     PoolMember,
     Review,
     ReviewerConflict,
@@ -107,3 +108,12 @@ class AwardAdmin(ReadOnlyAdmin):
     list_display = ("entry", "tier", "round", "by_rank", "recommended_provincial", "granted_at")
     list_filter = ("tier", "recommended_provincial", "round__contest")
     raw_id_fields = ("entry", "granted_by")
+
+
+@admin.register(PledgeAcceptance)
+class PledgeAcceptanceAdmin(ReadOnlyAdmin):
+    """Acceptances are the reviewers' own act (reviews.pledges.pledge_accept)."""
+
+    list_display = ("reviewer", "round", "accepted_at", "ip_address")
+    list_filter = ("round__contest", "round")
+    search_fields = ("reviewer__username", "reviewer__full_name")

@@ -21,7 +21,7 @@ from jobs.enums import JobState
 from jobs.services import job_run
 from projects.models import Contest, Entry
 from reviews import jobs as review_jobs
-from reviews import services
+from reviews import pledges, services
 from reviews.enums import AdvancementRule, AggregationMethod, ReviewState
 from reviews.models import Criterion, Round
 
@@ -62,6 +62,7 @@ def _score(round_: Round, ctx: DemoContext, *, share_submitted: float, share_dra
     rng = ctx.rng
     criteria = list(Criterion.objects.filter(round=round_))
     assignments = list(round_.assignments.select_related("reviewer").order_by("id"))
+    pledged: set[int] = set()
     for a in assignments:
         roll = rng.random()
         if roll >= share_submitted + share_draft:
@@ -76,6 +77,9 @@ def _score(round_: Round, ctx: DemoContext, *, share_submitted: float, share_dra
             }
             for c in criteria
         ]  # fmt: skip
+        if a.reviewer_id not in pledged:  # a reviewer accepts the round's pledge before scoring
+            pledges.pledge_accept(round=round_, reviewer=a.reviewer, ip_address=None)
+            pledged.add(a.reviewer_id)
         write = services.review_submit if roll < share_submitted else services.review_save_draft
         write(assignment=a, reviewer=a.reviewer, scores=scores, comment=rng.choice(COMMENTS))
 

@@ -65,6 +65,14 @@ class Round(models.Model):
     one_reviewer_per_employer = models.BooleanField(
         _("at most one reviewer per employer on an entry"), default=False
     )
+    pledge_text = models.TextField(
+        _("reviewers' pledge"),
+        blank=True,
+        help_text=_(
+            "The pledge of confidentiality and impartiality (评审承诺书) each reviewer accepts "
+            "before scoring. Empty = the default pledge."
+        ),
+    )
     disagreement_threshold = models.DecimalField(
         _("disagreement threshold"),
         max_digits=6,
@@ -225,6 +233,28 @@ class RoundEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}:{self.entry_id}"
+
+
+class PledgeAcceptance(models.Model):
+    """A reviewer accepted a round's pledge (评审承诺书): when, from which address, and the very
+    text they were shown (the round's text may still change before it opens)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pledge_acceptances")
+    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="pledge_acceptances")
+    text = models.TextField(_("pledge accepted"))
+    accepted_at = models.DateTimeField(_("accepted at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round_id", "accepted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "reviewer"], name="unique_pledge_acceptance"),
+        ]
+        verbose_name = _("pledge acceptance")
+        verbose_name_plural = _("pledge acceptances")
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} accepted the pledge of round {self.round_id}"
 
 
 class Assignment(models.Model):

@@ -17,19 +17,22 @@ import numpy as np
 from django.db.models import Count, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.permissions import has_any_role
 from accounts.selectors import own_organisation_id
+from projects.enums import EntryState
 from projects.models import Attachment, Category, Entry, TeamMember
-from reviews import fairness
+from reviews import blind, fairness
 from reviews.enums import AssignmentStatus, ReviewState, RoundState
 from reviews.models import (
     Assignment,
     AssignmentJob,
     Award,
     Criterion,
+    PledgeAcceptance,
     PoolMember,
     Review,
     ReviewerConflict,
@@ -439,3 +442,131 @@ def round_fairness(
         "disputed": [entry_row(i) for i in disputed.tolist()],
         "disputed_total": int(len(fairness.disagreements(spread, threshold=threshold))),
     }
+
+
+# --------------------------------------------------------------------------------------------
+# the reviewers' pledge (评审承诺书)
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_PLEDGE_TEXT = _(
+    "Pledge of confidentiality and impartiality\n\n"
+    "As an expert reviewer of this round I pledge that:\n"
+    "1. I keep all entry material, scores and discussions of this review confidential, and do "
+    "not copy, disclose or use them for any other purpose, during the review or after it.\n"
+    "2. I score independently, objectively and fairly, by the published rubric only, and let "
+    "nobody influence me.\n"
+    "3. I declare at once any conflict of interest with an entry or its organisation (my "
+    "employer, an employer of the last three years, business ties, relatives) and recuse "
+    "myself.\n"
+    "4. In a blind round I do not try to find out which organisation or people submitted an "
+    "entry, and I do not contact entrants about the contest.\n"
+    "5. I accept no gift, money or other benefit from entrants.\n\n"
+    "If I break this pledge I may be removed from the reviewer pool and my scores voided."
+)
+
+
+def pledge_text_of(round: Round) -> str:
+    """The pledge a reviewer of the round reads: the round's own text, or the default."""
+    return round.pledge_text.strip() or str(DEFAULT_PLEDGE_TEXT)
+
+
+def pledge_accepted(round: Round | int, reviewer: User) -> bool:
+    return PledgeAcceptance.objects.filter(
+        round_id=getattr(round, "pk", round), reviewer=reviewer
+    ).exists()
+
+
+def pledge_for(round: Round, user: User) -> dict:
+    """The pledge as ``user`` reads it: once accepted, the very text they accepted."""
+    acceptance = PledgeAcceptance.objects.filter(round=round, reviewer=user).first()
+    return {
+        "round": round.pk,
+        "text": acceptance.text if acceptance else pledge_text_of(round),
+        "is_default": not round.pledge_text.strip(),
+        "accepted": acceptance is not None,
+        "accepted_at": acceptance.accepted_at if acceptance else None,
+    }
+
+
+def pledge_acceptances_for_staff(user: User) -> QuerySet[PledgeAcceptance]:
+    """Who accepted which round's pledge, when and from where (staff only)."""
+    qs = PledgeAcceptance.objects.select_related("reviewer", "round")
+    return qs if is_review_staff(user) else qs.none()
+
+
+# --------------------------------------------------------------------------------------------
+# blind rounds: entrant free text that names the entrant
+# --------------------------------------------------------------------------------------------
+
+
+def round_entries_taking_part(round: Round) -> QuerySet[Entry]:
+    """The entries of the round: its enrolment once assigning started; before that the ones it
+    would enrol (round 1: every submitted entry; later: those the previous round advanced)."""
+    if round.state != RoundState.DRAFT:
+        return Entry.objects.filter(round_entries__round=round)
+    previous = (
+        Round.objects.filter(contest_id=round.contest_id, order__lt=round.order)
+        .order_by("-order")
+        .first()
+    )
+    if previous is None:
+        return Entry.objects.filter(contest_id=round.contest_id, state=EntryState.SUBMITTED)
+    return Entry.objects.filter(round_entries__round=previous, round_entries__advanced=True)
+
+
+def blind_text_flags(round: Round) -> list[dict]:
+    """Entries of the round whose free text (what a reviewer reads in a blind round) names the
+    submitting organisation, its contact, a team member or a team member's employer — for
+    staff to settle with the entrant before the round opens. Three queries; the matching is
+    ``reviews.blind.identity_mentions``."""
+    entries = (
+        round_entries_taking_part(round)
+        .select_related("organisation", "category")
+        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.order_by("position", "id")))
+        .order_by("pk")
+    )
+    flags = []
+    for entry in entries.iterator(chunk_size=2000):
+        team = list(entry.team.all())
+        mentions = blind.identity_mentions(
+            blind.reviewer_free_text(entry, team), blind.identity_terms(entry.organisation, team)
+        )
+        if mentions:
+            flags.append(
+                {
+                    "entry": entry.pk,
+                    "title": entry.title,
+                    "organisation": entry.organisation.name,
+                    "mentions": mentions,
+                }
+            )
+    return flags
+
+
+# --------------------------------------------------------------------------------------------
+# choosing an organisation to declare a conflict with
+# --------------------------------------------------------------------------------------------
+
+CONFLICT_SEARCH_LIMIT = 20
+
+
+def organisations_for_conflict_search(user: User, query: str) -> QuerySet[Organisation]:
+    """Organisations a reviewer may pick when declaring a conflict, without learning which
+    organisations exist or entered: a partial name matches only organisations the reviewer
+    already knows (their employer, the ones they declared); any other organisation is found
+    only by its exact full name or its unified social credit code, i.e. only when the reviewer
+    already knows it. Staff search all. (Not the studio directory: reviews may not import
+    innovation, docs/architecture.md.)"""
+    query = " ".join((query or "").split())
+    if not user.is_authenticated or not query:
+        return Organisation.objects.none()
+    active = Organisation.objects.filter(is_active=True).order_by("name", "pk")
+    if is_review_staff(user):
+        return active.filter(Q(name__icontains=query) | Q(credit_code=query.upper()))
+    if not user.has_role(Role.REVIEWER):
+        return Organisation.objects.none()
+    exact = Q(name=query) | Q(credit_code=query.upper())
+    if len(query) < 2:
+        return active.filter(exact)
+    known = Q(employed_reviewers__user=user) | Q(reviewer_conflicts__reviewer=user)
+    return active.filter(exact | (known & Q(name__icontains=query))).distinct()

@@ -42,7 +42,7 @@ from notifications import jobs as notification_jobs  # notifications (issue 6)
 from projects.enums import ENTRY_TRANSITIONS, EntryState
 from projects.models import Category, Contest, Entry
 from reviews import assignment as solver
-from reviews import scoring
+from reviews import pledges, scoring
 from reviews.enums import (
     ASSIGNMENT_TRANSITIONS,
     ROUND_ASSIGNABLE_STATES,
@@ -57,6 +57,7 @@ from reviews.enums import (
     ReviewState,
     RoundState,
 )
+from reviews.infeasibility import infeasible_reasons
 from reviews.models import (
     Assignment,
     AssignmentJob,
@@ -138,6 +139,24 @@ def _entries_bulk_set_state(
     entry_type = ContentType.objects.get_for_model(Entry)
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     moved = 0
+    if connection.vendor == "postgresql":
+        # One UPDATE and one INSERT ... SELECT per state: 100,000 AuditEvent instances for
+        # bulk_create took most of a finalize.
+        with connection.cursor() as cursor:
+            for state, pks in by_state.items():
+                cursor.execute(
+                    "UPDATE projects_entry SET state = %s, updated_at = %s WHERE id = ANY(%s)",
+                    [to_state, now, pks],
+                )
+                cursor.execute(
+                    "INSERT INTO core_auditevent (created_at, actor_id, action, target_type_id, "
+                    "target_id, from_state, to_state, reason, data) "
+                    "SELECT %s, %s, 'entry.state', %s, v.id::text, %s, %s, %s, '{}'::jsonb "
+                    "FROM unnest(%s::bigint[]) AS v(id)",
+                    [now, actor_id, entry_type.pk, state, to_state, reason, pks],
+                )
+                moved += len(pks)
+        return moved
     for state, pks in by_state.items():
         for start in range(0, len(pks), 20_000):
             chunk = pks[start : start + 20_000]
@@ -698,36 +717,38 @@ class LoadedProblem:
     def reviewer_index(self, pks) -> np.ndarray:
         return np.searchsorted(self.reviewer_ids, np.asarray(pks, dtype=np.int64))
 
+    def _index(self, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pk pairs, index pairs, known mask), vectorised: at 500,000 rows a Python loop of
+        scalar searches took 20 s of a confirmation."""
+        arr = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+        e = np.searchsorted(self.entry_ids, arr[:, 0])
+        r = np.searchsorted(self.reviewer_ids, arr[:, 1])
+        known = (e < len(self.entry_ids)) & (r < len(self.reviewer_ids))
+        known[known] &= (self.entry_ids[e[known]] == arr[known, 0]) & (
+            self.reviewer_ids[r[known]] == arr[known, 1]
+        )
+        return arr, np.column_stack([e, r]), known
+
     def _pairs(self, rows) -> np.ndarray:
-        rows = [(e, r) for e, r in rows if self._known(e, r)]
-        if not rows:
-            return np.empty((0, 2), dtype=np.int64)
-        arr = np.asarray(rows, dtype=np.int64)
-        return np.column_stack([self.entry_index(arr[:, 0]), self.reviewer_index(arr[:, 1])])
+        _, idx, known = self._index(rows)
+        return idx[known]
 
     def _known(self, entry_pk: int, reviewer_pk: int) -> bool:
-        e = np.searchsorted(self.entry_ids, entry_pk)
-        r = np.searchsorted(self.reviewer_ids, reviewer_pk)
-        return (
-            e < len(self.entry_ids)
-            and self.entry_ids[e] == entry_pk
-            and r < len(self.reviewer_ids)
-            and self.reviewer_ids[r] == reviewer_pk
-        )
+        return bool(self._index([(entry_pk, reviewer_pk)])[2][0])
 
     def active_pairs(self) -> np.ndarray:
         rows = [(e, r) for _, e, r, status, _, _ in self.existing if status == "active"]
-        unknown = [(e, r) for e, r in rows if not self._known(e, r)]
-        if unknown:
+        arr, idx, known = self._index(rows)
+        if not known.all():
             # An active assignment of a reviewer no longer in the pool (or an entry no longer
             # enrolled) is a violation the solver's checker cannot see: report it here.
-            e, r = unknown[0]
+            e, r = arr[~known][0].tolist()
             raise Conflict(
                 f"Reviewer {r} is assigned to entry {e} but is not an active pool member.",
                 code="assignment_invalid",
                 fields={"assignments": [f"reviewer {r} / entry {e}: not in the pool"]},
             )
-        return self._pairs(rows)
+        return idx
 
 
 def load_assignment_problem(round_: Round) -> LoadedProblem:
@@ -909,7 +930,7 @@ def assignment_job_run(*, job_id: int) -> AssignmentJob:
             job_id,
             state=JobState.FAILED,
             stage="infeasible",
-            reasons=exc.reasons,
+            reasons=infeasible_reasons(exc),
             progress=100,
             finished_at=timezone.now(),
         )
@@ -935,6 +956,40 @@ def assignment_job_run(*, job_id: int) -> AssignmentJob:
     return AssignmentJob.objects.get(pk=job_id)
 
 
+def _insert_proposals(round_: Round, entry_pk, reviewer_pk, affinity, kept: set, actor) -> int:
+    """Insert the solver's pairs (except the kept ones) with one INSERT ... SELECT FROM unnest
+    per 100,000 rows: building 500,000 model instances for bulk_create was most of the store."""
+    keep = np.ones(len(entry_pk), dtype=bool)
+    if kept:
+        keep = np.asarray(
+            [
+                (e, r) not in kept
+                for e, r in zip(entry_pk.tolist(), reviewer_pk.tolist(), strict=True)
+            ]
+        )
+    columns = (
+        entry_pk[keep].tolist(),
+        reviewer_pk[keep].tolist(),
+        affinity[keep].astype(int).tolist(),
+    )
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    sql = (
+        "INSERT INTO reviews_assignment (round_id, entry_id, reviewer_id, status, source, "
+        "affinity, reason, created_by_id, created_at) "
+        "SELECT %s, e, r, %s, %s, a, '', %s, now() "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS v(e, r, a)"
+    )
+    step = 100_000
+    with connection.cursor() as cursor:
+        for start in range(0, len(columns[0]), step):
+            cursor.execute(
+                sql,
+                [round_.pk, AssignmentStatus.ACTIVE.value, AssignmentSource.SOLVER.value, actor_id,
+                 *(col[start : start + step] for col in columns)],
+            )  # fmt: skip
+    return len(columns[0])
+
+
 def _store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User | None) -> dict:
     with transaction.atomic():
         locked = _lock_round(round_)
@@ -946,34 +1001,43 @@ def _store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User
             if status == AssignmentStatus.ACTIVE
             and (source == AssignmentSource.MANUAL or has_review)
         }
-        Assignment.objects.filter(
+        proposals = Assignment.objects.filter(
             round=locked,
             status=AssignmentStatus.ACTIVE,
             source=AssignmentSource.SOLVER,
             review__isnull=True,
-        ).delete()
+        )
+        if connection.vendor == "postgresql":
+            # Nothing refers to a proposal without a review: a plain DELETE, not Django's
+            # collector (which loaded all 500,000 rows to look for cascades).
+            proposals._raw_delete(connection.alias)
+        else:
+            proposals.delete()
         entry_pk = loaded.entry_ids[result.pairs[:, 0]]
         reviewer_pk = loaded.reviewer_ids[result.pairs[:, 1]]
-        Assignment.objects.bulk_create(
-            [
-                Assignment(
-                    round=locked,
-                    entry_id=int(e),
-                    reviewer_id=int(r),
-                    source=AssignmentSource.SOLVER,
-                    affinity=int(a),
-                    created_by=actor,
-                )
-                for e, r, a in zip(
-                    entry_pk.tolist(),
-                    reviewer_pk.tolist(),
-                    result.pair_affinity.tolist(),
-                    strict=True,
-                )  # fmt: skip
-                if (e, r) not in kept
-            ],
-            batch_size=_BULK,
-        )
+        if connection.vendor == "postgresql":
+            _insert_proposals(locked, entry_pk, reviewer_pk, result.pair_affinity, kept, actor)
+        else:
+            Assignment.objects.bulk_create(
+                [
+                    Assignment(
+                        round=locked,
+                        entry_id=int(e),
+                        reviewer_id=int(r),
+                        source=AssignmentSource.SOLVER,
+                        affinity=int(a),
+                        created_by=actor,
+                    )
+                    for e, r, a in zip(
+                        entry_pk.tolist(),
+                        reviewer_pk.tolist(),
+                        result.pair_affinity.tolist(),
+                        strict=True,
+                    )  # fmt: skip
+                    if (e, r) not in kept
+                ],
+                batch_size=_BULK,
+            )
         stats = {
             "pairs": int(len(result.pairs)),
             "total_affinity": int(result.total_affinity),
@@ -983,6 +1047,11 @@ def _store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User
             "max_load": int(result.loads.max()) if len(result.loads) else 0,
             "build_seconds": round(float(result.build_seconds), 3),
             "solve_seconds": round(float(result.solve_seconds), 3),
+            # the optimality certificate of the priced solve (reviews.assignment, "Pricing")
+            "certified_optimal": bool(result.certified_optimal),
+            "pricing_rounds": result.pricing.rounds if result.pricing else 0,
+            "pairs_priced": result.pricing.pairs_priced if result.pricing else 0,
+            "pairs_added": result.pricing.pairs_added if result.pricing else 0,
         }
         audit_record(actor=actor, action="assignment.solve", target=locked, data=stats)
     return stats
@@ -1171,6 +1240,7 @@ def _lock_assignment_for_scoring(assignment: Assignment, reviewer: User) -> Assi
     # The server's clock at the moment of the write decides, not the client's.
     if timezone.now() > locked.round.deadline:
         raise Conflict("The deadline has passed; scores can no longer change.", code="deadline")
+    pledges.pledge_require(round_id=locked.round_id, reviewer=reviewer)
     return locked
 
 

@@ -326,6 +326,12 @@ LOGGING = {
 # --- Product settings --------------------------------------------------------------------------------
 # Per-app settings live in a section of their own below; each app reads them with a default.
 
+# core: paginated lists of many rows remember their count for a while (core.pagination.cached_count):
+# a count of at least PAGINATION_COUNT_CACHE_MIN_ROWS may lag the table by up to this many seconds;
+# 0 counts exactly on every page.
+PAGINATION_COUNT_CACHE_SECONDS = env.int("PAGINATION_COUNT_CACHE_SECONDS", default=30)
+PAGINATION_COUNT_CACHE_MIN_ROWS = env.int("PAGINATION_COUNT_CACHE_MIN_ROWS", default=1000)
+
 # projects
 # Attachments: one file, and the totals per entry and per organisation within one contest.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)

@@ -172,6 +172,14 @@ class EntryViewSet(
             return s.EntryUpdateSerializer
         return s.EntryDetailSerializer
 
+    def list(self, request, *args, **kwargs):
+        # Dict rows, no model instances (see projects.api.serializers.entry_list_rows).
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(
+            queryset, request, view=self, values=s.ENTRY_LIST_VALUES
+        )
+        return self.get_paginated_response(s.entry_list_rows(page))
+
     def _detail(self, entry, *, status_code=status.HTTP_200_OK) -> Response:
         entry = selectors.entry_detail_for(self.request.user).get(pk=entry.pk)
         return Response(s.EntryDetailSerializer(entry).data, status=status_code)

@@ -23,6 +23,7 @@ from reviews.models import (
     AssignmentJob,
     Award,
     Criterion,
+    PledgeAcceptance,
     PoolMember,
     Review,
     ReviewerConflict,
@@ -505,3 +506,50 @@ class LateReviewerSerializer(serializers.Serializer):
     email = serializers.CharField()
     unsubmitted = serializers.IntegerField()
     overdue = serializers.BooleanField()
+
+
+# --- pledge, blind check, conflict search -----------------------------------------------------
+
+
+class PledgeSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    text = serializers.CharField(
+        help_text="The text the reviewer reads (the round's or the default)."
+    )
+    is_default = serializers.BooleanField()
+    accepted = serializers.BooleanField()
+    accepted_at = serializers.DateTimeField(allow_null=True, read_only=True)
+
+
+class PledgeTextSerializer(serializers.Serializer):
+    pledge_text = serializers.CharField(
+        allow_blank=True, max_length=20_000, help_text="Empty = the default pledge."
+    )
+
+
+class PledgeAcceptanceSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="reviewer.username", read_only=True)
+    full_name = serializers.CharField(source="reviewer.full_name", read_only=True)
+
+    class Meta:
+        model = PledgeAcceptance
+        fields = ("id", "round", "reviewer", "username", "full_name", "accepted_at", "ip_address")
+
+
+class BlindMentionSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["organisation", "contact", "team_member", "employer"])
+    term = serializers.CharField()
+
+
+class BlindFlagSerializer(serializers.Serializer):
+    entry = serializers.IntegerField()
+    title = serializers.CharField()
+    organisation = serializers.CharField()
+    mentions = BlindMentionSerializer(many=True)
+
+
+class ConflictOrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ("id", "name")

@@ -4,7 +4,6 @@ reviews.services."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -15,13 +14,14 @@ from rest_framework.response import Response
 from accounts.permissions import IsReviewer, IsUnionStaff
 from core import exports as downloads
 from core.exceptions import ValidationFailed
+from core.net import client_ip
 from core.pagination import KeysFirstPagination
 from jobs.api.serializers import JobSerializer
 from jobs.api.views import job_accepted
-from projects.storage import attachment_response
-from reviews import exports, rereview, selectors, services
+from reviews import exports, pledges, rereview, selectors, services
 from reviews import jobs as round_jobs
 from reviews.api import serializers as s
+from reviews.downloads import reviewer_attachment_response
 from reviews.enums import RoundState
 from reviews.filters import (
     AssignmentFilter,
@@ -68,12 +68,65 @@ class RoundViewSet(
     def get_permissions(self):
         if self.action in ("list", "retrieve"):
             return [IsAuthenticated()]
+        if self.action in ("pledge", "pledge_accept") and self.request.method != "PUT":
+            if not selectors.is_review_staff(self.request.user):
+                return [IsAuthenticated(), IsReviewer()]
+            return [IsAuthenticated()]
         return _staff_only(self)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
             return s.RoundUpdateSerializer
         return s.RoundSerializer
+
+    def _pledge_body(self, round_):
+        return selectors.pledge_for(round_, self.request.user)
+
+    @extend_schema(responses=s.PledgeSerializer)
+    @action(detail=True, methods=["get"])
+    def pledge(self, request, pk=None):
+        """The round's pledge (评审承诺书) as the caller reads it, and whether they accepted it
+        (after acceptance: the very text they accepted)."""
+        return Response(s.PledgeSerializer(self._pledge_body(self.get_object())).data)
+
+    @extend_schema(request=s.PledgeTextSerializer, responses=s.PledgeSerializer)
+    @pledge.mapping.put
+    def pledge_set(self, request, pk=None):
+        """Staff set the round's pledge text before it opens (empty = the default)."""
+        serializer = s.PledgeTextSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        round_ = pledges.pledge_set(
+            round=self.get_object(),
+            text=serializer.validated_data["pledge_text"],
+            actor=request.user,
+        )
+        return Response(s.PledgeSerializer(self._pledge_body(round_)).data)
+
+    @extend_schema(request=None, responses=s.PledgeSerializer)
+    @action(detail=True, methods=["post"], url_path="pledge/accept")
+    def pledge_accept(self, request, pk=None):
+        """The reviewer accepts the round's pledge (time and IP recorded); required before the
+        first score in the round. Accepting again changes nothing."""
+        round_ = self.get_object()
+        pledges.pledge_accept(round=round_, reviewer=request.user, ip_address=client_ip(request))
+        return Response(s.PledgeSerializer(self._pledge_body(round_)).data)
+
+    @extend_schema(responses=s.PledgeAcceptanceSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="pledge-acceptances")
+    def pledge_acceptances(self, request, pk=None):
+        """Who accepted the round's pledge, when, from which address (staff)."""
+        rows = selectors.pledge_acceptances_for_staff(request.user).filter(round=self.get_object())
+        page = self.paginate_queryset(rows.order_by("accepted_at", "id"))
+        return self.get_paginated_response(s.PledgeAcceptanceSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.BlindFlagSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="blind-check")
+    def blind_check(self, request, pk=None):
+        """Entries whose free text (what a blind-round reviewer reads) names the organisation,
+        its contact, a team member or their employer: settle them before the round opens."""
+        return Response(
+            s.BlindFlagSerializer(selectors.blind_text_flags(self.get_object()), many=True).data
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -319,6 +372,20 @@ class ConflictViewSet(
     def get_queryset(self):
         return selectors.conflicts_visible_to(self.request.user)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True, description="Name or credit code")],
+        responses=s.ConflictOrganisationSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def organisations(self, request):
+        """Organisations to declare a conflict with, by name. A reviewer finds by part of its
+        name only an organisation they already know of (their employer, ones they declared,
+        hosts of public studios); any other only by its exact full name or credit code."""
+        rows = selectors.organisations_for_conflict_search(
+            request.user, request.query_params.get("q", "")
+        )[: selectors.CONFLICT_SEARCH_LIMIT]
+        return Response(s.ConflictOrganisationSerializer(rows, many=True).data)
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         user = self.request.user
@@ -423,15 +490,11 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def attachment_download(self, request, pk=None, attachment_id=None):
         """Download one attachment of the assigned entry. In a blind round the file is named
         neutrally (``entry-<id>-<kind>-<n>.<ext>``) so the original name never reaches the
-        reviewer; an attachment of another entry is a 404."""
+        reviewer, and a PDF or office document is a copy without its metadata (author, title,
+        company...); an attachment of another entry is a 404."""
         assignment = self.get_object()
         names = s.reviewer_attachment_names(assignment.entry, blind=assignment.round.is_blind)
-        attachment = next(
-            (a for a in assignment.entry.attachments.all() if str(a.pk) == attachment_id), None
-        )
-        if attachment is None:
-            raise Http404
-        return attachment_response(attachment, download_name=names[attachment.pk])
+        return reviewer_attachment_response(assignment, attachment_id, names=names)
 
     @extend_schema(request=s.ReviewInputSerializer, responses=s.MyAssignmentSerializer)
     @action(detail=True, methods=["put"])

@@ -328,6 +328,7 @@ def _plant_marker_and_blind(round_: Round, reviewer: User) -> list[str]:
     """Make the open round blind and put the marker in everything that names an entrant (all but
     the reviewer's own employer, whose name the reviewer's profile rightly shows)."""
     from projects.storage import file_save
+    from tests.factories.documents import pdf_with_metadata
     from tests.factories.projects import AttachmentFactory, TeamMemberFactory
 
     Round.objects.filter(pk=round_.pk).update(is_blind=True)
@@ -344,7 +345,8 @@ def _plant_marker_and_blind(round_: Round, reviewer: User) -> list[str]:
         codes.append(org.credit_code)
         TeamMemberFactory(entry=entry, name=f"{MARKER}人", employer_name=f"{MARKER}单位",
                           role="member")  # fmt: skip
-        stored = file_save(io.BytesIO(b"%PDF-1.4\n%%EOF\n"))
+        # A real PDF whose Info, XMP and comment author hold the marker: the blind copy has none.
+        stored = file_save(io.BytesIO(pdf_with_metadata(MARKER)))
         AttachmentFactory(entry=entry, original_name=f"{MARKER}-计划书.pdf",
                           storage_name=stored.storage_name, size=stored.size)  # fmt: skip
     return codes
@@ -425,6 +427,7 @@ def test_blind_round_reveals_no_organisation_on_any_reviewer_route(data, db):
     scores = [{"criterion": c.pk, "score": "1"} for c in open_round.criteria.all()]
     other_org = Organisation.objects.exclude(pk=assignment.entry.organisation_id).first()
     for what, response in [
+        ("pledge", client.post(f"/api/v1/review-rounds/{open_round.pk}/pledge/accept/")),
         ("save", client.put(f"/api/v1/my-assignments/{assignment.pk}/review/",
                             {"scores": scores}, format="json")),
         ("conflict", client.post("/api/v1/reviewer-conflicts/",

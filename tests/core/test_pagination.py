@@ -50,3 +50,49 @@ def test_filters_apply_to_the_page(entries):
     assert [e.pk for e in keys_first_slice(qs, 1, 3)] == [
         e.pk for e in sorted(entries, key=lambda e: e.pk) if e.title == "乙"
     ][1:3]
+
+
+@pytest.fixture
+def remembered_counts(settings):
+    from django.core.cache import cache
+
+    settings.PAGINATION_COUNT_CACHE_SECONDS = 30
+    settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 3
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_large_count_is_remembered_and_a_small_one_is_exact(entries, remembered_counts):
+    from core.pagination import cached_count
+
+    large = Entry.objects.all()
+    assert cached_count(large) == len(entries)
+    EntryFactory(contest=entries[0].contest, category=entries[0].category)
+    assert cached_count(large) == len(entries)  # remembered (up to 30 s stale by design)
+    small = Entry.objects.filter(title="丁")
+    assert cached_count(small) == 1
+    EntryFactory(contest=entries[0].contest, category=entries[0].category, title="丁")
+    assert cached_count(small) == 2  # below the threshold: counted every time
+
+
+def test_remembered_counts_are_per_filter_and_per_scope(entries, remembered_counts):
+    """The cache key is the count's SQL: another filter or another caller's scoping is
+    another key."""
+    from core.pagination import cached_count
+
+    assert cached_count(Entry.objects.all()) == len(entries)
+    assert cached_count(Entry.objects.filter(title="乙")) == 4
+    assert cached_count(Entry.objects.filter(organisation=entries[0].organisation)) == sum(
+        e.organisation_id == entries[0].organisation_id for e in entries
+    )
+
+
+def test_counting_exactly_when_the_cache_is_off(entries, settings):
+    from core.pagination import cached_count
+
+    settings.PAGINATION_COUNT_CACHE_SECONDS = 0
+    settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 1
+    assert cached_count(Entry.objects.all()) == len(entries)
+    EntryFactory(contest=entries[0].contest, category=entries[0].category)
+    assert cached_count(Entry.objects.all()) == len(entries) + 1

@@ -10,8 +10,8 @@ from factory.django import DjangoModelFactory
 
 from accounts.enums import Role
 from projects.enums import ContestState, EntryState, TeamRole
-from reviews.enums import AdvancementRule, AggregationMethod, RoundState
-from reviews.models import Criterion, PoolMember, Round
+from reviews.enums import AdvancementRule, AggregationMethod, AssignmentStatus, RoundState
+from reviews.models import Assignment, Criterion, PledgeAcceptance, PoolMember, Round
 from tests.factories.accounts import ReviewerProfileFactory, UserFactory
 from tests.factories.projects import AttachmentFactory as ProjectsAttachmentFactory
 from tests.factories.projects import CategoryFactory, ContestFactory, EntryFactory
@@ -104,6 +104,30 @@ def make_pool(contest, n, **kwargs):
     reviewers = [make_reviewer(**kwargs) for _ in range(n)]
     PoolMember.objects.bulk_create([PoolMember(contest=contest, reviewer=r) for r in reviewers])
     return reviewers
+
+
+def accept_pledges(round_) -> None:
+    """Every reviewer with an active assignment in the round accepted its pledge (the set-up of
+    scoring tests; the pledge itself is tested in tests/reviews/test_pledge.py)."""
+    from reviews.selectors import pledge_text_of
+
+    reviewer_ids = (
+        Assignment.objects.filter(round=round_, status=AssignmentStatus.ACTIVE)
+        .values_list("reviewer_id", flat=True)
+        .distinct()
+    )
+    PledgeAcceptance.objects.bulk_create(
+        [
+            PledgeAcceptance(
+                round=round_,
+                reviewer_id=pk,
+                text=pledge_text_of(round_),
+                accepted_at=timezone.now(),
+            )
+            for pk in reviewer_ids
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def make_staff():

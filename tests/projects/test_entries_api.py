@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.models import AuditEvent
 from projects.enums import ENTRY_TRANSITIONS, ContestState, EntryState, Honour
@@ -568,3 +569,38 @@ def test_list_row_without_attachments_counts_zero(staff_client):
         r for r in staff_client.get("/api/v1/entries/").json()["results"] if r["id"] == entry.pk
     )
     assert row["attachment_count"] == 0
+
+
+def test_list_rows_are_exactly_what_the_list_serializer_renders(staff_client, union_staff):
+    """The list renders values() dicts (no model instances); the JSON must be the documented
+    EntryListSerializer's, field for field, nulls and time zones included."""
+    from projects.api.serializers import EntryListSerializer
+    from projects.selectors import entry_list_for
+
+    contest = _entries_with_everything(3)
+    EntryFactory(
+        contest=contest, state=EntryState.SUBMITTED, submitted_at=timezone.now() - timedelta(days=2)
+    )
+    EntryFactory(contest=contest)  # no leader, no attachment, never submitted
+    body = staff_client.get(URL, {"contest": contest.pk, "page_size": 50}).json()
+    expected = EntryListSerializer(
+        entry_list_for(union_staff).filter(contest=contest).order_by("-id"), many=True
+    ).data
+    assert body["results"] == [dict(row) for row in expected]
+    assert any(row["submitted_at"] for row in body["results"])
+    assert any(row["leader_name"] is None for row in body["results"])
+
+
+def test_list_takes_at_most_three_queries_with_the_count_remembered(
+    staff_client, settings, django_assert_max_num_queries
+):
+    """Authentication (token, roles) and the page: the count of a large set is remembered."""
+    from django.core.cache import cache
+
+    settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 1
+    cache.clear()
+    contest = _entries_with_everything(3)
+    staff_client.get(URL, {"contest": contest.pk})
+    with django_assert_max_num_queries(3):
+        response = staff_client.get(URL, {"contest": contest.pk, "page": 1})
+    assert response.json()["count"] == 3

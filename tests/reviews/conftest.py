@@ -10,6 +10,7 @@ from tests.factories.reviews import (
     ReviewContestFactory,
     ReviewEntryFactory,
     RoundFactory,
+    accept_pledges,
     make_pool,
 )
 
@@ -54,6 +55,7 @@ def open_round(draft_round, entries, pool, union_staff):
     assign_by_hand(draft_round, entries, pool, union_staff)
     services.round_confirm_assignments(round=draft_round, actor=union_staff)
     draft_round.refresh_from_db()
+    accept_pledges(draft_round)
     return draft_round
 
 

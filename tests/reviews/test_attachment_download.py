@@ -1,4 +1,5 @@
-"""Reviewers download the files of their assigned entries; blind rounds hide the original name."""
+"""Reviewers download the files of their assigned entries; blind rounds hide the original name
+and serve PDF and office documents without their metadata."""
 
 from pathlib import Path
 
@@ -6,10 +7,14 @@ import pytest
 from django.conf import settings
 
 from reviews.models import Assignment, Round
+from tests.factories.documents import docx_with_metadata, pdf_with_metadata
 from tests.factories.reviews import AttachmentFactory
+from tests.projects.test_metadata import docx_plain_bytes, pdf_plain_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKER = "LEAKMARK9Z"
+PDF = pdf_with_metadata(MARKER)
+DOCX = docx_with_metadata(MARKER)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture(autouse=True)
@@ -17,16 +22,13 @@ def _private_media(tmp_path, settings):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
-def _stored_attachment(entry, name):
+def _stored_attachment(entry, name, data=PDF, content_type="application/pdf"):
     attachment = AttachmentFactory(
-        entry=entry,
-        original_name=name,
-        storage_name=f"ab/{entry.pk:032x}",
-        size=len(PDF),
+        entry=entry, original_name=name, size=len(data), content_type=content_type
     )
     path = Path(settings.PRIVATE_MEDIA_ROOT) / "attachments" / attachment.storage_name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(PDF)
+    path.write_bytes(data)
     return attachment
 
 
@@ -42,7 +44,9 @@ def test_reviewer_downloads_blind_attachment_under_neutral_name(download, pool, 
     assignment, attachment, url = download
     response = client_for(pool[0]).get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"%PDF")
+    assert MARKER.encode() not in pdf_plain_bytes(body)
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"entry-{assignment.entry_id}-plan-1.pdf" in disposition
@@ -57,6 +61,30 @@ def test_open_round_download_keeps_original_name(download, pool, client_for):
     response = client_for(pool[0]).get(url)
     assert response.status_code == 200
     assert "filename*=utf-8''" in response["Content-Disposition"]
+    # Not a blind round: the reviewer gets the file as stored.
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_blind_docx_download_has_no_metadata(download, pool, client_for):
+    assignment, _, _ = download
+    docx = _stored_attachment(assignment.entry, f"{MARKER}.docx", DOCX, DOCX_TYPE)
+    url = f"/api/v1/my-assignments/{assignment.pk}/attachments/{docx.pk}/download/"
+    response = client_for(pool[0]).get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert MARKER.encode() in docx_plain_bytes(DOCX)
+    assert MARKER.encode() not in docx_plain_bytes(body)
+    assert MARKER not in response["Content-Disposition"]
+
+
+def test_blind_unreadable_pdf_is_409_not_the_stored_file(download, pool, client_for):
+    assignment, _, _ = download
+    broken = _stored_attachment(assignment.entry, "x.pdf", b"%PDF-1.7 " + MARKER.encode() * 5)
+    url = f"/api/v1/my-assignments/{assignment.pk}/attachments/{broken.pk}/download/"
+    response = client_for(pool[0]).get(url)
+    assert response.status_code == 409
+    assert response.json()["code"] == "document_unreadable"
+    assert MARKER not in response.content.decode()
 
 
 def test_other_reviewers_assignment_is_404(download, pool, client_for):

@@ -19,6 +19,7 @@ from tests.factories.reviews import (
     ReviewContestFactory,
     ReviewEntryFactory,
     RoundFactory,
+    accept_pledges,
     make_pool,
 )
 
@@ -44,6 +45,7 @@ def _run_round(staff, *, k, totals, method=AggregationMethod.MEAN, rule=Advancem
                 round=round_, reviewer=reviewer, entry=by_id[entry_id], actor=staff
             )
     services.round_confirm_assignments(round=round_, actor=staff)
+    accept_pledges(round_)
     criterion = round_.criteria.get()
     for entry_id, row in zip(enrolled, totals, strict=True):
         for reviewer, total in zip(pool[:k], row, strict=True):

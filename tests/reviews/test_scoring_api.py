@@ -184,6 +184,7 @@ def test_concurrent_double_submit_leaves_one_review(django_db_blocker):
         ReviewCategoryFactory,
         ReviewContestFactory,
         RoundFactory,
+        accept_pledges,
         make_pool,
         make_staff,
     )
@@ -198,6 +199,7 @@ def test_concurrent_double_submit_leaves_one_review(django_db_blocker):
     services.round_start_assigning(round=round_, actor=staff)
     assign_by_hand(round_, entries, reviewers, staff)
     services.round_confirm_assignments(round=round_, actor=staff)
+    accept_pledges(round_)
     a = round_.assignments.filter(reviewer=reviewers[0]).first()
     scores = _scores(round_, [5, 5, 5, 5])
     barrier = threading.Barrier(2)

@@ -564,6 +564,10 @@ class ResultsView(UnionStaffMixin, TemplateView):
             for r in page.object_list
         ]
         state = round_.state
+        jobs = _round_jobs(self.request, round_)
+        # While a step runs on the round no other step is offered (the jobs app would refuse it as
+        # a second writing step); the page reloads by itself when the step ends.
+        idle = not any(not j["finished"] for j in jobs)
         context.update(
             round=round_,
             page_title=_("Results · %s") % round_,
@@ -575,12 +579,15 @@ class ResultsView(UnionStaffMixin, TemplateView):
             criteria=criteria,
             rows=rows,
             page_obj=page,
-            can_compute=state in (RoundState.CLOSED,),
-            can_finalize=state == RoundState.CLOSED and round_.results_computed_at is not None,
-            can_award=state == RoundState.FINALIZED and not round_.published_at,
-            can_publish=state == RoundState.FINALIZED and not round_.published_at,
+            busy=not idle,
+            can_compute=idle and state == RoundState.CLOSED,
+            can_finalize=idle
+            and state == RoundState.CLOSED
+            and round_.results_computed_at is not None,
+            can_award=idle and state == RoundState.FINALIZED and not round_.published_at,
+            can_publish=idle and state == RoundState.FINALIZED and not round_.published_at,
             awards_form=forms.AwardsForm(),
-            jobs=_round_jobs(self.request, round_),
+            jobs=jobs,
         )
         return context
 

@@ -24,6 +24,7 @@ from tests.factories.reviews import (
     ReviewCategoryFactory,
     ReviewContestFactory,
     ReviewEntryFactory,
+    accept_pledges,
     make_pool,
 )
 
@@ -41,10 +42,6 @@ def _xlsx(tmp_path):
     return path
 
 
-# Known flaky when the suite runs in two processes: the job-driven reloads of the results page
-# time out at a different step each run (awards, publish, swap), while the test passes alone.
-# Not strict, so it still runs and reports XPASS/XFAIL; fix the wait before removing the mark.
-@pytest.mark.xfail(strict=False, reason="flaky under pytest -n 2 (job-driven page reloads)")
 def test_staff_run_a_round_from_the_console(
     page, sign_in, assert_accessible, celery_worker, tmp_path
 ):
@@ -138,6 +135,7 @@ def test_staff_run_a_round_from_the_console(
         .order_by("reviewer_id", "entry_id")
     )
     late = active[-1]
+    accept_pledges(round_)
     for i, a in enumerate(active[:-1]):
         services.review_submit(
             assignment=a, reviewer=a.reviewer,
@@ -155,21 +153,26 @@ def test_staff_run_a_round_from_the_console(
                 {"criterion": criteria[1].pk, "score": "20"}],
     )  # fmt: skip
 
-    # 5. close, compute, finalize, awards, publish — each offered only when the state allows
+    # 5. close, compute, finalize, awards, publish — each offered only when the state allows and
+    # no step is running. Each step is a job: wait on its row, not on the page's own reload.
+    def step_done():
+        wait_until(lambda: not Job.objects.filter(state__in=LIVE_STATES).exists(), timeout=90)
+        page.reload()
+
     page.get_by_role("button", name="结束评分").click()
     page.get_by_role("link", name="结果", exact=True).click()
     expect(page.get_by_role("button", name="确定结果")).to_have_count(0)
-    page.get_by_role("button", name="计算结果").click()  # a job: the page reloads when done
-    page.get_by_role("button", name="确定结果").click(timeout=60_000)
-    page.get_by_role("button", name="授予奖项").click(timeout=60_000)
-    wait_until(lambda: Award.objects.filter(round=round_).exists(), timeout=60)
-    # The awards job commits its awards and its own end together; wait for it to be over so that
-    # publishing is not refused as a second writing step on the round.
-    wait_until(lambda: not Job.objects.filter(state__in=LIVE_STATES).exists(), timeout=60)
-    page.reload()
+    page.get_by_role("button", name="计算结果").click()
+    step_done()
+    page.get_by_role("button", name="确定结果").click()
+    step_done()
+    page.get_by_role("button", name="授予奖项").click()
+    step_done()
+    assert Award.objects.filter(round=round_).exists()
     assert_accessible(page)
     page.get_by_role("button", name="向参赛单位公布").click()
-    expect(page.get_by_role("button", name="向参赛单位公布")).to_have_count(0, timeout=60_000)
+    step_done()
+    expect(page.get_by_role("button", name="向参赛单位公布")).to_have_count(0)
     round_.refresh_from_db()
     assert round_.published_at is not None
     page.get_by_role("link", name="公平性分析").click()

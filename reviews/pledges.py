@@ -1,0 +1,105 @@
+"""Writes of the reviewers' pledge (评审承诺书): staff set a round's text, a reviewer accepts it
+once per round before their first score. Reads are in ``reviews.selectors``
+(``pledge_text_of``, ``pledge_accepted``, ``pledge_acceptances_for_staff``).
+
+Scoring checks :func:`pledge_require` inside the transaction that writes the review, so the page
+and the API (both call ``review_save_draft`` / ``review_submit``) refuse a score alike.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import Conflict, NotPermitted, ValidationFailed
+from core.services import audit_record
+from reviews.enums import AssignmentStatus, RoundState
+from reviews.models import Assignment, PledgeAcceptance, Round
+from reviews.selectors import is_review_staff, pledge_text_of
+
+# The text can change until reviewers can see the round; after that every acceptance must be
+# of the same text.
+PLEDGE_EDITABLE_STATES = frozenset({RoundState.DRAFT, RoundState.ASSIGNING})
+PLEDGE_MAX_CHARS = 20_000
+
+
+def pledge_set(*, round: Round, text: str, actor: User) -> Round:
+    """Set the round's pledge text (empty = the default pledge), before the round opens.
+    Audited; 409 ``pledge_frozen`` once reviewers may have read it."""
+    if not is_review_staff(actor):
+        raise NotPermitted("Only union staff set the pledge.")
+    text = (text or "").strip()
+    if len(text) > PLEDGE_MAX_CHARS:
+        raise ValidationFailed(
+            f"pledge_text: at most {PLEDGE_MAX_CHARS} characters.",
+            fields={"pledge_text": [f"At most {PLEDGE_MAX_CHARS} characters."]},
+        )
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.state not in PLEDGE_EDITABLE_STATES:
+            raise Conflict(
+                "The pledge can change only before the round opens.", code="pledge_frozen"
+            )
+        if locked.pledge_text == text:
+            return locked
+        old = locked.pledge_text
+        locked.pledge_text = text
+        locked.save(update_fields=["pledge_text", "updated_at"])
+        audit_record(
+            actor=actor, action="round.pledge_set", target=locked, data={"old": old, "new": text}
+        )
+    return locked
+
+
+def pledge_accept(*, round: Round, reviewer: User, ip_address: str | None) -> PledgeAcceptance:
+    """Record that the reviewer accepted the round's pledge, with the server's time, the
+    client's address and the exact text shown. Only a reviewer with an active assignment in
+    the open round may accept (anything else: 404 at the view, 409 here); accepting twice
+    returns the first acceptance unchanged."""
+    try:
+        ip_address = str(ipaddress.ip_address((ip_address or "").strip()))
+    except ValueError:
+        ip_address = None
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.state != RoundState.OPEN:
+            raise Conflict("The round is not open.", code="round_not_open")
+        assigned = Assignment.objects.filter(
+            round=locked, reviewer=reviewer, status=AssignmentStatus.ACTIVE
+        ).exists()
+        if not assigned:
+            raise NotPermitted("You have no assignment in this round.")
+        existing = PledgeAcceptance.objects.filter(round=locked, reviewer=reviewer).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                acceptance = PledgeAcceptance.objects.create(
+                    round=locked,
+                    reviewer=reviewer,
+                    text=pledge_text_of(locked),
+                    accepted_at=timezone.now(),
+                    ip_address=ip_address or None,
+                )
+        except IntegrityError:  # accepted concurrently in another tab
+            return PledgeAcceptance.objects.get(round=locked, reviewer=reviewer)
+        audit_record(
+            actor=reviewer,
+            action="round.pledge_accept",
+            target=locked,
+            data={"ip_address": ip_address or None},
+        )
+    return acceptance
+
+
+def pledge_require(*, round_id: int, reviewer: User) -> None:
+    """Refuse (409 ``pledge_required``) a score by a reviewer who has not accepted the round's
+    pledge. Called by the scoring services inside their transaction."""
+    if not PledgeAcceptance.objects.filter(round_id=round_id, reviewer=reviewer).exists():
+        raise Conflict(
+            "Accept the round's pledge of confidentiality and impartiality before scoring.",
+            code="pledge_required",
+        )

@@ -120,7 +120,8 @@ class RoundViewSet(
         return self.get_paginated_response(s.PledgeAcceptanceSerializer(page, many=True).data)
 
     @extend_schema(responses=s.BlindFlagSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="blind-check")
+    # The whole list (one row per flagged entry), not paginated: the schema says so too.
+    @action(detail=True, methods=["get"], url_path="blind-check", pagination_class=None)
     def blind_check(self, request, pk=None):
         """Entries whose free text (what a blind-round reviewer reads) names the organisation,
         its contact, a team member or their employer: settle them before the round opens."""
@@ -376,7 +377,8 @@ class ConflictViewSet(
         parameters=[OpenApiParameter("q", str, required=True, description="Name or credit code")],
         responses=s.ConflictOrganisationSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    # At most CONFLICT_SEARCH_LIMIT rows, not paginated: the schema says so too.
+    @action(detail=False, methods=["get"], pagination_class=None)
     def organisations(self, request):
         """Organisations to declare a conflict with, by name. A reviewer finds by part of its
         name only an organisation they already know of (their employer, ones they declared,

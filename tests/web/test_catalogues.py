@@ -78,3 +78,41 @@ def test_catalogues_hold_every_message_of_the_source(tmp_path):
         if need - have:
             missing[_ids(po)] = sorted(need - have)
     assert not missing, f"untranslated after makemessages (run scripts/messages.sh): {missing}"
+
+
+def _translations(po: Path, tmp_path: Path) -> dict:
+    """The catalogue as gettext reads it: {msgid or "context\\x04msgid" (or (msgid, n) for a
+    plural form): translation}."""
+    mo = tmp_path / f"{abs(hash(po))}.mo"
+    subprocess.run(["msgfmt", "-o", str(mo), str(po)], check=True)
+    with mo.open("rb") as f:
+        return {k: v for k, v in gettext.GNUTranslations(f)._catalog.items() if k != ""}
+
+
+def _label(key) -> str:
+    msgid, form = key if isinstance(key, tuple) else (key, None)
+    context, _, msgid = msgid.rpartition("\x04")
+    return (
+        f"{msgid!r}"
+        + (f" (context {context!r})" if context else "")
+        + (f" [plural {form}]" if form is not None else "")
+    )
+
+
+def test_no_two_catalogues_translate_one_message_differently(tmp_path):
+    """Django merges every catalogue into one per language (LOCALE_PATHS first, then the apps in
+    INSTALLED_APPS order): a msgid (same context) translated differently by two catalogues shows
+    the first one's wording on every app's pages. An app-specific wording needs a context."""
+    seen: dict = {}
+    for po in CATALOGUES:
+        for key, text in _translations(po, tmp_path).items():
+            seen.setdefault(key, {})[_ids(po)] = text
+    clashes = {
+        _label(key): by_catalogue
+        for key, by_catalogue in seen.items()
+        if len(set(by_catalogue.values())) > 1
+    }
+    assert not clashes, (
+        "one message, different translations (give the app-specific wording a context, "
+        f"pgettext / {{% translate ... context %}}, or use the same wording): {clashes}"
+    )

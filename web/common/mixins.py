@@ -70,3 +70,24 @@ class IncubatorStaffMixin(RoleRequiredMixin):
 
 class AnyStaffMixin(RoleRequiredMixin):
     roles = (Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
+
+
+def role_required(*roles: str):
+    """The function-view form of the audience mixins: anonymous → sign-in redirect, another
+    role → 403."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_any_role(request.user, roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

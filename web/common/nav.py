@@ -1,13 +1,13 @@
 """Navigation of the foundation: the inbox for everyone, the Django admin for administrators."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.enums import Role
 from web.common.registry import landing, nav_entry
 
 nav_entry(
     "admin",
-    label=_("Administration"),
+    label=pgettext_lazy("navigation", "Administration"),
     url_name="admin:index",
     roles=[Role.ADMIN],
     icon="gear",

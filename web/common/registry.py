@@ -30,7 +30,8 @@ class NavEntry:
     roles: tuple[str, ...]
     icon: str = ""  # a Bootstrap Icons name, e.g. "inbox"
     order: int = 100
-    # URL path prefix that marks the entry as the current section; the entry's own URL by default.
+    # URL path prefix that marks the entry as the current section; without one, only the entry's
+    # own URL does.
     active_prefix: str = ""
 
     def url(self) -> str:
@@ -93,14 +94,15 @@ def nav_entries_for(user, path: str) -> list[dict]:
             url = entry.url()
         except NoReverseMatch:  # an app that declares an entry before its URL exists
             continue
-        prefix = entry.active_prefix or url
         entries.append(
             {
                 "key": entry.key,
                 "label": entry.label,
                 "url": url,
                 "icon": entry.icon,
-                "active": path.startswith(prefix),
+                "active": path.startswith(entry.active_prefix)
+                if entry.active_prefix
+                else path == url,
             }
         )
     return entries

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.enums import Role
 from web.common.registry import landing, nav_entry
@@ -10,6 +11,23 @@ nav_entry(
     roles=[Role.ENTERPRISE],
     icon="building",
     order=10,
-    active_prefix="/enterprise/",
+)
+nav_entry(
+    "enterprise-entries",
+    label=_("Entries"),
+    url_name="enterprise:entries",
+    roles=[Role.ENTERPRISE],
+    icon="file-earmark-text",
+    order=11,
+    active_prefix="/enterprise/entries/",
+)
+nav_entry(
+    "enterprise-results",
+    label=pgettext_lazy("review outcome", "Results"),
+    url_name="enterprise:results",
+    roles=[Role.ENTERPRISE],
+    icon="trophy",
+    order=12,
+    active_prefix="/enterprise/results/",
 )
 landing(Role.ENTERPRISE, "enterprise:dashboard", priority=100)

@@ -22,6 +22,7 @@ urlpatterns = [
     # The pages, one app per audience (docs/web.md).
     path("", include("web.common.urls")),
     path("enterprise/", include("web.enterprise.urls")),
+    path("review/", include("web.reviewer.urls")),
     path("console/", include("web.console.urls")),
     path("programmes/", include("web.programmes.urls")),
     path("studios/", include("web.programmes.directory_urls")),

@@ -29,6 +29,7 @@ import os
 import socket
 import threading
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -194,14 +195,22 @@ def _busy(holder: Job) -> Conflict:
     )
 
 
-def job_check_target_free(*, target: models.Model, kind: str) -> None:
-    """Raise 409 if a writing step other than ``kind`` is live on ``target`` (services of
-    short, synchronous moves call it so that they never interleave with a long step)."""
-    holder = (
-        Job.objects.filter(lock_key=_target_key(target), state__in=LIVE_STATES)
-        .exclude(kind=kind)
-        .first()
-    )
+# The job whose runner is executing in this thread (set by ``job_run``): the services it calls may
+# lock their target although the job itself holds it.
+_running_job: ContextVar[int | None] = ContextVar("running_job", default=None)
+
+
+def job_check_target_free(*, target: models.Model, kind: str = "") -> None:
+    """Raise 409 if a writing step (other than ``kind``) is live on ``target``. Services of short,
+    synchronous moves call it after locking their target, so that they never interleave with a
+    long step; inside a job's own runner that job does not count."""
+    holder = Job.objects.filter(lock_key=_target_key(target), state__in=LIVE_STATES)
+    if kind:
+        holder = holder.exclude(kind=kind)
+    running = _running_job.get()
+    if running is not None:
+        holder = holder.exclude(pk=running)
+    holder = holder.first()
     if holder:
         raise _busy(holder)
 
@@ -454,11 +463,15 @@ def job_run(*, job_id: int, worker: str = "") -> Job:
     try:
         target = spec.target._default_manager.get(pk=job.target_id)
         ctx = JobContext(job=job, kind=spec, target=target, _shared=shared)
-        with transaction.atomic():
-            result = spec.run(ctx) or {}
-            locked = _finish_locked(job.pk, lease)
-            _move(locked, JobState.SUCCEEDED, phase="done", percent=100, result=result,
-                  lease="", finished_at=timezone.now())  # fmt: skip
+        token = _running_job.set(job.pk)
+        try:
+            with transaction.atomic():
+                result = spec.run(ctx) or {}
+                locked = _finish_locked(job.pk, lease)
+                _move(locked, JobState.SUCCEEDED, phase="done", percent=100, result=result,
+                      lease="", finished_at=timezone.now())  # fmt: skip
+        finally:
+            _running_job.reset(token)
     except JobLost:
         logger.warning("Job %s was taken over by another worker; this attempt stops.", job_id)
     except JobCancelled:

@@ -5,7 +5,6 @@ from django.contrib import admin
 from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from reviews.models import (
     Assignment,
-    AssignmentJob,
     Award,
     Criterion,
     PledgeAcceptance,
@@ -94,13 +93,6 @@ class ReviewAdmin(ReadOnlyAdmin):
     # Scores change only through the scoring services (deadline, lock, audit).
     readonly_fields = ("state", "total", "submitted_at")
     inlines = [ReviewScoreInline]
-
-
-@admin.register(AssignmentJob)
-class AssignmentJobAdmin(ReadOnlyAdmin):
-    list_display = ("id", "round", "state", "progress", "stage", "created_at", "finished_at")
-    list_filter = ("state",)
-    readonly_fields = [f.name for f in AssignmentJob._meta.fields]
 
 
 @admin.register(Award)

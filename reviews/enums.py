@@ -81,13 +81,6 @@ REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class JobState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-
-
 class ConflictSource(models.TextChoices):
     REVIEWER = "reviewer", _("Declared by the reviewer")
     STAFF = "staff", _("Added by staff")

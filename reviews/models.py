@@ -23,7 +23,6 @@ from reviews.enums import (
     AssignmentStatus,
     AwardTier,
     ConflictSource,
-    JobState,
     ReviewState,
     RoundState,
 )
@@ -333,38 +332,6 @@ class ReviewScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.score}"
-
-
-class AssignmentJob(models.Model):
-    """One run of the assignment solver (a Celery job), with its progress for staff."""
-
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignment_jobs")
-    state = models.CharField(max_length=16, choices=JobState.choices, default=JobState.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent, 0..100."))
-    stage = models.CharField(max_length=100, blank=True)
-    reasons = models.JSONField(
-        default=list, blank=True, help_text=_("Why the problem is infeasible.")
-    )
-    stats = models.JSONField(default=dict, blank=True)
-    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            # One live job per round: a second request returns the running one.
-            models.UniqueConstraint(
-                fields=["round"],
-                condition=Q(state__in=["queued", "running"]),
-                name="one_live_assignment_job",
-            )
-        ]
-        verbose_name = _("assignment job")
-
-    def __str__(self) -> str:
-        return f"job {self.pk} of round {self.round_id}: {self.state}"
 
 
 class Award(models.Model):

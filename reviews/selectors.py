@@ -29,7 +29,6 @@ from reviews import blind, fairness
 from reviews.enums import AssignmentStatus, ReviewState, RoundState
 from reviews.models import (
     Assignment,
-    AssignmentJob,
     Award,
     Criterion,
     PledgeAcceptance,
@@ -92,10 +91,6 @@ def assignments_for_staff(user: User) -> QuerySet[Assignment]:
         Prefetch("review", queryset=Review.objects.only("id", "state", "assignment_id"))
     )
     return qs if is_review_staff(user) else qs.none()
-
-
-def assignment_jobs_visible_to(user: User) -> QuerySet[AssignmentJob]:
-    return AssignmentJob.objects.all() if is_review_staff(user) else AssignmentJob.objects.none()
 
 
 def assignments_of_reviewer(user: User) -> QuerySet[Assignment]:
@@ -474,6 +469,13 @@ def pledge_accepted(round: Round | int, reviewer: User) -> bool:
     return PledgeAcceptance.objects.filter(
         round_id=getattr(round, "pk", round), reviewer=reviewer
     ).exists()
+
+
+def pledged_round_ids(reviewer: User) -> set[int]:
+    """The rounds whose pledge the reviewer accepted (one query, for their home page)."""
+    return set(
+        PledgeAcceptance.objects.filter(reviewer=reviewer).values_list("round_id", flat=True)
+    )
 
 
 def pledge_for(round: Round, user: User) -> dict:

@@ -38,6 +38,7 @@ from core.exceptions import Conflict, DomainError, NotPermitted, ValidationFaile
 from core.models import AuditEvent
 from core.services import audit_record
 from core.transitions import check_transition
+from jobs.services import job_check_target_free
 from notifications import jobs as notification_jobs  # notifications (issue 6)
 from projects.enums import ENTRY_TRANSITIONS, EntryState
 from projects.models import Category, Contest, Entry
@@ -53,14 +54,11 @@ from reviews.enums import (
     AssignmentStatus,
     AwardTier,
     ConflictSource,
-    JobState,
     ReviewState,
     RoundState,
 )
-from reviews.infeasibility import infeasible_reasons
 from reviews.models import (
     Assignment,
-    AssignmentJob,
     Award,
     Criterion,
     PoolMember,
@@ -89,7 +87,11 @@ _TOTAL_PLACES = Decimal("0.001")
 
 
 def _lock_round(round_: Round) -> Round:
-    return Round.objects.select_for_update().get(pk=round_.pk)
+    """Lock the round for a write. A long step running on it (a job: solve, confirm, compute,
+    finalize, awards, publish) holds it: any other write is a 409 naming that job meanwhile."""
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    job_check_target_free(target=locked)
+    return locked
 
 
 def _refresh(target: Round, source: Round) -> Round:
@@ -368,10 +370,6 @@ def round_back_to_draft(*, round: Round, actor: User) -> Round:
     them yet), so that the rubric or k can change."""
     with transaction.atomic():
         locked, from_state = _round_move(round, RoundState.DRAFT, actor)
-        if AssignmentJob.objects.filter(
-            round=locked, state__in=[JobState.QUEUED, JobState.RUNNING]
-        ).exists():
-            raise Conflict("An assignment job is running for this round.")
         Assignment.objects.filter(round=locked).delete()
         RoundEntry.objects.filter(round=locked).delete()
         locked.save(update_fields=["state", "updated_at"])
@@ -869,91 +867,6 @@ def load_assignment_problem(round_: Round) -> LoadedProblem:
         reviewer_labels=reviewer_ids.tolist(),
     )
     return loaded
-
-
-def assignment_job_start(*, round: Round, actor: User) -> AssignmentJob:
-    """Queue a solver run for a round in ``assigning``. One live job per round: asking again
-    while one is queued or running returns that job."""
-    from reviews.tasks import run_assignment_job
-
-    with transaction.atomic():
-        locked = _lock_round(round)
-        if locked.state != RoundState.ASSIGNING:
-            raise Conflict("Assignments are computed while the round is in 'assigning'.")
-        live = AssignmentJob.objects.filter(
-            round=locked, state__in=[JobState.QUEUED, JobState.RUNNING]
-        ).first()
-        if live:
-            return live
-        job = AssignmentJob.objects.create(round=locked, requested_by=actor, stage="queued")
-        audit_record(actor=actor, action="assignment.job", target=locked, data={"job": job.pk})
-        transaction.on_commit(lambda: run_assignment_job.delay(job.pk))
-    return job
-
-
-def _job_progress(job_id: int, **fields) -> None:
-    # Its own short transaction, so that staff polling the job see the stage at once.
-    AssignmentJob.objects.filter(pk=job_id).update(**fields)
-
-
-def assignment_job_run(*, job_id: int) -> AssignmentJob:
-    """Run one queued job: solve, then replace the round's unconfirmed solver proposals by the
-    new optimal assignment (kept pairs, removed and recused pairs respected). Safe to run twice:
-    only a queued job is claimed. Infeasible input ends the job as failed, with the reasons,
-    and writes no assignment."""
-    with transaction.atomic():
-        job = (
-            AssignmentJob.objects.select_for_update(skip_locked=True)
-            .filter(pk=job_id, state=JobState.QUEUED)
-            .first()
-        )
-        if job is None:
-            return AssignmentJob.objects.get(pk=job_id)
-        job.state, job.started_at, job.stage, job.progress = (
-            JobState.RUNNING,
-            timezone.now(),
-            "loading",
-            5,
-        )
-        job.save(update_fields=["state", "started_at", "stage", "progress"])
-    try:
-        round_ = Round.objects.get(pk=job.round_id)
-        if round_.state != RoundState.ASSIGNING:
-            raise solver.AssignmentInfeasible(["The round is no longer in 'assigning'."])
-        loaded = load_assignment_problem(round_)
-        _job_progress(job_id, stage="solving", progress=30)
-        result = solver.assign(loaded.problem)
-        _job_progress(job_id, stage="storing", progress=80)
-        stats = _store_solution(round_, loaded, result, actor=job.requested_by)
-    except solver.AssignmentInfeasible as exc:
-        _job_progress(
-            job_id,
-            state=JobState.FAILED,
-            stage="infeasible",
-            reasons=infeasible_reasons(exc),
-            progress=100,
-            finished_at=timezone.now(),
-        )
-    except Exception as exc:
-        _job_progress(
-            job_id,
-            state=JobState.FAILED,
-            stage="error",
-            reasons=[f"Unexpected error: {exc}"],
-            progress=100,
-            finished_at=timezone.now(),
-        )
-        raise
-    else:
-        _job_progress(
-            job_id,
-            state=JobState.SUCCEEDED,
-            stage="done",
-            progress=100,
-            stats=stats,
-            finished_at=timezone.now(),
-        )
-    return AssignmentJob.objects.get(pk=job_id)
 
 
 def _insert_proposals(round_: Round, entry_pk, reviewer_pk, affinity, kept: set, actor) -> int:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "web.enterprise",
     "web.console",
     "web.programmes",
+    "web.reviewer",
 ]
 
 MIDDLEWARE = [
@@ -378,7 +379,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "ReviewStateEnum": "reviews.enums.ReviewState",
         "AssignmentStatusEnum": "reviews.enums.AssignmentStatus",
         "AwardTierEnum": "reviews.enums.AwardTier",
-        "AssignmentJobStateEnum": "reviews.enums.JobState",
     }
 )
 

@@ -1,3 +1,6 @@
+"""The dashboards API's routes: `routes` are registered on the one router of config/api_router.py;
+`urlpatterns` holds its plain views."""
+
 from django.urls import path
 
 from dashboards.api import views

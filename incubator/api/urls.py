@@ -1,13 +1,16 @@
+"""The incubator API's routes: `routes` are registered on the one router of config/api_router.py;
+`urlpatterns` holds its plain views."""
+
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from incubator.api import views
 
-router = SimpleRouter()
-router.register("incubations", views.IncubationViewSet, basename="incubation")
-router.register("incubation-milestones", views.MilestoneViewSet, basename="incubation-milestone")
-router.register("incubation-support", views.SupportRecordViewSet, basename="incubation-support")
-router.register("incubation-reports", views.IncubationReportViewSet, basename="incubation-report")
+routes = [
+    ("incubations", views.IncubationViewSet, "incubation"),
+    ("incubation-milestones", views.MilestoneViewSet, "incubation-milestone"),
+    ("incubation-support", views.SupportRecordViewSet, "incubation-support"),
+    ("incubation-reports", views.IncubationReportViewSet, "incubation-report"),
+]
 
 urlpatterns = [
     path(
@@ -15,5 +18,4 @@ urlpatterns = [
         views.IncubatorStatisticsView.as_view(),
         name="incubator-statistics",
     ),
-    *router.urls,
 ]

@@ -1,17 +1,17 @@
+"""The innovation API's routes: `routes` are registered on the one router of config/api_router.py;
+`urlpatterns` holds its plain views."""
+
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from innovation.api import views
 
-router = SimpleRouter()
-router.register("studios", views.StudioViewSet, basename="studio")
-router.register(
-    "studio-applications", views.StudioApplicationViewSet, basename="studio-application"
-)
-router.register("studio-assessments", views.StudioAssessmentViewSet, basename="studio-assessment")
-router.register("studio-directory", views.StudioDirectoryViewSet, basename="studio-directory")
+routes = [
+    ("studios", views.StudioViewSet, "studio"),
+    ("studio-applications", views.StudioApplicationViewSet, "studio-application"),
+    ("studio-assessments", views.StudioAssessmentViewSet, "studio-assessment"),
+    ("studio-directory", views.StudioDirectoryViewSet, "studio-directory"),
+]
 
 urlpatterns = [
     path("studio-statistics/", views.StudioStatisticsView.as_view(), name="studio-statistics"),
-    *router.urls,
 ]

@@ -1,8 +1,10 @@
-from rest_framework.routers import DefaultRouter
+"""The jobs API's routes: `routes` are registered on the one router of config/api_router.py;
+`urlpatterns` holds its plain views."""
 
 from jobs.api import views
 
-router = DefaultRouter()
-router.register("jobs", views.JobViewSet, basename="job")
+routes = [
+    ("jobs", views.JobViewSet, "job"),
+]
 
-urlpatterns = router.urls
+urlpatterns = []

@@ -1,4 +1,3 @@
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -65,26 +64,3 @@ class UnreadCountSerializer(serializers.Serializer):
 
 class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class _RoundField(serializers.PrimaryKeyRelatedField):
-    """A review round the caller may see (an unknown or hidden one is a 400 on the field)."""
-
-    def get_queryset(self):
-        from reviews.selectors import rounds_visible_to
-
-        return rounds_visible_to(self.context["request"].user)
-
-
-class RemindLateSerializer(serializers.Serializer):
-    """Input of "remind late reviewers now"."""
-
-    round = _RoundField()
-
-
-class RemindLateResultSerializer(serializers.Serializer):
-    reminded = serializers.IntegerField(help_text="Reviewers reminded now.")
-    in_cooldown = serializers.IntegerField(
-        help_text="Reviewers skipped: reminded this way within the cool-down."
-    )

@@ -1,13 +1,11 @@
-from django.urls import path
-from rest_framework.routers import SimpleRouter
+"""The notifications API's routes: `routes` are registered on the one router of config/api_router.py;
+`urlpatterns` holds its plain views."""
 
 from notifications.api import views
 
-router = SimpleRouter()
-router.register("notices", views.NoticeViewSet, basename="notice")
-router.register("notice-deliveries", views.NoticeDeliveryViewSet, basename="notice-delivery")
-
-urlpatterns = [
-    path("review-reminders/", views.RemindLateReviewersView.as_view(), name="review-reminders"),
-    *router.urls,
+routes = [
+    ("notices", views.NoticeViewSet, "notice"),
+    ("notice-deliveries", views.NoticeDeliveryViewSet, "notice-delivery"),
 ]
+
+urlpatterns = []

@@ -2,10 +2,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from accounts.permissions import IsAnyStaff, IsUnionStaff
-from notifications import jobs, selectors, services
+from accounts.permissions import IsAnyStaff
+from notifications import selectors, services
 from notifications.api import serializers as s
 from notifications.filters import DeliveryFilter, InboxFilter
 
@@ -57,20 +56,3 @@ class NoticeDeliveryViewSet(
     def retry(self, request, pk=None):
         notice = services.notice_retry(notice=self.get_object(), actor=request.user)
         return Response(s.NoticeDeliverySerializer(notice).data)
-
-
-class RemindLateReviewersView(APIView):
-    """Staff: remind every reviewer with unsubmitted assignments in an open round, now. A reviewer
-    already reminded this way within the cool-down (NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS) is
-    skipped, so a double click never sends twice."""
-
-    permission_classes = (IsUnionStaff,)
-
-    @extend_schema(request=s.RemindLateSerializer, responses=s.RemindLateResultSerializer)
-    def post(self, request):
-        serializer = s.RemindLateSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        result = jobs.review_late_reminders_send(
-            round=serializer.validated_data["round"], actor=request.user
-        )
-        return Response(s.RemindLateResultSerializer(result).data)

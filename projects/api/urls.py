@@ -1,11 +1,13 @@
-from rest_framework.routers import DefaultRouter
+"""The projects API's routes: `routes` are registered on the one router of config/api_router.py;
+`urlpatterns` holds its plain views."""
 
 from projects.api import views
 
-router = DefaultRouter()
-router.register("contests", views.ContestViewSet, basename="contest")
-router.register("categories", views.CategoryViewSet, basename="category")
-router.register("entries", views.EntryViewSet, basename="entry")
-router.register("attachments", views.AttachmentViewSet, basename="attachment")
+routes = [
+    ("contests", views.ContestViewSet, "contest"),
+    ("categories", views.CategoryViewSet, "category"),
+    ("entries", views.EntryViewSet, "entry"),
+    ("attachments", views.AttachmentViewSet, "attachment"),
+]
 
-urlpatterns = router.urls
+urlpatterns = []

@@ -20,7 +20,6 @@ from reviews import scoring
 from reviews.enums import AwardTier, RoundState
 from reviews.models import (
     Assignment,
-    AssignmentJob,
     Award,
     Criterion,
     PledgeAcceptance,
@@ -201,23 +200,6 @@ class AssignmentAddSerializer(serializers.Serializer):
 class AssignmentSwapSerializer(serializers.Serializer):
     reviewer = core_fields.PrimaryKeyRelatedField(queryset=User.objects.all())
     reason = serializers.CharField(max_length=2000)
-
-
-class AssignmentJobSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AssignmentJob
-        fields = (
-            "id",
-            "round",
-            "state",
-            "progress",
-            "stage",
-            "reasons",
-            "stats",
-            "created_at",
-            "started_at",
-            "finished_at",
-        )
 
 
 # --- reviewer side ----------------------------------------------------------------------------
@@ -553,3 +535,12 @@ class ConflictOrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ("id", "name")
+
+
+class LateReminderResultSerializer(serializers.Serializer):
+    """What "remind late reviewers now" did."""
+
+    reminded = serializers.IntegerField(help_text="Reviewers reminded now.")
+    in_cooldown = serializers.IntegerField(
+        help_text="Reviewers skipped: reminded this way within the cool-down."
+    )

@@ -18,6 +18,7 @@ from core.net import client_ip
 from core.pagination import KeysFirstPagination
 from jobs.api.serializers import JobSerializer
 from jobs.api.views import job_accepted
+from notifications import jobs as notification_jobs
 from reviews import exports, pledges, rereview, selectors, services
 from reviews import jobs as round_jobs
 from reviews.api import serializers as s
@@ -209,6 +210,17 @@ class RoundViewSet(
     @action(detail=True, methods=["get"], url_path="late-reviewers", pagination_class=None)
     def late_reviewers(self, request, pk=None):
         return Response(selectors.late_reviewers(self.get_object()))
+
+    @extend_schema(request=None, responses=s.LateReminderResultSerializer)
+    @action(detail=True, methods=["post"], url_path="remind-late-reviewers")
+    def remind_late_reviewers(self, request, pk=None):
+        """Remind every reviewer with unsubmitted assignments in this open round, now. A reviewer
+        already reminded this way within the cool-down (NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS)
+        is skipped, so a double click never sends twice. 409 ``round_not_open`` otherwise."""
+        result = notification_jobs.review_late_reminders_send(
+            round=self.get_object(), actor=request.user
+        )
+        return Response(s.LateReminderResultSerializer(result).data)
 
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"], url_path="compute-results")

@@ -380,8 +380,8 @@ def test_blind_round_reveals_no_organisation_on_any_reviewer_route(data, db):
     staff = data.users["union_zhang"]
     # Notices written after the marker: a late reminder now, deadline reminders, and a hand-made
     # assignment change for this reviewer.
-    assert client_of(staff).post("/api/v1/review-reminders/", {"round": open_round.pk},
-                                 format="json").status_code == 200  # fmt: skip
+    url = f"/api/v1/review-rounds/{open_round.pk}/remind-late-reviewers/"
+    assert client_of(staff).post(url).status_code == 200
     jobs.review_deadline_reminders_send(now=open_round.deadline - timedelta(hours=1))
     swap_from = (
         Assignment.objects.filter(round=open_round, status="active")

@@ -1,4 +1,5 @@
-"""POST /api/v1/review-reminders/ — staff remind late reviewers now, with a cool-down."""
+"""POST /api/v1/review-rounds/{id}/remind-late-reviewers/ — staff remind late reviewers now, with
+a cool-down (an action of the round)."""
 
 from datetime import timedelta
 
@@ -12,7 +13,11 @@ from notifications.models import Notice
 from reviews.enums import RoundState
 from tests.notifications.conftest import submit_all
 
-URL = "/api/v1/review-reminders/"
+
+def url(round_) -> str:
+    return f"/api/v1/review-rounds/{getattr(round_, 'pk', round_)}/remind-late-reviewers/"
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -23,7 +28,7 @@ def _late():
 def test_staff_reminds_unfinished_reviewers_and_it_is_audited(staff_client, open_round_of_three):
     round_, reviewers, entries = open_round_of_three
     submit_all(round_, reviewers[0])
-    response = staff_client.post(URL, {"round": round_.pk})
+    response = staff_client.post(url(round_))
     assert response.status_code == 200, response.data
     assert response.data == {"reminded": 2, "in_cooldown": 0}
     assert set(_late().values_list("recipient_id", flat=True)) == {
@@ -38,14 +43,14 @@ def test_second_click_within_cooldown_sends_nothing(staff_client, open_round_of_
     round_, reviewers, entries = open_round_of_three
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
-        assert staff_client.post(URL, {"round": round_.pk}).data["reminded"] == 3
+        assert staff_client.post(url(round_)).data["reminded"] == 3
         clock.shift(timedelta(hours=11, minutes=59))
-        assert staff_client.post(URL, {"round": round_.pk}).data == {
+        assert staff_client.post(url(round_)).data == {
             "reminded": 0,
             "in_cooldown": 3,
         }
         clock.shift(timedelta(minutes=2))
-        assert staff_client.post(URL, {"round": round_.pk}).data["reminded"] == 3
+        assert staff_client.post(url(round_)).data["reminded"] == 3
     assert _late().count() == 6
 
 
@@ -53,28 +58,34 @@ def test_remind_closed_round_is_409(staff_client, open_round_of_three):
     round_, reviewers, entries = open_round_of_three
     round_.state = RoundState.CLOSED
     round_.save()
-    response = staff_client.post(URL, {"round": round_.pk})
+    response = staff_client.post(url(round_))
     assert response.status_code == 409
     assert response.data["code"] == "round_not_open"
     assert not _late().exists()
 
 
-@pytest.mark.parametrize("payload", [{}, {"round": "abc"}, {"round": 999999}])
-def test_remind_malformed_round_is_400_naming_field(staff_client, payload):
-    response = staff_client.post(URL, payload)
-    assert response.status_code == 400
-    assert "round" in response.data["fields"]
+@pytest.mark.parametrize("round_id", ["abc", 999999])
+def test_remind_unknown_round_is_404(staff_client, round_id):
+    response = staff_client.post(url(round_id))
+    assert response.status_code == 404
+    assert not Notice.objects.exists()
+
+
+def test_the_old_notifications_endpoint_is_gone(staff_client, open_round_of_three):
+    round_, reviewers, entries = open_round_of_three
+    response = staff_client.post("/api/v1/review-reminders/", {"round": round_.pk})
+    assert response.status_code == 404
     assert not Notice.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["member_client", "reviewer_client", "incubator_client"])
 def test_remind_wrong_role_is_403(request, who, open_round_of_three):
     round_, reviewers, entries = open_round_of_three
-    response = request.getfixturevalue(who).post(URL, {"round": round_.pk})
+    response = request.getfixturevalue(who).post(url(round_))
     assert response.status_code == 403
     assert not Notice.objects.exists()
 
 
 def test_remind_anonymous_is_401(api, open_round_of_three):
     round_, reviewers, entries = open_round_of_three
-    assert api.post(URL, {"round": round_.pk}).status_code == 401
+    assert api.post(url(round_)).status_code == 401

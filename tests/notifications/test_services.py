@@ -229,4 +229,4 @@ def test_delivery_task_is_routed_to_the_notices_queue():
 
     route = app.amqp.router.route({}, "notifications.tasks.deliver_notices")
     assert route["queue"].name == "notices"
-    assert app.amqp.router.route({}, "reviews.tasks.run_assignment_job")["queue"].name == "celery"
+    assert app.amqp.router.route({}, "reviews.tasks.close_due_rounds")["queue"].name == "celery"

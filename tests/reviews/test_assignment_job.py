@@ -284,3 +284,34 @@ def test_staff_cancel_a_running_job(celery_worker_factory, client_for):
     # The round is free again: a new job may start.
     again = client.post(f"/api/v1/review-rounds/{round_.pk}/assignment-jobs/")
     assert again.status_code == 202 and again.json()["id"] != job_id
+
+
+def test_writes_on_the_round_are_refused_while_the_solver_job_is_live(db, client_for):
+    """The round's short writes (back to draft, settings, rubric, a manual pair) would interleave
+    with the solver; while its job is queued or running each is a 409 naming the job, and nothing
+    is written. Once the job has run they go through."""
+    round_, entries, reviewers, staff = _round_with(3, 3)
+    client = client_for(staff)
+    job = client.post(f"/api/v1/review-rounds/{round_.pk}/assignment-jobs/").json()
+    base = f"/api/v1/review-rounds/{round_.pk}/"
+    refused = [
+        client.post(base + "transition/", {"to_state": "draft"}, format="json"),
+        client.patch(base, {"name": "改名"}, format="json"),
+        client.post(
+            "/api/v1/review-assignments/",
+            {"round": round_.pk, "entry": entries[0].pk, "reviewer": reviewers[0].pk},
+            format="json",
+        ),
+    ]
+    for response in refused:
+        assert response.status_code == 409, response.content
+        assert response.json()["code"] == "job_running"
+        assert str(job["id"]) in response.json()["detail"]
+    round_.refresh_from_db()
+    assert round_.state == RoundState.ASSIGNING and round_.name != "改名"
+    assert not Assignment.objects.filter(round=round_).exists()
+
+    job_run(job_id=job["id"])
+    response = client.post(base + "transition/", {"to_state": "draft"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == RoundState.DRAFT

@@ -130,7 +130,7 @@ def _registration_wave(*, contest: Contest, offset_hours: int) -> int:
         "contest": {"id": contest.pk, "name": contest.name},
         "deadline": contest.registration_closes_at,
         "hours_before": offset_hours,
-        "link": site_link(f"/api/v1/entries/?contest={contest.pk}&state=draft"),
+        "link": site_link("/enterprise/entries/?state=draft"),
     }
     recipients = [
         Recipient(

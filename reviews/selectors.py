@@ -113,6 +113,36 @@ def assignments_of_reviewer(user: User) -> QuerySet[Assignment]:
     )
 
 
+def submitted_reviews_of_reviewer(user: User) -> QuerySet[Review]:
+    """A reviewer's own submitted reviews in rounds no longer open (closed, finalized), for
+    their read-only history: the entry's title and the total only (nothing that names the
+    entrant, whatever the round's blindness)."""
+    if not user.is_authenticated or not user.has_role(Role.REVIEWER):
+        return Review.objects.none()
+    return (
+        Review.objects.filter(
+            reviewer=user,
+            state=ReviewState.SUBMITTED,
+            round__state__in=[RoundState.CLOSED, RoundState.FINALIZED],
+        )
+        .select_related("round", "round__contest")
+        .only(
+            "id",
+            "total",
+            "submitted_at",
+            "round__id",
+            "round__name",
+            "round__deadline",
+            "round__contest__id",
+            "round__contest__name",
+            "entry__id",
+            "entry__title",
+        )  # fmt: skip
+        .select_related("entry")
+        .order_by("-round__deadline", "round_id", "entry_id")
+    )
+
+
 def reviews_for_staff(user: User) -> QuerySet[Review]:
     qs = Review.objects.select_related("reviewer", "entry", "round").prefetch_related("scores")
     return qs if is_review_staff(user) else qs.none()

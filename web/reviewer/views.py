@@ -52,7 +52,7 @@ def _redirect_303(url: str):
 
 class HomeView(ReviewerMixin, TemplateView):
     """Per open round: deadline and countdown, done / drafted / to do, the queue (what still
-    needs me first)."""
+    needs me first). Closed rounds: what the reviewer submitted, read-only."""
 
     template_name = "reviewer/home.html"
     page_title = pgettext_lazy("reviewer", "My reviews")
@@ -64,6 +64,11 @@ class HomeView(ReviewerMixin, TemplateView):
         context["rounds"] = rounds_with_queues(
             assignments, accepted_round_ids=selectors.pledged_round_ids(user)
         )
+        closed: dict[int, dict] = {}
+        for review in selectors.submitted_reviews_of_reviewer(user)[:500]:
+            group = closed.setdefault(review.round_id, {"round": review.round, "reviews": []})
+            group["reviews"].append(review)
+        context["closed_rounds"] = list(closed.values())
         context["now"] = timezone.now()
         return context
 

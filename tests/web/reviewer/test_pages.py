@@ -284,3 +284,18 @@ def test_profile_changes_what_a_reviewer_may_and_never_the_load(client, reviewer
     reviewer_user.refresh_from_db()
     assert profile.title == "高级工程师" and reviewer_user.email == "e@example.com"
     assert profile.max_load != 9999
+
+
+def test_closed_round_shows_what_was_submitted_read_only(client, scoring_round):
+    from reviews import services
+
+    round_, _, pool = scoring_round
+    accept_pledges(round_)
+    a = assignments_of(round_, pool[0])[0]
+    client.force_login(pool[0])
+    client.post(f"/review/assignments/{a.pk}/submit/", _post_scores(round_, [30, 25, 25, 20]))
+    services.round_close(round=round_, actor=None)
+    page = client.get("/review/").content.decode()
+    assert a.entry.title in page and "100" in page
+    assert f"/review/assignments/{a.pk}/" not in page  # no way back into the form
+    assert client.get(f"/review/assignments/{a.pk}/").status_code == 404

@@ -16,9 +16,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import enterprise_members_by_organisation, scope_by_organisation
-from incubator.enums import RECEIVED_REPORT_STATES, IncubationStage, ReportState
+from incubator.enums import (
+    RECEIVED_REPORT_STATES,
+    REPORT_TRANSITIONS,
+    IncubationStage,
+    ReportState,
+)
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 from notifications.jobs import due_date_reminder
+from notifications.rendering import site_link
 from notifications.services import DueNotice
 from projects.enums import EntryState
 from projects.models import Contest, Entry
@@ -74,6 +80,38 @@ def reports_visible_to(user: User) -> QuerySet[IncubationReport]:
 def reports_overdue(qs: QuerySet[IncubationReport], today: date | None = None):
     """Reports still owed after their due date (pending, due before ``today``)."""
     return qs.filter(state=ReportState.PENDING, due_date__lt=today or timezone.localdate())
+
+
+class ReportStanding:
+    """Where a report stands for the enterprise that owes it (report_standing)."""
+
+    OVERDUE = "overdue"  # pending after its due date (what reports_overdue counts)
+    DUE = "due"  # pending, the period over, the due date not passed yet
+    UPCOMING = "upcoming"  # the period is not over: it cannot be filed yet
+    SENT_BACK = "sent_back"  # staff asked for a correction: file it again
+    DONE = "done"  # filed, accepted or waived: nothing to do
+
+
+def report_standing(report: IncubationReport, today: date | None = None) -> str:
+    """One ReportStanding value for ``report``: the same dates and states as ``reports_overdue``
+    and ``incubation_report_file`` (which refuses a period that is not over), so a page that says
+    "due" offers a form the service accepts."""
+    today = today or timezone.localdate()
+    if ReportState.FILED not in REPORT_TRANSITIONS[report.state]:
+        return ReportStanding.DONE
+    if report.state == ReportState.CORRECTION_REQUESTED:
+        return ReportStanding.SENT_BACK
+    if report.period_end > today:
+        return ReportStanding.UPCOMING
+    return ReportStanding.OVERDUE if report.due_date < today else ReportStanding.DUE
+
+
+def report_can_be_filed(report: IncubationReport, today: date | None = None) -> bool:
+    return report_standing(report, today) in (
+        ReportStanding.OVERDUE,
+        ReportStanding.DUE,
+        ReportStanding.SENT_BACK,
+    )
 
 
 def portfolio_visible_to(user: User, today: date | None = None) -> QuerySet[Incubation]:
@@ -265,6 +303,7 @@ def incubation_report_notices_due(today: date | None = None) -> list[DueNotice]:
             "due_date": report.due_date.isoformat(),
             "days_late": max((today - report.due_date).days, 0),
             "report_id": report.pk,
+            "link": site_link(f"/enterprise/incubations/reports/{report.pk}/"),
         }
         for user in recipients.get(report.incubation.organisation_id, []):
             notices.append(DueNotice(user, kind, report, occasion, context))

@@ -19,7 +19,14 @@ from accounts.selectors import (
     enterprise_members_by_organisation,
     scope_by_organisation,
 )
-from innovation.enums import OPEN_APPLICATION_STATES, ApplicationState, StudioLevel, StudioState
+from innovation.enums import (
+    APPLICATION_TRANSITIONS,
+    EDITABLE_APPLICATION_STATES,
+    OPEN_APPLICATION_STATES,
+    ApplicationState,
+    StudioLevel,
+    StudioState,
+)
 from innovation.models import (
     Studio,
     StudioApplication,
@@ -28,6 +35,7 @@ from innovation.models import (
     StudioReviewComment,
 )
 from notifications.jobs import due_date_reminder
+from notifications.rendering import site_link
 from notifications.services import DueNotice
 
 # Applications waiting for a union decision.
@@ -89,6 +97,34 @@ def attachments_visible_to(user: User) -> QuerySet[StudioAttachment]:
 
 def open_application(studio: Studio) -> StudioApplication | None:
     return studio.applications.filter(state__in=OPEN_APPLICATION_STATES).first()
+
+
+def studio_actions(studio: Studio, today: date | None = None) -> dict[str, Any]:
+    """What the host may do with ``studio`` now, for the pages to offer only what the services
+    accept (the services check it again): change the profile (``studio_update``: not revoked, no
+    application with the reviewers), submit the open application (draft or returned), open a new
+    one (none open, not revoked), and file the yearly report on which years
+    (``studio_assessment_file``: named, from the naming year to this year, one per year).
+    Reads the studio's prefetched applications and assessments when there are any."""
+    today = today or timezone.localdate()
+    applications = list(studio.applications.all())
+    open_one = next((a for a in applications if a.state in OPEN_APPLICATION_STATES), None)
+    with_reviewers = OPEN_APPLICATION_STATES - EDITABLE_APPLICATION_STATES
+    revoked = studio.state == StudioState.REVOKED
+    report_years: list[int] = []
+    if studio.state == StudioState.NAMED and studio.named_on:
+        filed = set(studio.assessments.values_list("year", flat=True))
+        report_years = [
+            y for y in range(today.year, studio.named_on.year - 1, -1) if y not in filed
+        ]
+    return {
+        "editable": not revoked and not any(a.state in with_reviewers for a in applications),
+        "open_application": open_one,
+        "submittable": open_one is not None
+        and ApplicationState.SUBMITTED in APPLICATION_TRANSITIONS[open_one.state],
+        "can_apply": not revoked and open_one is None,
+        "report_years": report_years,
+    }
 
 
 # --- statistics -----------------------------------------------------------------------------------
@@ -180,6 +216,7 @@ def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
                 "year": year,
                 "due_date": due.isoformat(),
                 "days_late": max((today - due).days, 0),
+                "link": site_link(f"/enterprise/studios/{studio.pk}/#reports"),
             },
         )
         for studio in studios

@@ -130,7 +130,7 @@ def _registration_wave(*, contest: Contest, offset_hours: int) -> int:
         "contest": {"id": contest.pk, "name": contest.name},
         "deadline": contest.registration_closes_at,
         "hours_before": offset_hours,
-        "link": site_link(f"/api/v1/entries/?contest={contest.pk}&state=draft"),
+        "link": site_link("/enterprise/entries/?state=draft"),
     }
     recipients = [
         Recipient(
@@ -299,13 +299,10 @@ def review_deadline_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _review_staff() -> list[User]:
-    from accounts.enums import Role
+    from accounts.enums import UNION_STAFF_ROLES
+    from accounts.selectors import users_holding
 
-    return list(
-        User.objects.filter(role_grants__role__in=[Role.UNION_STAFF, Role.ADMIN], is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
+    return list(users_holding(UNION_STAFF_ROLES))
 
 
 def review_round_closed_notify(*, closed_round) -> int:

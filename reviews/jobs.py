@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
+from accounts.enums import UNION_STAFF_ROLES
 from core.exceptions import Conflict, ValidationFailed
 from jobs.models import Job
 from jobs.registry import JobKind, register
@@ -22,7 +22,7 @@ from reviews import services
 from reviews.enums import AwardTier, RoundState
 from reviews.models import Round
 
-STAFF = frozenset({Role.UNION_STAFF, Role.ADMIN})
+STAFF = frozenset(UNION_STAFF_ROLES)
 
 ASSIGN = "reviews.round.assign"
 CONFIRM = "reviews.round.confirm"

@@ -94,7 +94,7 @@ def test_reminder_lists_drafts_and_what_they_miss_in_shanghai_time(contest):
         in en_notice.body
     )
     assert "2026-12-01 18:00 (Beijing time, UTC+8)" in en_notice.body
-    assert f"/api/v1/entries/?contest={contest.pk}&state=draft" in en_notice.body
+    assert "/enterprise/entries/?state=draft" in en_notice.body and "/api/" not in en_notice.body
 
 
 def test_moved_deadline_gets_reminders_for_new_offsets_only(contest):

@@ -31,3 +31,21 @@ nav_entry(
     active_prefix="/enterprise/results/",
 )
 landing(Role.ENTERPRISE, "enterprise:dashboard", priority=100)
+nav_entry(
+    "enterprise-studios",
+    label=_("Innovation studios"),
+    url_name="enterprise:studios",
+    roles=[Role.ENTERPRISE],
+    icon="lightbulb",
+    order=13,
+    active_prefix="/enterprise/studios/",
+)
+nav_entry(
+    "enterprise-incubations",
+    label=_("Incubated projects"),
+    url_name="enterprise:incubations",
+    roles=[Role.ENTERPRISE],
+    icon="rocket-takeoff",
+    order=14,
+    active_prefix="/enterprise/incubations/",
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.enterprise import views
+from web.enterprise import programme_views, views
 
 app_name = "enterprise"
 
@@ -20,3 +20,21 @@ urlpatterns = [
     path("entries/<int:pk>/recall/", views.entry_recall, name="entry_recall"),
     path("results/", views.results, name="results"),
 ]
+
+urlpatterns += [
+    path("studios/", programme_views.studio_list, name="studios"),
+    path("studios/new/", programme_views.studio_create, name="studio_create"),
+    path("studios/<int:pk>/", programme_views.studio_detail, name="studio"),
+    path("studios/<int:pk>/edit/", programme_views.studio_edit, name="studio_edit"),
+    path("studios/<int:pk>/files/", programme_views.studio_file_upload, name="studio_file_upload"),
+    path("studios/<int:pk>/files/<int:file_pk>/", programme_views.studio_file_download,
+         name="studio_file"),
+    path("studios/<int:pk>/applications/", programme_views.studio_apply, name="studio_apply"),
+    path("studios/<int:pk>/applications/<int:application_pk>/submit/",
+         programme_views.studio_application_submit, name="studio_application_submit"),
+    path("studios/<int:pk>/report/", programme_views.studio_report_file, name="studio_report"),
+    path("incubations/", programme_views.incubation_list, name="incubations"),
+    path("incubations/<int:pk>/", programme_views.incubation_detail, name="incubation"),
+    path("incubations/reports/<int:pk>/", programme_views.incubation_report,
+         name="incubation_report"),
+]  # fmt: skip

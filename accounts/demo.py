@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 
 from accounts.credit_code import make_credit_code
-from accounts.enums import DISTRICT_DIVISION_CODES, District, OrganisationType, Role
+from accounts.enums import DISTRICT_DIVISION_CODES, STAFF_ROLES, District, OrganisationType, Role
 from accounts.models import ExpertiseField, Organisation, ReviewerProfile, RoleGrant, User
 from accounts.services import staff_groups_sync
 from core.demo import DEMO_PASSWORD, DemoContext
@@ -150,7 +150,7 @@ def _ensure_user(username, roles, full_name, org, password) -> User:
             password=password,
             organisation=org,
             email=f"{username}@example.org",
-            is_staff=any(r in (Role.ADMIN, Role.UNION_STAFF, Role.INCUBATOR_STAFF) for r in roles),
+            is_staff=any(r in STAFF_ROLES for r in roles),
             is_superuser=Role.ADMIN in roles,
             must_change_password=True,
         )

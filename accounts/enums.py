@@ -12,8 +12,14 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-# Roles that work in the Django admin and see every organisation's data in their programme.
+# The role sets, defined once here (a superuser passes every check through
+# accounts.permissions.has_any_role; never test ``user.has_role(...)`` with a staff set).
+# Any programme's staff: they work in the Django admin and see every organisation's data.
 STAFF_ROLES = frozenset({Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN})
+# Union staff run the contests, reviews and studios.
+UNION_STAFF_ROLES = (Role.UNION_STAFF, Role.ADMIN)
+# Incubator staff run the maker space's incubations.
+INCUBATOR_STAFF_ROLES = (Role.INCUBATOR_STAFF, Role.ADMIN)
 
 
 class OrganisationType(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.enums import Role
+from accounts.enums import INCUBATOR_STAFF_ROLES, STAFF_ROLES, UNION_STAFF_ROLES, Role
 
 
 def has_any_role(user, roles) -> bool:
@@ -36,8 +36,8 @@ class ReadOnlyOrRole(HasRole):
         return has_any_role(request.user, self.roles)
 
 
-IsUnionStaff = HasRole.of(Role.UNION_STAFF, Role.ADMIN)
-IsIncubatorStaff = HasRole.of(Role.INCUBATOR_STAFF, Role.ADMIN)
-IsAnyStaff = HasRole.of(Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
+IsUnionStaff = HasRole.of(*UNION_STAFF_ROLES)
+IsIncubatorStaff = HasRole.of(*INCUBATOR_STAFF_ROLES)
+IsAnyStaff = HasRole.of(*STAFF_ROLES)
 IsEnterpriseMember = HasRole.of(Role.ENTERPRISE)
 IsReviewer = HasRole.of(Role.REVIEWER)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.enums import STAFF_ROLES, Role
+from accounts.enums import STAFF_ROLES, UNION_STAFF_ROLES, Role
 from accounts.models import Organisation, ReviewerProfile, User
 from accounts.permissions import has_any_role
 
@@ -38,9 +38,20 @@ def reviewer_profiles_visible_to(user: User) -> QuerySet[ReviewerProfile]:
     qs = ReviewerProfile.objects.select_related("user", "employer").prefetch_related("expertise")
     if not user.is_authenticated:
         return qs.none()
-    if has_any_role(user, (Role.ADMIN, Role.UNION_STAFF)):
+    if has_any_role(user, UNION_STAFF_ROLES):
         return qs
     return qs.filter(user=user)
+
+
+def users_holding(roles) -> QuerySet[User]:
+    """Active users who hold any of ``roles``, superusers included (the recipients of a notice
+    to "staff"), in a stable order."""
+    return (
+        User.objects.filter(Q(role_grants__role__in=list(roles)) | Q(is_superuser=True))
+        .filter(is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def own_organisation_id(user: User) -> int | None:
@@ -98,7 +109,7 @@ def reviewers_search(
     employer or fields of expertise (every word must match somewhere), optionally in one field
     of expertise. Staff only (anyone else gets nothing); ordered by name."""
     qs = reviewer_profiles_visible_to(user).filter(user__role_grants__role=Role.REVIEWER)
-    if not has_any_role(user, (Role.ADMIN, Role.UNION_STAFF)):
+    if not has_any_role(user, UNION_STAFF_ROLES):
         return qs.none()
     if active_only:
         qs = qs.filter(is_active=True, user__is_active=True)

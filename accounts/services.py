@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.enums import STAFF_ROLES, Role
+from accounts.enums import STAFF_ROLES, UNION_STAFF_ROLES, Role
 from accounts.expert_sheet import ExpertRow, SheetProblem, read_expert_sheet
 from accounts.models import (
     ApiToken,
@@ -22,6 +22,7 @@ from accounts.models import (
     RoleGrant,
     User,
 )
+from accounts.permissions import has_any_role
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.validation import full_clean_or_400
@@ -233,7 +234,7 @@ def reviewer_profile_save(
 
     Only union staff or an administrator (or the system, ``actor=None``) set the fields that
     steer assignment (employer, load limit, status); a reviewer editing themselves is refused."""
-    if actor is not None and not actor.has_role(Role.UNION_STAFF, Role.ADMIN):
+    if actor is not None and not has_any_role(actor, UNION_STAFF_ROLES):
         staff_only = sorted(set(data) & set(REVIEWER_STAFF_ONLY_FIELDS))
         if staff_only:
             raise NotPermitted(

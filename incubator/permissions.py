@@ -2,12 +2,12 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.enums import Role
+from accounts.enums import INCUBATOR_STAFF_ROLES, Role
 from accounts.permissions import HasRole, has_any_role
 
-INCUBATOR_RUNNERS = (Role.INCUBATOR_STAFF, Role.ADMIN)
+INCUBATOR_RUNNERS = INCUBATOR_STAFF_ROLES
 # Enterprises file their own reports; incubator staff may file on their behalf.
-REPORT_FILERS = (Role.ENTERPRISE, Role.INCUBATOR_STAFF, Role.ADMIN)
+REPORT_FILERS = (Role.ENTERPRISE, *INCUBATOR_STAFF_ROLES)
 
 IsIncubatorRunner = HasRole.of(*INCUBATOR_RUNNERS)
 IsReportFiler = HasRole.of(*REPORT_FILERS)

@@ -4,12 +4,12 @@ from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.throttling import AnonRateThrottle
 
-from accounts.enums import Role
+from accounts.enums import UNION_STAFF_ROLES, Role
 from accounts.permissions import HasRole, has_any_role
 
 # Enterprise members register and file for their organisation; union staff do it on its behalf.
-STUDIO_WRITERS = (Role.ENTERPRISE, Role.UNION_STAFF, Role.ADMIN)
-STUDIO_REVIEWERS = (Role.UNION_STAFF, Role.ADMIN)
+STUDIO_WRITERS = (Role.ENTERPRISE, *UNION_STAFF_ROLES)
+STUDIO_REVIEWERS = UNION_STAFF_ROLES
 
 IsStudioReviewer = HasRole.of(*STUDIO_REVIEWERS)
 

@@ -163,7 +163,8 @@ def _round_context(round_) -> dict:
         "round": {"id": round_.pk, "name": round_.name},
         "contest": {"id": round_.contest_id, "name": round_.contest.name},
         "deadline": round_.deadline,
-        "link": site_link(f"/review/#round-{round_.pk}"),
+        # The reviewer's workbench (web/reviewer): their queue with the round's pledge first.
+        "link": site_link("/review/"),
     }
 
 
@@ -298,13 +299,10 @@ def review_deadline_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _review_staff() -> list[User]:
-    from accounts.enums import Role
+    from accounts.enums import UNION_STAFF_ROLES
+    from accounts.selectors import users_holding
 
-    return list(
-        User.objects.filter(role_grants__role__in=[Role.UNION_STAFF, Role.ADMIN], is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
+    return list(users_holding(UNION_STAFF_ROLES))
 
 
 def review_round_closed_notify(*, closed_round) -> int:

@@ -9,15 +9,15 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.enums import Role
+from accounts.enums import STAFF_ROLES, UNION_STAFF_ROLES, Role
 from accounts.models import User
 from accounts.permissions import has_any_role
 from projects.enums import ContestState, TeamRole
 from projects.models import Attachment, Category, Contest, Entry, TeamMember
 
 # Union staff run the contest; incubator staff take winners in and need to read entries too.
-ENTRY_STAFF_ROLES = (Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
-CONTEST_STAFF_ROLES = (Role.UNION_STAFF, Role.ADMIN)
+ENTRY_STAFF_ROLES = tuple(STAFF_ROLES)
+CONTEST_STAFF_ROLES = UNION_STAFF_ROLES
 
 
 def is_contest_staff(user: User) -> bool:

@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
+from accounts.enums import UNION_STAFF_ROLES, Role
 from accounts.models import Organisation, User
 from accounts.permissions import has_any_role
 from accounts.selectors import own_organisation_id
@@ -39,7 +39,7 @@ from reviews.models import (
     RoundEntry,
 )
 
-STAFF = (Role.UNION_STAFF, Role.ADMIN)
+STAFF = UNION_STAFF_ROLES
 
 
 def is_review_staff(user: User) -> bool:

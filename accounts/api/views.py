@@ -12,14 +12,14 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers as s
-from accounts.enums import Role
+from accounts.enums import STAFF_ROLES, UNION_STAFF_ROLES, Role
 from accounts.filters import OrganisationFilter, ReviewerProfileFilter, UserFilter
 from accounts.models import ApiToken, ExpertiseField
 from accounts.permissions import HasRole, ReadOnlyOrRole, has_any_role
 from core.exceptions import ValidationFailed
 from core.parsers import MultiPartParser
 
-_STAFF = (Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
+_STAFF = tuple(STAFF_ROLES)
 
 
 def _enforce_csrf(request) -> None:
@@ -183,7 +183,7 @@ class ReviewerProfileViewSet(
     """Expert reviewers. Union staff manage the pool; a reviewer reads and edits their own
     profile (title, expertise, languages, biography)."""
 
-    permission_classes = (HasRole.of(Role.UNION_STAFF, Role.ADMIN, Role.REVIEWER),)
+    permission_classes = (HasRole.of(*UNION_STAFF_ROLES, Role.REVIEWER),)
     filterset_class = ReviewerProfileFilter
     ordering_fields = ["id", "created_at"]
     ordering = ["id"]
@@ -192,12 +192,12 @@ class ReviewerProfileViewSet(
         return selectors.reviewer_profiles_visible_to(self.request.user)
 
     def get_serializer_class(self):
-        if has_any_role(self.request.user, (Role.UNION_STAFF, Role.ADMIN)):
+        if has_any_role(self.request.user, UNION_STAFF_ROLES):
             return s.ReviewerProfileSerializer
         return s.ReviewerSelfSerializer
 
     def create(self, request, *args, **kwargs):
-        if not has_any_role(request.user, (Role.UNION_STAFF, Role.ADMIN)):
+        if not has_any_role(request.user, UNION_STAFF_ROLES):
             self.permission_denied(request, message="Only union staff add reviewers.")
         return super().create(request, *args, **kwargs)
 
@@ -210,7 +210,7 @@ class ReviewerProfileViewSet(
     def import_sheet(self, request):
         """Create or update expert reviewers from an Excel sheet (姓名, 职称, 工作单位, 专业领域,
         手机, 邮箱). All or nothing: a 400 lists every bad row in ``fields.file``."""
-        if not has_any_role(request.user, (Role.UNION_STAFF, Role.ADMIN)):
+        if not has_any_role(request.user, UNION_STAFF_ROLES):
             self.permission_denied(request, message="Only union staff import reviewers.")
         upload = request.FILES.get("file")
         if upload is None:
@@ -240,7 +240,7 @@ class ExpertiseFieldViewSet(
 ):
     queryset = ExpertiseField.objects.all()
     serializer_class = s.ExpertiseFieldSerializer
-    permission_classes = (ReadOnlyOrRole.of(Role.UNION_STAFF, Role.ADMIN),)
+    permission_classes = (ReadOnlyOrRole.of(*UNION_STAFF_ROLES),)
     filterset_fields = ["code"]
     ordering = ["code"]
     pagination_class = None

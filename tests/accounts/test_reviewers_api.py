@@ -110,3 +110,15 @@ def test_reviewer_profile_service_refuses_staff_only_fields_from_reviewer():
         reviewer_profile_save(actor=profile.user, user=profile.user, data={"max_load": 9999})
     profile.refresh_from_db()
     assert profile.max_load == 20
+
+
+def test_a_superuser_without_role_grants_may_set_staff_only_fields():
+    """Role checks go through the one role set and ``has_any_role`` (superusers pass); this
+    service once asked ``has_role`` and refused an administrator who held no role grant."""
+    from accounts.services import reviewer_profile_save
+
+    root = UserFactory(is_superuser=True, is_staff=True, roles=[])
+    profile = ReviewerProfileFactory(max_load=20)
+    reviewer_profile_save(actor=root, user=profile.user, data={"max_load": 35})
+    profile.refresh_from_db()
+    assert profile.max_load == 35

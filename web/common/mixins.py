@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
-from accounts.enums import Role
+from accounts.enums import INCUBATOR_STAFF_ROLES, STAFF_ROLES, UNION_STAFF_ROLES, Role
 from accounts.permissions import has_any_role
 
 
@@ -61,15 +61,15 @@ class ReviewerMixin(RoleRequiredMixin):
 
 
 class UnionStaffMixin(RoleRequiredMixin):
-    roles = (Role.UNION_STAFF, Role.ADMIN)
+    roles = UNION_STAFF_ROLES
 
 
 class IncubatorStaffMixin(RoleRequiredMixin):
-    roles = (Role.INCUBATOR_STAFF, Role.ADMIN)
+    roles = INCUBATOR_STAFF_ROLES
 
 
 class AnyStaffMixin(RoleRequiredMixin):
-    roles = (Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN)
+    roles = tuple(STAFF_ROLES)
 
 
 def role_required(*roles: str):

@@ -2,14 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
+from accounts.enums import INCUBATOR_STAFF_ROLES, STAFF_ROLES, UNION_STAFF_ROLES, Role
 from web.common.registry import landing, nav_entry
 
 nav_entry(
     "programmes-studios",
     label=_("Studios"),
     url_name="programmes:applications",
-    roles=[Role.UNION_STAFF, Role.ADMIN],
+    roles=[*UNION_STAFF_ROLES],
     icon="award",
     order=40,
     active_prefix="/programmes/studios/",
@@ -18,7 +18,7 @@ nav_entry(
     "programmes-incubator",
     label=_("Incubator"),
     url_name="programmes:portfolio",
-    roles=[Role.INCUBATOR_STAFF, Role.ADMIN],
+    roles=[*INCUBATOR_STAFF_ROLES],
     icon="rocket-takeoff",
     order=50,
     active_prefix="/programmes/incubator/",
@@ -27,7 +27,7 @@ nav_entry(
     "programmes-dashboard",
     label=_("Dashboard"),
     url_name="programmes:dashboard",
-    roles=[Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN],
+    roles=[*STAFF_ROLES],
     icon="bar-chart",
     order=60,
     active_prefix="/programmes/dashboard/",
@@ -36,7 +36,7 @@ nav_entry(
     "studio-directory",
     label=_("Studio directory"),
     url_name="studio_directory:list",
-    roles=[Role.ENTERPRISE, Role.REVIEWER, Role.UNION_STAFF, Role.INCUBATOR_STAFF, Role.ADMIN],
+    roles=list(Role),
     icon="journal-text",
     order=80,
     active_prefix="/studios/",

@@ -6,7 +6,7 @@ call the services. ``tests/core/test_admin.py`` checks that no admin of ours can
 
 from django.contrib import admin
 
-from core.models import AuditEvent, WorkerHeartbeat
+from core.models import AuditEvent, IdempotentResponse, WorkerHeartbeat
 
 
 class ReadOnlyAdminMixin:
@@ -48,3 +48,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "source", "token")
+
+
+@admin.register(IdempotentResponse)
+class IdempotentResponseAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "key", "status_code", "content_type")
+    exclude = ("body",)

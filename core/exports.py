@@ -30,6 +30,22 @@ EXPORT_RESPONSES = {
     (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
 }
 
+# An uploaded file is downloaded as the type its bytes were detected as at upload; these are the
+# types the upload checks accept (a test keeps the two lists equal), so the schema names them.
+ATTACHMENT_MEDIA_TYPES = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/gif",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
+ATTACHMENT_DOWNLOAD_RESPONSES = {
+    (200, media): OpenApiTypes.BINARY for media in ATTACHMENT_MEDIA_TYPES
+}
+
 
 def requested_export_format(request) -> str:
     """The ``file_format`` query parameter (csv by default); 400 naming it when unknown."""

@@ -50,3 +50,25 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.token} at {self.received_at}"
+
+
+class IdempotentResponse(models.Model):
+    """The first answer to a create or upload sent with an ``Idempotency-Key`` header, written in
+    the same transaction as what the request created (``core.idempotency``), so that a retry
+    after a lost response gets this answer instead of creating a second row."""
+
+    caller = models.CharField(max_length=64, help_text=_("Hash of the caller's credentials."))
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text=_("Hash of method, path and body."))
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="unique_idempotency_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -18,3 +18,6 @@ def heartbeat() -> None:
     # Keep the table small: the newest rows are all anyone needs.
     stale = WorkerHeartbeat.objects.values_list("pk", flat=True)[100:1000]
     WorkerHeartbeat.objects.filter(pk__in=list(stale)).delete()
+    from core.idempotency import idempotency_keys_purge
+
+    idempotency_keys_purge()

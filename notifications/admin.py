@@ -1,12 +1,15 @@
 from django.contrib import admin, messages
 
+from core.admin import ReadOnlyAdmin
 from notifications import services
 from notifications.enums import DeliveryState
 from notifications.models import Notice
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
+    """Read-only; the one write, retrying a failed notice, goes through notice_retry."""
+
     list_display = ("title", "kind", "recipient", "state", "attempts", "created_at", "sent_at")
     list_filter = ("state", "kind", "language")
     search_fields = ("title", "recipient__username", "recipient__email", "occasion")
@@ -15,10 +18,6 @@ class NoticeAdmin(admin.ModelAdmin):
     raw_id_fields = ("recipient",)
     readonly_fields = [f.name for f in Notice._meta.concrete_fields if f.name != "id"]
     actions = ["retry_failed"]
-
-    def has_add_permission(self, request) -> bool:
-        # Notices are written by the jobs that own their occasion, never by hand.
-        return False
 
     @admin.action(description="Send the selected failed notices again")
     def retry_failed(self, request, queryset):

@@ -163,7 +163,8 @@ def _round_context(round_) -> dict:
         "round": {"id": round_.pk, "name": round_.name},
         "contest": {"id": round_.contest_id, "name": round_.contest.name},
         "deadline": round_.deadline,
-        "link": site_link(f"/api/v1/my-assignments/?round={round_.pk}"),
+        # The reviewer's workbench (web/reviewer): their queue with the round's pledge first.
+        "link": site_link("/review/"),
     }
 
 

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 
 from core.exceptions import Conflict, ValidationFailed
+from core.file_safety import check_upload_content
 from projects import metadata
 from projects.models import Attachment
 
@@ -117,10 +118,13 @@ def detect_content_type(fileobj: BinaryIO) -> str:
     mime = kind.mime if kind else None
     if mime == "application/zip" or (mime or "").startswith("application/vnd.openxmlformats"):
         # filetype only peeks at the first entries; open the archive to be sure what it is.
-        return _ooxml_type(fileobj)
-    if mime not in ACCEPTED_TYPES:
+        mime = _ooxml_type(fileobj)
+    elif mime not in ACCEPTED_TYPES:
         what = f"a {kind.extension.upper()} file" if kind else "of an unknown type"
         raise _refuse(f"The file is {what}. Accepted types: {ACCEPTED_DESCRIPTION}.")
+    # What may hide inside an accepted type: scripts in a PDF, programs or a zip bomb in a
+    # document, HTML in a PDF or an image (core/file_safety.py).
+    check_upload_content(fileobj, mime)
     return mime
 
 

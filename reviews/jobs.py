@@ -122,12 +122,15 @@ def _run_awards(ctx: JobContext) -> dict:
 
 
 def round_awards_by_rank_start(*, round: Round, actor, tiers: dict[str, int]) -> Job:
-    """Grant awards from a finalized round's ranks (see ``services.awards_grant_by_rank``)."""
+    """Grant awards from a finalized final round's ranks (see ``services.awards_grant_by_rank``).
+    A round that is not final, or not finalized, is a 409 here, before any job is queued."""
     unknown = sorted(set(tiers) - set(AwardTier.values))
     if unknown:
         raise ValidationFailed(f"tiers: unknown tier {unknown[0]}.",
                                fields={"tiers": [f"Unknown: {t}" for t in unknown]})  # fmt: skip
     _require_state(round, RoundState.FINALIZED, "Awards are granted from a finalized round.")
+    # The award rule is decided up front too (a 409, no job); the job checks it again under lock.
+    services.award_source_check(round)
     return job_start(kind=AWARDS_BY_RANK, target=round, actor=actor, params={"tiers": tiers})
 
 

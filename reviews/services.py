@@ -1523,10 +1523,35 @@ def _award_entries(round_: Round, grants: dict[int, str], *, actor: User, by_ran
     return awards
 
 
+# The award rule: an awarded entry never sits in a later round. So awards by rank come only from
+# a contest's final round (advancement rule "none": nobody advances from it), and an award by
+# hand from an earlier round goes only to an entry that did not advance from it (an excellence
+# award to an entry that stops there). An award moves the entry to "awarded", which a later round
+# could neither enrol nor confirm (the 409 of issue 10).
+def award_source_check(round_: Round, *, entry_ids: list[int] | None = None) -> None:
+    """Raise ``Conflict`` (``award_not_final_round``) when awards from ``round_`` would break the
+    award rule; by rank when ``entry_ids`` is None, else by hand to those entries."""
+    if round_.advancement_rule == AdvancementRule.NONE:
+        return
+    if entry_ids is None:
+        raise Conflict(
+            f"Awards by rank come from the contest's final round; {round_.name} advances entries "
+            "to a later round (its advancement rule is not 'none').",
+            code="award_not_final_round",
+        )
+    if RoundEntry.objects.filter(round=round_, entry_id__in=entry_ids, advanced=True).exists():
+        raise Conflict(
+            f"The entry advanced from {round_.name} to a later round; award it from the round "
+            "where its contest ends.",
+            code="award_not_final_round",
+        )
+
+
 def awards_grant_by_rank(*, round: Round, tiers: dict[str, int], actor: User) -> list[Award]:
-    """Grant awards from a finalized round's ranks, per category. ``tiers`` maps a tier to the
-    cumulative rank it reaches (e.g. first 1, second 3, third 6, excellence 10). Entries that
-    already hold an award keep it."""
+    """Grant awards from a finalized final round's ranks, per category. ``tiers`` maps a tier to
+    the cumulative rank it reaches (e.g. first 1, second 3, third 6, excellence 10). Entries that
+    already hold an award keep it. Refused (409) on a round that advances entries to a later one
+    (``award_source_check``)."""
     unknown = set(tiers) - set(AwardTier.values)
     if unknown:
         raise ValidationFailed(f"tiers: unknown tier {sorted(unknown)[0]}.",
@@ -1536,6 +1561,7 @@ def awards_grant_by_rank(*, round: Round, tiers: dict[str, int], actor: User) ->
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
             raise Conflict("Awards are granted from a finalized round.")
+        award_source_check(locked)
         rows = list(
             RoundEntry.objects.filter(round=locked).values_list("entry_id", "rank", "n_reviews")
         )
@@ -1559,11 +1585,13 @@ def award_grant(
     recommended_provincial: bool = False,
     note: str = "",
 ) -> Award:
-    """Grant one award by hand (e.g. an excellence award to an entry that did not advance)."""
+    """Grant one award by hand (e.g. an excellence award to an entry that did not advance). From
+    a round that is not the contest's final one, only to an entry that did not advance from it."""
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
             raise Conflict("Awards are granted from a finalized round.")
+        award_source_check(locked, entry_ids=[entry.pk])
         if not RoundEntry.objects.filter(round=locked, entry=entry).exists():
             raise ValidationFailed("entry: the entry did not take part in this round.",
                                    fields={"entry": ["Not in this round."]})  # fmt: skip

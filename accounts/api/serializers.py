@@ -44,7 +44,7 @@ class ExpertiseFieldSerializer(serializers.ModelSerializer):
 
 class UserSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
-    organisation = OrganisationBriefSerializer(read_only=True)
+    organisation = OrganisationBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -89,7 +89,9 @@ class UserUpdateSerializer(serializers.Serializer):
 class ReviewerProfileSerializer(serializers.ModelSerializer):
     user = core_fields.PrimaryKeyRelatedField(queryset=User.objects.all())
     full_name = serializers.CharField(source="user.full_name", read_only=True)
-    employer_name = serializers.CharField(source="employer.name", read_only=True, default=None)
+    employer_name = serializers.CharField(
+        source="employer.name", read_only=True, default=None, allow_null=True
+    )
     expertise = core_fields.PrimaryKeyRelatedField(
         queryset=ExpertiseField.objects.all(), many=True, required=False
     )

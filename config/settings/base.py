@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # core: a POST under /api/ with an Idempotency-Key header runs once (core/idempotency.py).
+    "core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused by the per-account lockout into a 429 (accounts.lockout).
     "axes.middleware.AxesMiddleware",
@@ -234,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": "accounts.enums.Language"},
 }
 
+# How long an Idempotency-Key is remembered (core/idempotency.py).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # Deepest JSON body any endpoint accepts (core/parsers.py); deeper is a 400.
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=20)
 
@@ -337,6 +341,12 @@ ATTACHMENTS_MAX_BYTES_PER_ENTRY = env.int(
     "ATTACHMENTS_MAX_BYTES_PER_ENTRY", default=100 * 1024 * 1024
 )
 ATTACHMENTS_MAX_PER_ORG = env.int("ATTACHMENTS_MAX_PER_ORG", default=100)
+# Zip bombs (core/file_safety.py): an office document's declared uncompressed total and ratio.
+ATTACHMENT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "ATTACHMENT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+ATTACHMENT_MAX_COMPRESSION_RATIO = env.int("ATTACHMENT_MAX_COMPRESSION_RATIO", default=100)
+ATTACHMENT_MAX_ZIP_ENTRIES = env.int("ATTACHMENT_MAX_ZIP_ENTRIES", default=5000)
 ATTACHMENTS_MAX_BYTES_PER_ORG = env.int("ATTACHMENTS_MAX_BYTES_PER_ORG", default=1024 * 1024 * 1024)
 # Exports of the staff entry list: CSV is streamed (constant memory); XLSX is built in memory by
 # tablib/openpyxl, so it has a lower cap. Above a cap the export is refused with a 400 asking for

@@ -57,6 +57,8 @@ class StudioSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     district = serializers.CharField(source="organisation.district", read_only=True)
     field = StudioFieldBriefSerializer(read_only=True)
+    # Empty until the studio is named at a level.
+    level = serializers.ChoiceField(choices=StudioLevel.choices, allow_blank=True, read_only=True)
     latest_application = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,5 +1,4 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -71,6 +70,11 @@ class StudioViewSet(
         return self._detail(studio.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.StudioWriteSerializer, responses=s.StudioDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        # Documented like update: the answer is the studio's detail (field as an object).
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=s.StudioWriteSerializer, responses=s.StudioDetailSerializer)
     def update(self, request, *args, **kwargs):
         studio = self.get_object()
         serializer = s.StudioWriteSerializer(
@@ -139,7 +143,7 @@ class StudioViewSet(
             s.StudioAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=downloads.ATTACHMENT_DOWNLOAD_RESPONSES)
     @action(
         detail=True,
         methods=["get"],

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts.enums import Role
 from accounts.permissions import HasRole, ReadOnlyOrRole
 from core.exceptions import ValidationFailed
+from core.exports import ATTACHMENT_DOWNLOAD_RESPONSES
 from core.pagination import KeysFirstPagination
 from core.parsers import FormParser, MultiPartParser
 from core.services import audit_trail
@@ -198,6 +199,11 @@ class EntryViewSet(
         return self._detail(entry, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EntryUpdateSerializer, responses=s.EntryDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        # Documented like update: the answer is the entry's detail (category as an object).
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=s.EntryUpdateSerializer, responses=s.EntryDetailSerializer)
     def update(self, request, *args, **kwargs):
         entry = self.get_object()
         serializer = s.EntryUpdateSerializer(
@@ -351,7 +357,7 @@ class AttachmentViewSet(
     def perform_destroy(self, instance):
         services.attachment_delete(attachment=instance, actor=self.request.user)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=ATTACHMENT_DOWNLOAD_RESPONSES)
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, AnyMediaRenderer])
     def download(self, request, pk=None):
         """The file, as an attachment, with the content type detected at upload."""

@@ -121,7 +121,8 @@ class RoundViewSet(
         return self.get_paginated_response(s.PledgeAcceptanceSerializer(page, many=True).data)
 
     @extend_schema(responses=s.BlindFlagSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="blind-check")
+    # The whole list (one row per flagged entry), not paginated: the schema says so too.
+    @action(detail=True, methods=["get"], url_path="blind-check", pagination_class=None)
     def blind_check(self, request, pk=None):
         """Entries whose free text (what a blind-round reviewer reads) names the organisation,
         its contact, a team member or their employer: settle them before the round opens."""
@@ -205,7 +206,8 @@ class RoundViewSet(
         return Response(selectors.round_progress(self.get_object()))
 
     @extend_schema(responses=s.LateReviewerSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="late-reviewers")
+    # The whole list (one row per late reviewer), not paginated: the schema says so too.
+    @action(detail=True, methods=["get"], url_path="late-reviewers", pagination_class=None)
     def late_reviewers(self, request, pk=None):
         return Response(selectors.late_reviewers(self.get_object()))
 
@@ -387,7 +389,8 @@ class ConflictViewSet(
         parameters=[OpenApiParameter("q", str, required=True, description="Name or credit code")],
         responses=s.ConflictOrganisationSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    # At most CONFLICT_SEARCH_LIMIT rows, not paginated: the schema says so too.
+    @action(detail=False, methods=["get"], pagination_class=None)
     def organisations(self, request):
         """Organisations to declare a conflict with, by name. A reviewer finds by part of its
         name only an organisation they already know of (their employer, ones they declared,
@@ -491,7 +494,7 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=downloads.ATTACHMENT_DOWNLOAD_RESPONSES,
     )
     @action(
         detail=True,

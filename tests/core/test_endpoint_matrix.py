@@ -153,7 +153,12 @@ def seed_matrix_data() -> dict[str, User]:
     finalized = Round.objects.get(state="finalized")
     for member in ("dongfeng", "hanjiang"):
         org = users[member].organisation_id
-        outcome = RoundEntry.objects.filter(round=finalized, entry__organisation_id=org).first()
+        # Awards from a round that advances entries go to entries that did not advance.
+        outcome = (
+            RoundEntry.objects.filter(round=finalized, entry__organisation_id=org)
+            .exclude(advanced=True)
+            .first()
+        )
         award_grant(round=finalized, entry=outcome.entry, tier="excellence",
                     actor=users["union_zhang"])  # fmt: skip
         for studio in Studio.objects.filter(organisation_id=org):

@@ -152,3 +152,10 @@ def test_every_api_serializer_uses_the_bounded_strict_fields():
             if f is not None and type(f) in plain and not f.read_only:
                 offenders.append(name)
     assert offenders == []
+
+
+def test_documented_download_types_are_the_accepted_upload_types():
+    from core.exports import ATTACHMENT_MEDIA_TYPES
+    from projects.storage import ACCEPTED_TYPES
+
+    assert set(ATTACHMENT_MEDIA_TYPES) == set(ACCEPTED_TYPES)

@@ -284,3 +284,44 @@ def test_list_attachments_member_sees_only_own(member_client, organisation, othe
     own = AttachmentFactory(entry=EntryFactory(organisation=organisation))
     AttachmentFactory(entry=EntryFactory(organisation=other_organisation))
     assert [a["id"] for a in member_client.get(URL).data["results"]] == [own.pk]
+
+
+# --- What may hide inside an accepted type (issue 10; core/file_safety.py) ----------------------
+
+PDF_WITH_JS = PDF.replace(b"/Type", b"/OpenAction<</S/JavaScript/JS(app.alert(1))>>/Type", 1)
+DOCX_WITH_EXE = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>",
+                      "word/evil.exe": b"MZ\x90\x00" + b"\0" * 64})  # fmt: skip
+PDF_HTML = PDF + b"<html><script>alert(document.cookie)</script></html>"
+GIF_HTML = b"GIF89a\x01\x00\x01\x00\x00\x00\x00!\xfe\x1a<script>alert(1)</script>\x00;"
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (PDF_WITH_JS, "plan.pdf"),
+        (DOCX_WITH_EXE, "plan.docx"),
+        (PDF_HTML, "plan.pdf"),
+        (GIF_HTML, "photo.gif"),
+    ],  # fmt: skip
+    ids=["pdf-javascript", "docx-exe", "pdf-html", "gif-html"],
+)
+def test_upload_with_hidden_active_content_is_400(member_client, organisation, data, name):
+    entry = EntryFactory(organisation=organisation)
+    assert b"/JavaScript" in PDF_WITH_JS
+    response = _upload(member_client, entry, data, name)
+    assert response.status_code == 400, response.data
+    assert response.data["code"] == "invalid_file"
+    assert not Attachment.objects.exists()
+
+
+def test_upload_docx_bomb_is_400_without_inflating(member_client, organisation):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (30 * 2**20))
+    bomb = buffer.getvalue()
+    assert len(bomb) < 2**20
+    entry = EntryFactory(organisation=organisation)
+    response = _upload(member_client, entry, bomb, "plan.docx")
+    assert response.status_code == 400
+    assert "zip bomb" in response.data["detail"]

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from jobs.services import job_run
+from jobs.models import Job
+from jobs.services import job_run, job_start
 from projects.enums import EntryState
+from reviews import jobs as round_jobs
 from reviews import services
 from reviews.enums import AdvancementRule, AggregationMethod, RoundState
 from reviews.models import Assignment, Award, Review, Round, RoundEntry
@@ -244,3 +246,73 @@ def test_manual_award_for_not_advanced_entry(union_staff, staff_client):
     assert Award.objects.get(entry=entries[1]).recommended_provincial
     again = staff_client.post("/api/v1/awards/", body)
     assert again.status_code == 409
+
+
+# --- The award rule: an awarded entry never sits in a later round (issue 10) --------------------
+
+
+def test_awards_by_rank_from_a_round_that_advances_entries_is_409(union_staff, staff_client):
+    round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]])  # top 1 advances
+    services.round_finalize(round=round_, actor=union_staff)
+    response = staff_client.post(
+        f"/api/v1/review-rounds/{round_.pk}/awards-by-rank/", {"tiers": {"first": 1}}, format="json"
+    )
+    # Decided up front by the job's start service: a 409 at once, no job queued.
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "award_not_final_round"
+    assert not Job.objects.exists()
+    assert not Award.objects.exists()
+    entries[0].refresh_from_db()
+    assert entries[0].state == "advanced"
+
+
+def test_awards_by_rank_job_on_a_round_that_advances_entries_fails_in_words(union_staff):
+    """A job queued before the rule applied (e.g. the round's rule changed meanwhile) fails with
+    the rule's message for staff and grants nothing."""
+    round_, _, _ = _run_round(union_staff, k=1, totals=[[90], [40]])
+    services.round_finalize(round=round_, actor=union_staff)
+    job = job_start(kind=round_jobs.AWARDS_BY_RANK, target=round_, actor=union_staff,
+                    params={"tiers": {"first": 1}}, send=False)  # fmt: skip
+    job = job_run(job_id=job.pk)
+    assert job.state == "failed"
+    assert job.error_code == "award_not_final_round"
+    assert "final round" in job.error
+    assert not Award.objects.exists()
+
+
+def test_awards_by_rank_from_the_final_round_is_a_job_that_grants(union_staff, staff_client):
+    round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]],
+                                    rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    services.round_finalize(round=round_, actor=union_staff)
+    response = staff_client.post(
+        f"/api/v1/review-rounds/{round_.pk}/awards-by-rank/", {"tiers": {"first": 1}}, format="json"
+    )
+    assert response.status_code == 202, response.content
+    job = job_run(job_id=response.json()["id"])
+    assert job.state == "succeeded" and job.result["granted"] == 1
+    assert list(Award.objects.values_list("entry_id", flat=True)) == [entries[0].pk]
+
+
+def test_manual_award_to_an_entry_that_advanced_is_409(union_staff, staff_client):
+    round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]])
+    services.round_finalize(round=round_, actor=union_staff)
+    response = staff_client.post(
+        "/api/v1/awards/", {"round": round_.pk, "entry": entries[0].pk, "tier": "first"}
+    )
+    assert response.status_code == 409
+    assert not Award.objects.exists()
+
+
+def test_awarded_entries_never_block_the_next_round(union_staff):
+    """The issue's path: awards after round 1, then round 2 enrols and confirms."""
+    first, entries, pool = _run_round(union_staff, k=1, totals=[[90], [80], [40]],
+                                      value=Decimal("2"))  # fmt: skip
+    services.round_finalize(round=first, actor=union_staff)
+    services.award_grant(round=first, entry=entries[2], tier="excellence", actor=union_staff)
+    second, finalists, _ = _run_round(union_staff, k=1, totals=[[85], [75]],
+                                      contest=first.contest, order=2, entries=entries[:2],
+                                      pool=pool, rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    assert {e.pk for e in finalists} == {entries[0].pk, entries[1].pk}
+    services.round_finalize(round=second, actor=union_staff)
+    awards = services.awards_grant_by_rank(round=second, tiers={"first": 1}, actor=union_staff)
+    assert [a.entry_id for a in awards] == [finalists[0].pk]

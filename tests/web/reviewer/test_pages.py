@@ -299,3 +299,22 @@ def test_closed_round_shows_what_was_submitted_read_only(client, scoring_round):
     assert a.entry.title in page and "100" in page
     assert f"/review/assignments/{a.pk}/" not in page  # no way back into the form
     assert client.get(f"/review/assignments/{a.pk}/").status_code == 404
+
+
+def test_after_the_deadline_the_page_is_read_only_and_saves_are_refused(client, scoring_round):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.models import Round
+
+    round_, _, pool = scoring_round
+    accept_pledges(round_)
+    a = assignments_of(round_, pool[0])[0]
+    Round.objects.filter(pk=round_.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    client.force_login(pool[0])
+    page = client.get(f"/review/assignments/{a.pk}/").content.decode()
+    assert "data-locked-reason" in page and "hx-post" not in page
+    response = client.post(f"/review/assignments/{a.pk}/save/", _post_scores(round_, [1, 1, 1, 1]))
+    assert response.status_code == 400
+    assert not Review.objects.filter(assignment=a).exists()

@@ -6,12 +6,14 @@ viewport without horizontal scrolling. axe-core on every reviewer page."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from reviews.models import Review
 from tests.factories.documents import pdf_with_metadata
 from tests.factories.reviews import AttachmentFactory
 from tests.web.conftest import PHONE, assert_no_horizontal_scroll
@@ -129,6 +131,15 @@ def test_reviewer_pages_fit_a_phone(page, sign_in, assert_accessible, screenshot
     page.keyboard.press("Tab")  # the next criterion's score
     page.keyboard.type("20")
     expect(page.locator("#total")).to_have_text("45")
+    expect(page.get_by_text(re.compile(r"已于 \d\d:\d\d 保存"))).to_be_visible()
+    # the connection drops: the page says so and keeps the value; back online, it is saved
+    page.context.set_offline(True)
+    _score(page, "经济社会效益").fill("22")
+    expect(page.get_by_text("网络连接已断开", exact=False)).to_be_visible(timeout=15_000)
+    expect(_score(page, "经济社会效益")).to_have_value("22")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_text("网络连接已断开", exact=False)).to_be_hidden(timeout=15_000)
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
     screenshot(page, "reviewer-scoring-phone")
@@ -136,3 +147,5 @@ def test_reviewer_pages_fit_a_phone(page, sign_in, assert_accessible, screenshot
                 "/review/profile/"):  # fmt: skip
         page.goto(url)
         assert_no_horizontal_scroll(page)
+    review = Review.objects.get(assignment=first)
+    assert review.scores.get(criterion__name="经济社会效益").score == Decimal("22")

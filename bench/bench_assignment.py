@@ -49,7 +49,8 @@ def run_one(size: str, mode: str, args: argparse.Namespace) -> dict:
     """One solve in this process; returns the figures as a dict."""
     import numpy as np
 
-    from reviews.assignment import assign, check_assignment, contest_instance, random_instance
+    from reviews.assignment import assign, check_assignment
+    from reviews.assignment.oracles import contest_instance, random_instance
 
     n_e, n_r = SIZES[size]
     t = time.perf_counter()

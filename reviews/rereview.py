@@ -47,7 +47,7 @@ def pick_extra_reviewers(
         RuntimeError: the result breaks a rule of ``check_assignment`` (a bug, never input).
     """
     p = problem
-    active = solver._as_pairs(active_pairs, "active_pairs")
+    active = solver.as_pairs(active_pairs, "active_pairs")
     n_r = p.n_reviewers
     loads = np.bincount(active[:, 1], minlength=n_r).astype(np.int64)
     on_entry: dict[int, set[int]] = {}

@@ -43,7 +43,7 @@ from notifications import jobs as notification_jobs  # notifications (issue 6)
 from projects.enums import ENTRY_TRANSITIONS, EntryState
 from projects.models import Category, Contest, Entry
 from reviews import assignment as solver
-from reviews import pledges, scoring
+from reviews import notices, pledges, scoring
 from reviews.enums import (
     ASSIGNMENT_TRANSITIONS,
     ROUND_ASSIGNABLE_STATES,
@@ -1118,19 +1118,22 @@ def assignment_swap(
 
 def assignment_recuse(*, assignment: Assignment, reviewer: User, reason: str) -> Assignment:
     """The reviewer declines one assignment with a reason (回避). Frees the slot for a
-    replacement; the pair is never proposed again in this round."""
+    replacement; the pair is never proposed again in this round. Review staff get a notice."""
     if assignment.reviewer_id != reviewer.pk:
         raise NotPermitted("Only the assigned reviewer may recuse.")
     if not reason.strip():
         raise ValidationFailed("reason: say why you recuse.", fields={"reason": ["Required."]})
     with transaction.atomic():
-        return _end_assignment(
+        recused = _end_assignment(
             assignment,
             status=AssignmentStatus.RECUSED,
             actor=reviewer,
             reason=reason,
             action="assignment.recuse",
         )
+        # Staff are told at once, so that they assign a replacement (reviews/notices.py).
+        notices.recusal_notify(assignment=recused)
+        return recused
 
 
 # --------------------------------------------------------------------------------------------

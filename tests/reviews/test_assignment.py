@@ -21,10 +21,9 @@ from reviews.assignment import (
     AssignmentProblem,
     assign,
     check_assignment,
-    exact_optimum,
     pair_affinity,
-    random_instance,
 )
+from reviews.assignment.oracles import exact_optimum, random_instance
 
 PROPERTY = settings(
     max_examples=40,

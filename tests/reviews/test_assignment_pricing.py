@@ -11,9 +11,8 @@ from reviews.assignment import (
     AssignmentProblem,
     assign,
     check_assignment,
-    contest_instance,
-    exact_optimum,
 )
+from reviews.assignment.oracles import contest_instance, exact_optimum
 
 THIN = 6  # candidates per entry: k + 1, far too few for the optimum
 

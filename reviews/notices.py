@@ -1,0 +1,70 @@
+"""Who the review process tells what, in its own words: the notices that a round's events write
+through the notifications app's bulk path (``notices_enqueue_bulk``). Each function is called
+inside the transaction of the change that causes it (a rollback writes nothing, delivery is
+queued on commit), and its occasion key makes a second call for the same event write nothing.
+
+The wording is in ``reviews/templates/notifications/<kind>/<language>/``.
+"""
+
+from __future__ import annotations
+
+from accounts.enums import UNION_STAFF_ROLES
+from accounts.models import User
+from accounts.selectors import users_holding
+from notifications.rendering import site_link
+from notifications.services import Recipient, notices_enqueue_bulk
+from reviews.enums import AssignmentStatus
+from reviews.models import Assignment, Round
+
+REVIEW_RECUSED = "review_recused"
+
+
+def review_staff() -> list[User]:
+    """The people who run review rounds: active union staff, administrators and superusers."""
+    return list(users_holding(UNION_STAFF_ROLES))
+
+
+def _round_context(round_: Round) -> dict:
+    return {
+        "round": {"id": round_.pk, "name": round_.name},
+        "contest": {"id": round_.contest_id, "name": round_.contest.name},
+    }
+
+
+def _to_staff(*, kind: str, round_: Round, occasion: str, context: dict) -> int:
+    return notices_enqueue_bulk(
+        kind=kind,
+        subject=round_,
+        occasion=occasion,
+        recipients=[
+            Recipient(user=staff, context={**context, "recipient_name": str(staff)})
+            for staff in review_staff()
+        ],
+    )
+
+
+# --- a recusal (回避) -----------------------------------------------------------------------------
+
+
+def recusal_notify(*, assignment: Assignment) -> int:
+    """Tell review staff that a reviewer recused from an entry, why, and how many active
+    reviewers the entry has left against the round's k, so that they find a replacement."""
+    round_ = assignment.round
+    active = Assignment.objects.filter(
+        round=round_, entry_id=assignment.entry_id, status=AssignmentStatus.ACTIVE
+    ).count()
+    context = {
+        **_round_context(round_),
+        "entry": {"id": assignment.entry_id, "title": assignment.entry.title},
+        "reviewer_name": assignment.reviewer.full_name or assignment.reviewer.username,
+        "reason": assignment.reason,
+        "active_reviewers": active,
+        "reviewers_per_entry": round_.reviewers_per_entry,
+        "link": site_link(
+            f"/api/v1/review-assignments/?round={round_.pk}&entry={assignment.entry_id}"
+        ),
+    }
+    return _to_staff(
+        kind=REVIEW_RECUSED, round_=round_, occasion=f"recusal;assignment={assignment.pk}",
+        context=context,
+    )  # fmt: skip

@@ -332,7 +332,7 @@ def review_round_closed_notify(*, closed_round) -> int:
             for r in sorted(behind, key=lambda r: r["submitted"] - r["assigned"])[:20]
         ],
         "late_reviewer_count": len(behind),
-        "link": site_link(f"/api/v1/review-rounds/{round_.pk}/progress/"),
+        "link": site_link(f"/console/rounds/{round_.pk}/"),
     }
     return notices_enqueue_bulk(
         kind=NoticeKind.ROUND_CLOSED,

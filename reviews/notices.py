@@ -64,9 +64,8 @@ def recusal_notify(*, assignment: Assignment) -> int:
         "reason": assignment.reason,
         "active_reviewers": active,
         "reviewers_per_entry": round_.reviewers_per_entry,
-        "link": site_link(
-            f"/api/v1/review-assignments/?round={round_.pk}&entry={assignment.entry_id}"
-        ),
+        # The console's assignment page of the round, where staff give the entry a new reviewer.
+        "link": site_link(f"/console/rounds/{round_.pk}/assignment/"),
     }
     return _to_staff(
         kind=REVIEW_RECUSED, round_=round_, occasion=f"recusal;assignment={assignment.pk}",

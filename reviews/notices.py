@@ -98,7 +98,8 @@ def publication_notify(*, round: Round) -> int:
         **_round_context(round),
         # Nobody advances from a contest's final round: the notice then says nothing about it.
         "final": round.advancement_rule == AdvancementRule.NONE,
-        "link": site_link(f"/api/v1/round-outcomes/?round={round.pk}"),
+        # The enterprise results page (web/enterprise), where the outcomes and comments are.
+        "link": site_link("/enterprise/results/"),
     }
     recipients = [
         Recipient(

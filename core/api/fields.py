@@ -7,7 +7,9 @@ declare a field by hand use them by name (a test walks every serializer of the A
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import EmailValidator
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import bounds
@@ -81,3 +83,29 @@ class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if cutoff is not None:
             scoped = scoped[:cutoff]
         return {self.to_representation(item): self.display_value(item) for item in scoped}
+
+
+_email = EmailValidator()
+
+
+def _email_unless_blank(value: str) -> None:
+    if value:
+        _email(value)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "email"}, {"maxLength": 0}],
+        "description": "An e-mail address, or empty where none is given.",
+    }
+)
+class EmailField(serializers.CharField):
+    """An e-mail address or, where the model allows it, empty; the schema says both (a blank
+    address is not an ``email``-format string, and clients that validate responses refused it).
+    A CharField with its own check, because the schema generator would add ``format: email`` for
+    Django's EmailValidator itself."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(_email_unless_blank)

@@ -72,6 +72,12 @@ class ContestTransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class ContestMoveSerializer(serializers.Serializer):
+    """The body of one contest move (``open/``, ``close/``, ...): an optional reason."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
 class ContestBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contest

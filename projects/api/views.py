@@ -20,6 +20,7 @@ from core.parsers import FormParser, MultiPartParser
 from core.services import audit_trail
 from projects import exports, selectors, services, storage
 from projects.api import serializers as s
+from projects.enums import ContestState
 from projects.filters import AttachmentFilter, CategoryFilter, ContestFilter, EntryFilter
 from projects.selectors import CONTEST_STAFF_ROLES, ENTRY_STAFF_ROLES
 
@@ -67,20 +68,58 @@ class ContestViewSet(
             actor=self.request.user, contest=serializer.instance, data=serializer.validated_data
         )
 
-    @extend_schema(request=s.ContestTransitionSerializer, responses=s.ContestSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        """Move the contest to another state (409 when the table does not allow the move)."""
+    def _move(self, request, to_state: str, serializer_class=s.ContestMoveSerializer):
         contest = self.get_object()
-        serializer = s.ContestTransitionSerializer(data=request.data)
+        serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.contest_set_state(
             contest=contest,
-            to_state=serializer.validated_data["to_state"],
+            to_state=serializer.validated_data.get("to_state", to_state),
             actor=request.user,
             reason=serializer.validated_data.get("reason", ""),
         )
         return Response(s.ContestSerializer(self.get_queryset().get(pk=contest.pk)).data)
+
+    # One verb per move, as entries, studios and incubations have (409 when the contest's state
+    # does not allow it: projects.enums.CONTEST_TRANSITIONS).
+    @extend_schema(request=s.ContestMoveSerializer, responses=s.ContestSerializer)
+    @action(detail=True, methods=["post"], url_path="open")
+    def open_registration(self, request, pk=None):
+        """draft/closed -> open: registration opens (or reopens, e.g. an extension)."""
+        return self._move(request, ContestState.OPEN)
+
+    @extend_schema(request=s.ContestMoveSerializer, responses=s.ContestSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """open -> closed: registration closes."""
+        return self._move(request, ContestState.CLOSED)
+
+    @extend_schema(request=s.ContestMoveSerializer, responses=s.ContestSerializer)
+    @action(detail=True, methods=["post"], url_path="start-review")
+    def start_review(self, request, pk=None):
+        """closed -> in_review."""
+        return self._move(request, ContestState.IN_REVIEW)
+
+    @extend_schema(request=s.ContestMoveSerializer, responses=s.ContestSerializer)
+    @action(detail=True, methods=["post"], url_path="publish")
+    def publish_results(self, request, pk=None):
+        """in_review -> published."""
+        return self._move(request, ContestState.PUBLISHED)
+
+    @extend_schema(request=s.ContestMoveSerializer, responses=s.ContestSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        """published -> archived."""
+        return self._move(request, ContestState.ARCHIVED)
+
+    @extend_schema(
+        request=s.ContestTransitionSerializer, responses=s.ContestSerializer, deprecated=True
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Deprecated: use the move's own verb (``open/``, ``close/``, ``start-review/``,
+        ``publish/``, ``archive/``). Kept for existing clients; it calls the same service."""
+        return self._move(request, "", s.ContestTransitionSerializer)
 
     @extend_schema(responses=s.AuditEventSerializer(many=True))
     @action(

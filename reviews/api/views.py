@@ -145,13 +145,47 @@ class RoundViewSet(
     def _render(self, round_):
         return Response(s.RoundSerializer(self.get_queryset().get(pk=round_.pk)).data)
 
+    # One verb per move (the API's one style, as entries, studios and incubations have); 409 when
+    # the round's state does not allow it (reviews.enums.ROUND_TRANSITIONS). The long moves are
+    # jobs: confirm-assignments/ and finalize/ answer 202 with the job.
+    @extend_schema(request=None, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"], url_path="start-assigning")
+    def start_assigning(self, request, pk=None):
+        """draft -> assigning: enrol the entries taking part."""
+        round_ = services.round_start_assigning(round=self.get_object(), actor=request.user)
+        return self._render(round_)
+
+    @extend_schema(request=None, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"], url_path="back-to-draft")
+    def back_to_draft(self, request, pk=None):
+        """assigning -> draft: drop the enrolment and the proposal (rubric and k may change)."""
+        round_ = services.round_back_to_draft(round=self.get_object(), actor=request.user)
+        return self._render(round_)
+
+    @extend_schema(request=None, responses=s.RoundSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """open -> closed before the deadline."""
+        return self._render(services.round_close(round=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def finalize(self, request, pk=None):
+        """closed -> finalized as a job (results afresh, advancement, entry states): 202."""
+        return job_accepted(
+            round_jobs.round_finalize_start(round=self.get_object(), actor=request.user)
+        )
+
     @extend_schema(
-        request=s.TransitionSerializer, responses={200: s.RoundSerializer, 202: JobSerializer}
+        request=s.TransitionSerializer,
+        responses={200: s.RoundSerializer, 202: JobSerializer},
+        deprecated=True,
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Move the round (see reviews.services.round_set_state for what each move does). The
-        two long moves (assigning -> open, closed -> finalized) start a job: 202 with the job."""
+        """Deprecated: use the move's own verb (``start-assigning/``, ``back-to-draft/``,
+        ``confirm-assignments/``, ``close/``, ``reopen/``, ``finalize/``). Kept for existing
+        clients; it calls the same services (the two long moves answer 202 with the job)."""
         serializer = s.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         round_, to_state = self.get_object(), serializer.validated_data["to_state"]

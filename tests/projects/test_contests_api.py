@@ -243,3 +243,51 @@ def test_create_category_in_review_contest_is_409(staff_client):
         "/api/v1/categories/", {"contest": contest.pk, "code": "x", "name": "x"}, format="json"
     )
     assert response.status_code == 409
+
+
+VERBS = {
+    ContestState.OPEN: "open",
+    ContestState.CLOSED: "close",
+    ContestState.IN_REVIEW: "start-review",
+    ContestState.PUBLISHED: "publish",
+    ContestState.ARCHIVED: "archive",
+}
+
+
+@pytest.mark.parametrize(("src", "dst"), ALLOWED_MOVES)
+def test_each_move_has_its_own_verb(staff_client, src, dst):
+    """One verb per move (the API's one style); ``transition/`` stays as a deprecated alias."""
+    contest = ContestFactory(state=src)
+    CategoryFactory(contest=contest)
+    response = staff_client.post(
+        f"{URL}{contest.pk}/{VERBS[dst]}/", {"reason": "计划"}, format="json"
+    )
+    assert response.status_code == 200, response.data
+    assert response.data["state"] == dst
+    event = AuditEvent.objects.get(action="contest.state", target_id=str(contest.pk))
+    assert (event.from_state, event.to_state, event.reason) == (src, dst, "计划")
+
+
+@pytest.mark.parametrize(
+    ("src", "verb"), [("draft", "start-review"), ("open", "publish"), ("archived", "open")]
+)
+def test_a_verb_the_state_does_not_allow_is_409(staff_client, src, verb):
+    contest = ContestFactory(state=src)
+    response = staff_client.post(f"{URL}{contest.pk}/{verb}/", {}, format="json")
+    assert response.status_code == 409
+    assert response.data["code"] == "invalid_transition"
+    contest.refresh_from_db()
+    assert contest.state == src
+
+
+def test_verbs_are_staff_only(member_client, contest):
+    response = member_client.post(f"{URL}{contest.pk}/close/", {}, format="json")
+    assert response.status_code == 403
+    contest.refresh_from_db()
+    assert contest.state != ContestState.CLOSED
+
+
+def test_transition_is_documented_as_deprecated(staff_client):
+    schema = staff_client.get("/api/schema/", {"format": "json"}).json()
+    assert schema["paths"]["/api/v1/contests/{id}/transition/"]["post"]["deprecated"] is True
+    assert "deprecated" not in schema["paths"]["/api/v1/contests/{id}/close/"]["post"]

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from accounts.enums import UNION_STAFF_ROLES
 from accounts.models import User
-from accounts.selectors import users_holding
+from accounts.selectors import enterprise_members_by_organisation, users_holding
 from notifications.rendering import site_link
 from notifications.services import Recipient, notices_enqueue_bulk
-from reviews.enums import AssignmentStatus
-from reviews.models import Assignment, Round
+from reviews.enums import AdvancementRule, AssignmentStatus, AwardTier
+from reviews.models import Assignment, Round, RoundEntry
 
 REVIEW_RECUSED = "review_recused"
+ROUND_PUBLISHED = "round_published"
+
+# How many entries a notice lists by name; the counts are always complete.
+LISTED = 20
 
 
 def review_staff() -> list[User]:
@@ -60,11 +64,56 @@ def recusal_notify(*, assignment: Assignment) -> int:
         "reason": assignment.reason,
         "active_reviewers": active,
         "reviewers_per_entry": round_.reviewers_per_entry,
-        "link": site_link(
-            f"/api/v1/review-assignments/?round={round_.pk}&entry={assignment.entry_id}"
-        ),
+        # The console's assignment page of the round, where staff give the entry a new reviewer.
+        "link": site_link(f"/console/rounds/{round_.pk}/assignment/"),
     }
     return _to_staff(
         kind=REVIEW_RECUSED, round_=round_, occasion=f"recusal;assignment={assignment.pk}",
         context=context,
     )  # fmt: skip
+
+
+# --- publication ----------------------------------------------------------------------------------
+
+
+def publication_notify(*, round: Round) -> int:
+    """Tell each enterprise whose entries took part in a published round: every active member
+    of the organisation gets one notice listing that organisation's entries and their outcome
+    (advanced or not, award). Published once, so the occasion is fixed."""
+    by_org: dict[int, list[dict]] = {}
+    rows = (
+        RoundEntry.objects.filter(round=round)
+        .order_by("entry__organisation_id", "rank", "entry_id")
+        .values_list("entry__organisation_id", "entry_id", "entry__title", "rank", "advanced",
+                     "entry__award__tier")
+    )  # fmt: skip
+    for organisation_id, entry_id, title, rank, advanced, tier in rows.iterator(chunk_size=5000):
+        by_org.setdefault(organisation_id, []).append(
+            {"id": entry_id, "title": title, "rank": rank, "advanced": bool(advanced),
+             "award_tier": tier or "", "award": AwardTier(tier).label if tier else ""}
+        )  # fmt: skip
+    if not by_org:
+        return 0
+    base = {
+        **_round_context(round),
+        # Nobody advances from a contest's final round: the notice then says nothing about it.
+        "final": round.advancement_rule == AdvancementRule.NONE,
+        # The enterprise results page (web/enterprise), where the outcomes and comments are.
+        "link": site_link("/enterprise/results/"),
+    }
+    recipients = [
+        Recipient(
+            user=member,
+            context={
+                **base,
+                "entries": by_org[organisation_id][:LISTED],
+                "entry_count": len(by_org[organisation_id]),
+                "recipient_name": str(member),
+            },
+        )
+        for organisation_id, members in sorted(enterprise_members_by_organisation(by_org).items())
+        for member in members
+    ]
+    return notices_enqueue_bulk(
+        kind=ROUND_PUBLISHED, subject=round, occasion="published", recipients=recipients
+    )

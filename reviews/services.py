@@ -529,7 +529,8 @@ def round_set_state(*, round: Round, to_state: str, actor: User | None) -> Round
 
 def round_publish(*, round: Round, actor: User) -> Round:
     """Make a finalized round's outcomes visible to the enterprises (score, rank, advancement,
-    award, anonymous comments). Publishing twice changes nothing."""
+    award, anonymous comments), and tell the members of each enterprise concerned. Publishing
+    twice changes nothing."""
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
@@ -539,6 +540,7 @@ def round_publish(*, round: Round, actor: User) -> Round:
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_at", "updated_at"])
         audit_record(actor=actor, action="round.publish", target=locked)
+        notices.publication_notify(round=locked)
     return _refresh(round, locked)
 
 

@@ -5,10 +5,13 @@ warns staff (issue 10)."""
 import pytest
 
 from accounts.enums import Role
+from jobs.services import job_run
 from notifications.models import Notice
 from reviews import notices, services
+from reviews.enums import AdvancementRule
 from tests.factories.accounts import EnterpriseUserFactory, UserFactory
 from tests.factories.reviews import make_staff
+from tests.reviews.test_results import _run_round
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,54 @@ def test_recusal_through_the_api_tells_staff(
     )
     assert response.status_code == 204, response.content
     assert _of_kind(notices.REVIEW_RECUSED).filter(recipient=union_staff).count() == 1
+
+
+# --- publication tells the enterprises concerned ------------------------------------------------------
+
+
+def _finalized_final_round(staff):
+    round_, entries, _ = _run_round(staff, k=1, totals=[[90], [70], [50]],
+                                    rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    services.round_finalize(round=round_, actor=staff)
+    return round_, entries
+
+
+def test_publication_tells_each_member_of_the_organisations_concerned(union_staff, staff_client):
+    round_, entries = _finalized_final_round(union_staff)
+    services.awards_grant_by_rank(round=round_, tiers={"first": 1}, actor=union_staff)
+    concerned = [EnterpriseUserFactory(organisation=e.organisation) for e in entries]
+    colleague = EnterpriseUserFactory(organisation=entries[0].organisation)
+    bystander = EnterpriseUserFactory()
+    response = staff_client.post(f"/api/v1/review-rounds/{round_.pk}/publish/")
+    assert response.status_code == 202
+    assert job_run(job_id=response.json()["id"]).state == "succeeded"
+    told = _of_kind(notices.ROUND_PUBLISHED)
+    assert set(told.values_list("recipient_id", flat=True)) == {
+        *(m.pk for m in concerned),
+        colleague.pk,
+    }
+    assert not told.filter(recipient=bystander).exists()
+    first = told.get(recipient=concerned[0])
+    assert [e["id"] for e in first.context["entries"]] == [entries[0].pk]
+    assert first.context["entries"][0]["rank"] == 1
+    assert first.context["entries"][0]["award_tier"] == "first"
+    assert entries[0].title in first.body and "一等奖" in first.body
+    # One organisation's notice never names another's entries.
+    assert entries[1].title not in first.body
+
+
+def test_publishing_twice_tells_nobody_twice(union_staff):
+    round_, entries = _finalized_final_round(union_staff)
+    EnterpriseUserFactory(organisation=entries[0].organisation)
+    services.round_publish(round=round_, actor=union_staff)
+    services.round_publish(round=round_, actor=union_staff)
+    assert _of_kind(notices.ROUND_PUBLISHED).count() == 1
+
+
+def test_no_publication_notice_before_publishing(union_staff):
+    round_, entries = _finalized_final_round(union_staff)
+    EnterpriseUserFactory(organisation=entries[0].organisation)
+    assert not _of_kind(notices.ROUND_PUBLISHED).exists()
 
 
 def test_staff_list_is_union_staff_and_admins_only():

@@ -65,7 +65,8 @@ def test_staff_run_a_round_from_the_console(
     page.locator("#id_reviewers_per_entry").fill("2")
     page.locator("#id_opens_at").fill("2026-01-01T08:00")
     page.locator("#id_deadline").fill("2027-12-31T18:00")
-    page.locator("#id_advancement_value").fill("0.5")
+    # The contest's final round: awards by rank come only from a round nobody advances from.
+    page.locator("#id_advancement_rule").select_option("none")
     assert_accessible(page)
     page.get_by_role("button", name="创建评审轮次并编辑评分标准").click()
     round_ = Round.objects.get(contest=contest, name="初赛")

@@ -133,9 +133,9 @@ def main() -> None:
         ("enterprise member list", member_client, "/api/v1/entries/"),
         ("entry detail", client, f"/api/v1/entries/{some_entry}/"),
         ("CSV export (category+district)", client,
-         f"/api/v1/entries/export-csv/?contest={c}&category={category.pk}&district=fangxian"),
+         f"/api/v1/entries/export/?file_format=csv&contest={c}&category={category.pk}&district=fangxian"),
         ("XLSX export (category+district)", client,
-         f"/api/v1/entries/export-xlsx/?contest={c}&category={category.pk}&district=fangxian"),
+         f"/api/v1/entries/export/?file_format=xlsx&contest={c}&category={category.pk}&district=fangxian"),
     ]  # fmt: skip
 
     def fetch(api, url):

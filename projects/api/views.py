@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.enums import Role
 from accounts.permissions import HasRole, ReadOnlyOrRole
+from core import exports as downloads
 from core.exceptions import ValidationFailed
 from core.exports import ATTACHMENT_DOWNLOAD_RESPONSES
 from core.pagination import KeysFirstPagination
@@ -152,12 +153,12 @@ class EntryViewSet(
     def get_permissions(self):
         if self.action in ("create", "update", "partial_update", "submit", "recall", "withdraw"):
             return [HasRole.of(Role.ENTERPRISE)()]
-        if self.action in ("history", "export_csv", "export_xlsx"):
+        if self.action in ("history", "export"):
             return [HasRole.of(*ENTRY_STAFF_ROLES)()]
         return [HasRole.of(*_ENTRY_READERS)()]
 
     def get_queryset(self):
-        if self.action in ("list", "export_csv", "export_xlsx"):
+        if self.action in ("list", "export"):
             return selectors.entry_list_for(self.request.user)
         if self.action == "retrieve":
             return selectors.entry_detail_for(self.request.user)
@@ -268,48 +269,33 @@ class EntryViewSet(
         return f"entries-{timezone.localtime():%Y%m%d-%H%M}.{ext}"
 
     @extend_schema(
-        filters=True, responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY)}
-    )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="export-csv",
-        renderer_classes=[JSONRenderer, AnyMediaRenderer],
-    )
-    def export_csv(self, request):
-        """The filtered list as CSV (UTF-8 with BOM for Excel), streamed."""
-        queryset = self._export_queryset("csv")
-        response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in exports.csv_chunks(queryset)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self._filename("csv")}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-
-    @extend_schema(
         filters=True,
+        parameters=downloads.EXPORT_PARAMETERS,
         responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
             (
                 200,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ): OpenApiResponse(OpenApiTypes.BINARY)
+            ): OpenApiResponse(OpenApiTypes.BINARY),
         },
     )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="export-xlsx",
-        renderer_classes=[JSONRenderer, AnyMediaRenderer],
-    )
-    def export_xlsx(self, request):
-        """The filtered list as an Excel workbook."""
-        queryset = self._export_queryset("xlsx")
-        response = HttpResponse(
-            exports.xlsx_bytes(queryset),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self._filename("xlsx")}"'
+    @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, AnyMediaRenderer])
+    def export(self, request):
+        """The filtered list as ``?file_format=csv`` (UTF-8 with BOM for Excel, streamed) or
+        ``xlsx`` (an Excel workbook): the one export style of the API."""
+        file_format = downloads.requested_export_format(request)
+        queryset = self._export_queryset(file_format)
+        if file_format == "csv":
+            response = StreamingHttpResponse(
+                (chunk.encode("utf-8") for chunk in exports.csv_chunks(queryset)),
+                content_type="text/csv; charset=utf-8",
+            )
+        else:
+            response = HttpResponse(
+                exports.xlsx_bytes(queryset),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{self._filename(file_format)}"'
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -30,7 +30,7 @@ def _csv_rows(response) -> list[list[str]]:
 
 
 def test_csv_export_has_bom_chinese_and_applies_filters(staff_client, entries):
-    response = staff_client.get(f"{URL}export-csv/", {"state": "submitted", "q": "密封条"},
+    response = staff_client.get(f"{URL}export/", {"file_format": "csv", "state": "submitted", "q": "密封条"},
                                 HTTP_ACCEPT="text/csv")  # fmt: skip
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -46,13 +46,13 @@ def test_csv_export_has_bom_chinese_and_applies_filters(staff_client, entries):
 
 
 def test_csv_export_neutralises_formulas(staff_client, entries):
-    response = staff_client.get(f"{URL}export-csv/", {"q": "HYPERLINK"})
+    response = staff_client.get(f"{URL}export/", {"file_format": "csv", "q": "HYPERLINK"})
     header, row = _csv_rows(response)
     assert row[header.index("项目名称")].startswith("'=")
 
 
 def test_xlsx_export_round_trips_chinese(staff_client, entries):
-    response = staff_client.get(f"{URL}export-xlsx/", {"state": "submitted"})
+    response = staff_client.get(f"{URL}export/", {"file_format": "xlsx", "state": "submitted"})
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(workbook.active.iter_rows(values_only=True))
@@ -65,7 +65,7 @@ def test_xlsx_export_round_trips_chinese(staff_client, entries):
 
 def test_xlsx_export_over_cap_is_400(staff_client, entries, settings):
     settings.ENTRY_EXPORT_XLSX_MAX_ROWS = 2
-    response = staff_client.get(f"{URL}export-xlsx/")
+    response = staff_client.get(f"{URL}export/?file_format=xlsx")
     assert response.status_code == 400
     assert response.data["code"] == "export_too_large"
 
@@ -74,20 +74,37 @@ def test_export_constant_queries(staff_client, django_assert_max_num_queries):
     for _ in range(30):
         TeamMemberFactory(entry=EntryFactory())
     with django_assert_max_num_queries(5):
-        b"".join(staff_client.get(f"{URL}export-csv/").streaming_content)
+        b"".join(staff_client.get(f"{URL}export/?file_format=csv").streaming_content)
 
 
 @pytest.mark.parametrize("who", ["member_client", "reviewer_client"])
 def test_export_non_staff_is_403(request, who):
-    assert request.getfixturevalue(who).get(f"{URL}export-csv/").status_code == 403
-    assert request.getfixturevalue(who).get(f"{URL}export-xlsx/").status_code == 403
+    assert request.getfixturevalue(who).get(f"{URL}export/?file_format=csv").status_code == 403
+    assert request.getfixturevalue(who).get(f"{URL}export/?file_format=xlsx").status_code == 403
 
 
 def test_export_anonymous_is_401(api):
-    assert api.get(f"{URL}export-csv/").status_code == 401
+    assert api.get(f"{URL}export/?file_format=csv").status_code == 401
 
 
 def test_export_bad_filter_is_400(staff_client):
-    response = staff_client.get(f"{URL}export-csv/", {"state": "nope"})
+    response = staff_client.get(f"{URL}export/", {"file_format": "csv", "state": "nope"})
     assert response.status_code == 400
     assert "state" in response.data["fields"]
+
+
+def test_an_unknown_file_format_is_a_400_naming_it(staff_client):
+    response = staff_client.get(f"{URL}export/", {"file_format": "pdf"})
+    assert response.status_code == 400
+    assert "file_format" in response.json()["fields"]
+
+
+def test_without_a_file_format_the_export_is_csv(staff_client):
+    response = staff_client.get(f"{URL}export/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize("old", ["export-csv/", "export-xlsx/"])
+def test_the_old_export_routes_are_gone(staff_client, old):
+    assert staff_client.get(f"{URL}{old}").status_code == 404

@@ -170,8 +170,22 @@ class RoundView(UnionStaffMixin, TemplateView):
             cooldown_hours=getattr(settings, "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", 12),
             reopen_form=forms.ReopenForm(),
             jobs=_round_jobs(self.request, round_),
+            **_pledges_of(self.request, round_),
         )
         return context
+
+
+PLEDGES_SHOWN = 100
+
+
+def _pledges_of(request, round_) -> dict:
+    """Who accepted the round's pledge (评审承诺书), when and from which address (the newest
+    first, at most ``PLEDGES_SHOWN``; the API lists them all)."""
+    accepted = selectors.pledge_acceptances_for_staff(request.user).filter(round=round_)
+    return {
+        "pledge_count": accepted.count(),
+        "pledges": list(accepted.order_by("-accepted_at", "-pk")[:PLEDGES_SHOWN]),
+    }
 
 
 class RoundCreateView(UnionStaffMixin, TemplateView):

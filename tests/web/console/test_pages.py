@@ -163,7 +163,7 @@ def test_entry_list_filters_by_keyword_and_links_the_export(client, union_staff,
     client.force_login(union_staff)
     page = client.get("/console/entries/", {"q": entry.title, "sort": "title"}).content.decode()
     assert f'href="/console/entries/{entry.pk}/"' in page
-    assert "export-xlsx/?q=" in page
+    assert "export/?file_format=xlsx&amp;q=" in page
 
 
 def test_entry_list_takes_constant_queries(client, union_staff):

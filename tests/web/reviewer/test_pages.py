@@ -318,3 +318,25 @@ def test_after_the_deadline_the_page_is_read_only_and_saves_are_refused(client, 
     response = client.post(f"/review/assignments/{a.pk}/save/", _post_scores(round_, [1, 1, 1, 1]))
     assert response.status_code == 400
     assert not Review.objects.filter(assignment=a).exists()
+
+
+def test_attachments_show_in_the_page_by_kind(client, scoring_round):
+    from tests.factories.reviews import AttachmentFactory
+
+    round_, _, pool = scoring_round
+    accept_pledges(round_)
+    a = assignments_of(round_, pool[0])[0]
+    pdf = AttachmentFactory(entry=a.entry, content_type="application/pdf", original_name="a.pdf")
+    png = AttachmentFactory(entry=a.entry, content_type="image/png", original_name="b.png")
+    xlsx = AttachmentFactory(
+        entry=a.entry,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        original_name="c.xlsx",
+    )
+    client.force_login(pool[0])
+    page = client.get(f"/review/assignments/{a.pk}/").content.decode()
+    base = f"/review/assignments/{a.pk}/files/"
+    assert f'data-pdf-url="{base}{pdf.pk}/"' in page  # drawn by pdf.js
+    assert f'<img class="img-fluid" src="{base}{png.pk}/"' in page  # inline
+    assert f'href="{base}{xlsx.pk}/" download' in page  # offered for download
+    assert f'data-pdf-url="{base}{xlsx.pk}/"' not in page

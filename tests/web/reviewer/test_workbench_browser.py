@@ -53,6 +53,7 @@ def test_reviewer_scores_an_entry_from_pledge_to_submit(
     page.goto("/review/")
     expect(page.get_by_role("heading", name="我的评审")).to_be_visible()
     expect(page.get_by_text(f"待评：{len(mine)}")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^剩余 6 天 23 小时$"))).to_be_visible()  # kept current
     expect(page.get_by_text(first.entry.organisation.name)).to_have_count(0)  # blind round
     assert_accessible(page)
     screenshot(page, "reviewer-home")

@@ -45,6 +45,8 @@ class ExpertiseFieldSerializer(serializers.ModelSerializer):
 class UserSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     organisation = OrganisationBriefSerializer(read_only=True, allow_null=True)
+    # Blank for a user without one (the create and update bodies allow it).
+    email = core_fields.EmailOrBlankField(read_only=True)
 
     class Meta:
         model = User

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import bounds
@@ -81,3 +82,14 @@ class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if cutoff is not None:
             scoped = scoped[:cutoff]
         return {self.to_representation(item): self.display_value(item) for item in scoped}
+
+
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]}
+)
+class EmailOrBlankField(serializers.EmailField):
+    """An email address, or empty where the model allows none (the schema says both)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)

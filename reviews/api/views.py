@@ -486,7 +486,7 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def _render(self, pk):
         return Response(s.MyAssignmentSerializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: None})
+    @extend_schema(request=s.ReasonSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def recuse(self, request, pk=None):
         """Decline this assignment with a reason (回避); the slot is freed for reassignment."""

@@ -7,6 +7,7 @@ operation lists the error statuses it can answer, from what the operation is:
 - 401 and 403: not signed in, or a role or organisation that may not do this;
 - 404: an object the caller cannot see (a path id), or a page past the end (a list);
 - 409: a write refused by the current state (a transition table, a live job, a duplicate);
+- 422: a POST whose ``Idempotency-Key`` was used before with another body;
 - 429: a throttled operation (sign-in), or an account locked after failed sign-ins.
 
 ``tests/core/test_fuzz_schema.py`` fails on any status a response has that its operation does
@@ -27,6 +28,7 @@ ERROR_DESCRIPTIONS = {
     "403": "This role or organisation may not do this.",
     "404": "No such object visible to the caller, or no such page.",
     "409": "Refused in the current state; `detail` says why.",
+    "422": "This Idempotency-Key was used with another request (core/idempotency.py).",
     "429": "Too many attempts; try again later.",
 }
 
@@ -51,6 +53,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("404")
         if self.method in WRITES:
             codes.append("409")
+        if self.method == "POST":
+            codes.append("422")
         if self.view.get_throttles() or getattr(self.view, "answers_429", False):
             codes.append("429")
         return codes

@@ -31,6 +31,14 @@ def test_every_operation_documents_400_401_403_with_the_error_body():
     assert missing == []
 
 
+def test_every_post_documents_the_idempotency_422():
+    assert [
+        path
+        for path, method, operation in _operations()
+        if method == "post" and "422" not in operation["responses"]
+    ] == []
+
+
 def test_every_write_documents_409():
     assert [
         f"{method.upper()} {path}"

@@ -146,7 +146,7 @@ class RoundViewSet(
         return Response(s.RoundSerializer(self.get_queryset().get(pk=round_.pk)).data)
 
     @extend_schema(
-        request=s.TransitionSerializer, responses={200: s.RoundSerializer, 202: JobSerializer}
+        request=s.TransitionSerializer, responses={200: s.RoundMovedSerializer, 202: JobSerializer}
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
@@ -160,7 +160,12 @@ class RoundViewSet(
         if to_state == RoundState.FINALIZED and round_.state == RoundState.CLOSED:
             return job_accepted(round_jobs.round_finalize_start(round=round_, actor=request.user))
         round_ = services.round_set_state(round=round_, to_state=to_state, actor=request.user)
-        return self._render(round_)
+        # Closing with entries short of k reviews: the answer warns (staff also get a notice).
+        shortfall = (
+            selectors.round_review_shortfall(round_) if to_state == RoundState.CLOSED else None
+        )
+        data = s.RoundSerializer(self.get_queryset().get(pk=round_.pk)).data
+        return Response({**data, "warnings": [shortfall] if shortfall else []})
 
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"], url_path="confirm-assignments")

@@ -18,7 +18,7 @@ from jobs.models import Job
 from jobs.registry import JobKind, register
 from jobs.services import JobContext, JobFailed, job_start
 from reviews import assignment as solver
-from reviews import services
+from reviews import selectors, services
 from reviews.enums import AwardTier, RoundState
 from reviews.models import Round
 
@@ -85,10 +85,17 @@ def round_confirm_start(*, round: Round, actor, send: bool = True) -> Job:
     return job_start(kind=CONFIRM, target=round, actor=actor, send=send)
 
 
+def _warnings(round_: Round) -> list[dict]:
+    # What staff should know about the results: entries with fewer than k reviews.
+    shortfall = selectors.round_review_shortfall(round_)
+    return [shortfall] if shortfall else []
+
+
 def _run_compute(ctx: JobContext) -> dict:
     ctx.progress("computing", 10)
     round_ = services.round_compute_results(round=ctx.target, actor=ctx.actor)
-    return {"entries": round_.round_entries.count(), "computed_at": round_.results_computed_at.isoformat()}  # fmt: skip
+    return {"entries": round_.round_entries.count(), "computed_at": round_.results_computed_at.isoformat(),
+            "warnings": _warnings(round_)}  # fmt: skip
 
 
 def round_compute_results_start(*, round: Round, actor) -> Job:
@@ -101,7 +108,8 @@ def _run_finalize(ctx: JobContext) -> dict:
     round_ = services.round_finalize(round=ctx.target, actor=ctx.actor)
     advanced = round_.round_entries.filter(advanced=True).count()
     return {"state": round_.state, "advanced": advanced,
-            "not_advanced": round_.round_entries.count() - advanced}  # fmt: skip
+            "not_advanced": round_.round_entries.count() - advanced,
+            "warnings": _warnings(round_)}  # fmt: skip
 
 
 def round_finalize_start(*, round: Round, actor) -> Job:

@@ -15,11 +15,13 @@ from notifications.rendering import site_link
 from notifications.services import Recipient, notices_enqueue_bulk
 from reviews.enums import AdvancementRule, AssignmentStatus, AwardTier
 from reviews.models import Assignment, Round, RoundEntry
+from reviews.selectors import round_review_shortfall
 
 REVIEW_RECUSED = "review_recused"
 ROUND_PUBLISHED = "round_published"
+ROUND_SHORT_OF_REVIEWS = "round_short_of_reviews"
 
-# How many entries a notice lists by name; the counts are always complete.
+# How many entries a notice or a warning lists by name; the counts are always complete.
 LISTED = 20
 
 
@@ -117,3 +119,27 @@ def publication_notify(*, round: Round) -> int:
     return notices_enqueue_bulk(
         kind=ROUND_PUBLISHED, subject=round, occasion="published", recipients=recipients
     )
+
+
+# --- entries with fewer than k reviews ------------------------------------------------------------
+
+
+def round_shortfall_warn(*, round: Round, event: str) -> dict | None:
+    """When entries of the round have fewer than k reviews as it closes (``event`` "closed") or
+    its results are computed ("results"), tell review staff once per shortfall:
+    the occasion holds the deadline and the figures, so recomputing the same results writes
+    nothing new while a changed shortfall (a review added, the round reopened) is told again.
+    Returns the warning (what the API answers) or None."""
+    warning = round_review_shortfall(round)
+    if warning is None:
+        return None
+    occasion = (
+        f"short;deadline={round.deadline.isoformat()};entries={warning['entry_count']};"
+        f"missing={warning['missing_reviews']}"
+    )
+    _to_staff(
+        kind=ROUND_SHORT_OF_REVIEWS, round_=round, occasion=occasion,
+        context={**_round_context(round), **warning, "event": event,
+                 "link": site_link(f"/console/rounds/{round.pk}/results/")},
+    )  # fmt: skip
+    return warning

@@ -219,6 +219,50 @@ def late_reviewers(round: Round, *, now: datetime | None = None) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["unsubmitted"], r["reviewer"]))
 
 
+# How many short entries a shortfall warning lists by name; its counts are always complete.
+SHORTFALL_LISTED = 20
+
+
+def round_review_shortfall(round_: Round) -> dict | None:
+    """The entries of the round with fewer submitted reviews (of active assignments) than the
+    round's k, or None when every entry has k. One aggregate query."""
+    k = round_.reviewers_per_entry
+    short = (
+        RoundEntry.objects.filter(round=round_)
+        .annotate(
+            submitted=Count(
+                "entry__reviews",
+                filter=Q(
+                    entry__reviews__round=round_,
+                    entry__reviews__state=ReviewState.SUBMITTED,
+                    entry__reviews__assignment__status=AssignmentStatus.ACTIVE,
+                ),
+            )
+        )
+        .filter(submitted__lt=k)
+        .order_by("submitted", "entry_id")
+        .values_list("entry_id", "entry__title", "submitted")
+    )
+    rows = list(short)
+    if not rows:
+        return None
+    missing = sum(k - n for _, _, n in rows)
+    return {
+        "code": "entries_short_of_reviews",
+        "detail": (
+            f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} of {round_.name} got fewer than "
+            f"{k} reviews ({missing} review(s) missing); their scores rest on fewer reviewers. "
+            "Add reviewers (复评) or reopen the round before finalizing."
+        ),
+        "reviewers_per_entry": k,
+        "entry_count": len(rows),
+        "missing_reviews": missing,
+        "entries": [
+            {"id": pk, "title": title, "reviews": n} for pk, title, n in rows[:SHORTFALL_LISTED]
+        ],
+    }
+
+
 def round_results(round: Round) -> QuerySet[RoundEntry]:
     return (
         RoundEntry.objects.filter(round=round)

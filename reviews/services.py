@@ -424,7 +424,8 @@ def round_confirm_assignments(*, round: Round, actor: User) -> Round:
 
 def round_close(*, round: Round, actor: User | None = None) -> Round:
     """open -> closed. ``actor`` None means the system closing the round at its deadline.
-    Closing an already closed round changes nothing (the periodic sweep may run twice)."""
+    Closing an already closed round changes nothing (the periodic sweep may run twice). Entries
+    with fewer than k submitted reviews: review staff get a notice."""
     with transaction.atomic():
         if _lock_round(round).state == RoundState.CLOSED:
             return round
@@ -438,6 +439,8 @@ def round_close(*, round: Round, actor: User | None = None) -> Round:
             to_state=locked.state,
             reason="" if actor else "Deadline reached.",
         )
+        # Entries with fewer than k reviews: staff are told (reviews/notices.py).
+        notices.round_shortfall_warn(round=locked, event="closed")
         if actor is None:
             # notifications (issue 6): the system closed it at the deadline; staff get the
             # completion figures (a close by staff needs no notice: they did it).
@@ -1498,6 +1501,7 @@ def round_compute_results(*, round: Round, actor: User) -> Round:
         n = _compute_results(locked)
         locked.save(update_fields=["results_computed_at", "updated_at"])
         audit_record(actor=actor, action="round.results", target=locked, data={"entries": n})
+        notices.round_shortfall_warn(round=locked, event="results")
     return _refresh(round, locked)
 
 

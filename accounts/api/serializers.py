@@ -45,6 +45,8 @@ class ExpertiseFieldSerializer(serializers.ModelSerializer):
 class UserSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     organisation = OrganisationBriefSerializer(read_only=True, allow_null=True)
+    # Blank for a user without one (the create and update bodies allow it).
+    email = core_fields.EmailOrBlankField(read_only=True)
 
     class Meta:
         model = User
@@ -64,7 +66,7 @@ class UserCreateSerializer(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
     full_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    email = core_fields.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     language = serializers.ChoiceField(Language.choices, required=False)
     roles = serializers.ListField(child=serializers.ChoiceField(Role.choices), allow_empty=True)
@@ -76,7 +78,7 @@ class UserCreateSerializer(serializers.Serializer):
 class UserUpdateSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, required=False)
     full_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    email = core_fields.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     language = serializers.ChoiceField(Language.choices, required=False)
     is_active = serializers.BooleanField(required=False)

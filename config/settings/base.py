@@ -207,7 +207,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular with every operation's error answers documented (core/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     # Per client address (see TRUSTED_PROXY_HOPS); accounts are protected by the lockout above,
     # so this only slows a flood and leaves room for a review meeting behind one NAT.

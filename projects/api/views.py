@@ -36,6 +36,10 @@ class AnyMediaRenderer(BaseRenderer):
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        # What reaches a renderer here is an error body: say it is JSON (not "*/*").
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
         return JSONRenderer().render(data)
 
 

@@ -82,6 +82,32 @@ class RoundSerializer(serializers.ModelSerializer):
         return scoring.TIE_BREAK_RULE
 
 
+class ShortEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    reviews = serializers.IntegerField(help_text="Submitted reviews of active assignments.")
+
+
+class ReviewShortfallSerializer(serializers.Serializer):
+    """Entries with fewer than k submitted reviews (``selectors.round_review_shortfall``)."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    reviewers_per_entry = serializers.IntegerField()
+    entry_count = serializers.IntegerField()
+    missing_reviews = serializers.IntegerField()
+    entries = ShortEntrySerializer(many=True, help_text="The first 20, fewest reviews first.")
+
+
+class RoundMovedSerializer(RoundSerializer):
+    """A round after a move, with what staff should know about it (entries short of reviews)."""
+
+    warnings = ReviewShortfallSerializer(many=True, read_only=True)
+
+    class Meta(RoundSerializer.Meta):
+        fields = (*RoundSerializer.Meta.fields, "warnings")
+
+
 class RoundUpdateSerializer(RoundSerializer):
     class Meta(RoundSerializer.Meta):
         read_only_fields = (*RoundSerializer.Meta.read_only_fields, "contest")

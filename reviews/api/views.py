@@ -143,26 +143,32 @@ class RoundViewSet(
         )
 
     def _render(self, round_):
-        return Response(s.RoundSerializer(self.get_queryset().get(pk=round_.pk)).data)
+        """The round after a move (``RoundMovedSerializer``). Closed with entries short of k
+        reviews: the answer warns (staff also get a notice)."""
+        shortfall = (
+            selectors.round_review_shortfall(round_) if round_.state == RoundState.CLOSED else None
+        )
+        data = s.RoundSerializer(self.get_queryset().get(pk=round_.pk)).data
+        return Response({**data, "warnings": [shortfall] if shortfall else []})
 
     # One verb per move (the API's one style, as entries, studios and incubations have); 409 when
     # the round's state does not allow it (reviews.enums.ROUND_TRANSITIONS). The long moves are
     # jobs: confirm-assignments/ and finalize/ answer 202 with the job.
-    @extend_schema(request=None, responses=s.RoundSerializer)
+    @extend_schema(request=None, responses=s.RoundMovedSerializer)
     @action(detail=True, methods=["post"], url_path="start-assigning")
     def start_assigning(self, request, pk=None):
         """draft -> assigning: enrol the entries taking part."""
         round_ = services.round_start_assigning(round=self.get_object(), actor=request.user)
         return self._render(round_)
 
-    @extend_schema(request=None, responses=s.RoundSerializer)
+    @extend_schema(request=None, responses=s.RoundMovedSerializer)
     @action(detail=True, methods=["post"], url_path="back-to-draft")
     def back_to_draft(self, request, pk=None):
         """assigning -> draft: drop the enrolment and the proposal (rubric and k may change)."""
         round_ = services.round_back_to_draft(round=self.get_object(), actor=request.user)
         return self._render(round_)
 
-    @extend_schema(request=None, responses=s.RoundSerializer)
+    @extend_schema(request=None, responses=s.RoundMovedSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """open -> closed before the deadline."""
@@ -178,7 +184,7 @@ class RoundViewSet(
 
     @extend_schema(
         request=s.TransitionSerializer,
-        responses={200: s.RoundSerializer, 202: JobSerializer},
+        responses={200: s.RoundMovedSerializer, 202: JobSerializer},
         deprecated=True,
     )
     @action(detail=True, methods=["post"])
@@ -204,7 +210,7 @@ class RoundViewSet(
             round_jobs.round_confirm_start(round=self.get_object(), actor=request.user)
         )
 
-    @extend_schema(request=s.RoundReopenSerializer, responses=s.RoundSerializer)
+    @extend_schema(request=s.RoundReopenSerializer, responses=s.RoundMovedSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         serializer = s.RoundReopenSerializer(data=request.data)
@@ -515,7 +521,7 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def _render(self, pk):
         return Response(s.MyAssignmentSerializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: None})
+    @extend_schema(request=s.ReasonSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def recuse(self, request, pk=None):
         """Decline this assignment with a reason (回避); the slot is freed for reassignment."""

@@ -160,12 +160,3 @@ def test_documented_download_types_are_the_accepted_upload_types():
 
     assert set(ATTACHMENT_MEDIA_TYPES) == set(ACCEPTED_TYPES)
 
-
-def test_email_fields_take_an_address_or_blank_and_say_so_in_the_schema():
-    from core.api.fields import EmailField
-
-    field = EmailField(allow_blank=True)
-    assert field.run_validation("a@example.org") == "a@example.org"
-    assert field.run_validation("") == ""
-    with pytest.raises(serializers.ValidationError):
-        field.run_validation("not-an-address")

@@ -110,6 +110,96 @@ def test_no_publication_notice_before_publishing(union_staff):
     assert not _of_kind(notices.ROUND_PUBLISHED).exists()
 
 
+# --- fewer than k reviews warns staff -----------------------------------------------------------------
+
+
+def _open_round_short_of_one_review(staff):
+    """k=2; the second entry gets only one submitted review."""
+    return _run_round(staff, k=2, totals=[[90, 80], [70, None]], close=False)
+
+
+def test_closing_with_entries_short_of_k_reviews_warns_in_the_response(union_staff, staff_client):
+    round_, entries, _ = _open_round_short_of_one_review(union_staff)
+    response = staff_client.post(
+        f"/api/v1/review-rounds/{round_.pk}/transition/", {"to_state": "closed"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == "closed"
+    [warning] = body["warnings"]
+    assert warning["code"] == "entries_short_of_reviews"
+    assert warning["entry_count"] == 1 and warning["missing_reviews"] == 1
+    assert warning["entries"] == [{"id": entries[1].pk, "title": entries[1].title, "reviews": 1}]
+
+
+def test_closing_with_entries_short_of_k_reviews_tells_staff(union_staff):
+    round_, entries, _ = _open_round_short_of_one_review(union_staff)
+    admin = UserFactory(roles=[Role.ADMIN])
+    services.round_close(round=round_, actor=union_staff)
+    told = _of_kind(notices.ROUND_SHORT_OF_REVIEWS)
+    assert set(told.values_list("recipient_id", flat=True)) == {union_staff.pk, admin.pk}
+    notice = told.get(recipient=union_staff)
+    assert entries[1].title in notice.body and entries[0].title not in notice.body
+
+
+def test_the_deadline_close_warns_staff_too(union_staff):
+    round_, _, _ = _open_round_short_of_one_review(union_staff)
+    services.round_close(round=round_, actor=None)
+    assert _of_kind(notices.ROUND_SHORT_OF_REVIEWS).filter(recipient=union_staff).exists()
+
+
+def test_closing_with_every_entry_complete_warns_nobody(union_staff, staff_client):
+    round_, _, _ = _run_round(union_staff, k=2, totals=[[90, 80], [70, 60]], close=False)
+    response = staff_client.post(
+        f"/api/v1/review-rounds/{round_.pk}/transition/", {"to_state": "closed"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["warnings"] == []
+    assert not _of_kind(notices.ROUND_SHORT_OF_REVIEWS).exists()
+
+
+def test_computing_results_short_of_k_reviews_warns_in_the_job_result(union_staff, staff_client):
+    round_, entries, _ = _run_round(union_staff, k=2, totals=[[90, 80], [70, None]])
+    response = staff_client.post(f"/api/v1/review-rounds/{round_.pk}/compute-results/")
+    assert response.status_code == 202
+    job = job_run(job_id=response.json()["id"])
+    assert job.state == "succeeded"
+    [warning] = job.result["warnings"]
+    assert warning["code"] == "entries_short_of_reviews"
+    assert [e["id"] for e in warning["entries"]] == [entries[1].pk]
+    polled = staff_client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert polled["result"]["warnings"][0]["entry_count"] == 1
+
+
+def test_computing_results_again_does_not_repeat_the_notice(union_staff):
+    round_, _, _ = _run_round(union_staff, k=2, totals=[[90, 80], [70, None]])
+    services.round_compute_results(round=round_, actor=union_staff)
+    services.round_compute_results(round=round_, actor=union_staff)
+    # The close and both computations found the same shortfall: told once.
+    assert _of_kind(notices.ROUND_SHORT_OF_REVIEWS).filter(recipient=union_staff).count() == 1
+
+
+def test_computing_results_warns_staff_of_a_round_closed_before_the_rule(union_staff):
+    round_, _, _ = _run_round(union_staff, k=2, totals=[[90, 80], [70, None]])
+    _of_kind(notices.ROUND_SHORT_OF_REVIEWS).delete()  # as if closed before this rule existed
+    services.round_compute_results(round=round_, actor=union_staff)
+    notice = _of_kind(notices.ROUND_SHORT_OF_REVIEWS).get(recipient=union_staff)
+    assert notice.context["event"] == "results"
+
+
+def test_reopening_and_closing_short_again_tells_staff_again(union_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    round_, _, _ = _open_round_short_of_one_review(union_staff)
+    services.round_close(round=round_, actor=union_staff)
+    services.round_reopen(round=round_, actor=union_staff,
+                          deadline=timezone.now() + timedelta(days=2), reason="延期")  # fmt: skip
+    services.round_close(round=round_, actor=union_staff)
+    assert _of_kind(notices.ROUND_SHORT_OF_REVIEWS).filter(recipient=union_staff).count() == 2
+
+
 def test_staff_list_is_union_staff_and_admins_only():
     staff, admin = make_staff(), UserFactory(roles=[Role.ADMIN])
     UserFactory(roles=[Role.REVIEWER])

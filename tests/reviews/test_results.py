@@ -27,8 +27,10 @@ ONE = [("总分", Decimal("100"), Decimal("100"))]
 
 
 def _run_round(staff, *, k, totals, method=AggregationMethod.MEAN, rule=AdvancementRule.TOP_N,
-               value=Decimal("1"), contest=None, order=1, entries=None, pool=None):  # fmt: skip
-    """Open a one-criterion round, have reviewers submit ``totals[i][j]`` for entry i, close."""
+               value=Decimal("1"), contest=None, order=1, entries=None, pool=None,
+               close=True):  # fmt: skip
+    """Open a one-criterion round, have reviewers submit ``totals[i][j]`` for entry i (None: no
+    review), close unless ``close`` is False."""
     contest = contest or ReviewContestFactory()
     if entries is None:
         category = ReviewCategoryFactory(contest=contest)
@@ -54,7 +56,8 @@ def _run_round(staff, *, k, totals, method=AggregationMethod.MEAN, rule=Advancem
             a = Assignment.objects.get(round=round_, reviewer=reviewer, entry_id=entry_id)
             services.review_submit(assignment=a, reviewer=reviewer,
                                    scores=[{"criterion": criterion.pk, "score": str(total)}])  # fmt: skip
-    services.round_close(round=round_, actor=staff)
+    if close:
+        services.round_close(round=round_, actor=staff)
     return round_, [by_id[pk] for pk in enrolled], pool
 
 

@@ -55,3 +55,12 @@ def test_transition_is_documented_as_deprecated(staff_client):
     paths = staff_client.get("/api/schema/", {"format": "json"}).json()["paths"]
     assert paths["/api/v1/review-rounds/{id}/transition/"]["post"]["deprecated"] is True
     assert "deprecated" not in paths["/api/v1/review-rounds/{id}/close/"]["post"]
+
+
+def test_close_warns_of_entries_short_of_reviews_like_transition(staff_client, open_round):
+    """close/ and the deprecated transition/ answer through one renderer: the same warnings."""
+    response = staff_client.post(_url(open_round, "close"))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == RoundState.CLOSED
+    assert len(body["warnings"]) == 1 and body["warnings"][0]["missing_reviews"] > 0

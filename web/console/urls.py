@@ -15,6 +15,7 @@ urlpatterns = [
     path("rounds/<int:pk>/move/", views.RoundMoveView.as_view(), name="round-move"),
     path("rounds/<int:pk>/assignment/", views.AssignmentView.as_view(), name="assignment"),
     path("jobs/<int:pk>/", views.JobProgressView.as_view(), name="job"),
+    path("rounds/<int:pk>/blind-check/", views.BlindCheckView.as_view(), name="blind-check"),
     path("rounds/<int:pk>/results/", views.ResultsView.as_view(), name="results"),
     path("rounds/<int:pk>/fairness/", views.FairnessView.as_view(), name="fairness"),
 ]

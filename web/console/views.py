@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView, View
 
 from accounts.selectors import organisations_visible_to, reviewers_search, users_visible_to
@@ -170,8 +170,49 @@ class RoundView(UnionStaffMixin, TemplateView):
             cooldown_hours=getattr(settings, "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", 12),
             reopen_form=forms.ReopenForm(),
             jobs=_round_jobs(self.request, round_),
+            **_pledges_of(self.request, round_),
         )
         return context
+
+
+class BlindCheckView(UnionStaffMixin, TemplateView):
+    """Entries whose free text names the entrant (organisation, contact, team, employers), for
+    staff to settle before a blind round opens (``selectors.blind_text_flags``). Loaded by the
+    round page on demand (htmx), so the round page stays fast on a large round."""
+
+    template_name = "console/blind_check.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        round_ = _round_or_404(self.request, self.kwargs["pk"])
+        context.update(
+            round=round_,
+            flags=selectors.blind_text_flags(round_),
+            page_title=str(round_),
+            breadcrumbs=[
+                (_("Contests and reviews"), reverse("console:home")),
+                (round_.name, reverse("console:round", args=[round_.pk])),
+                (pgettext("console", "Blind check"), None),
+            ],
+        )
+        return context
+
+    def get_template_names(self):
+        name = self.template_name
+        return [f"{name}#flags" if is_partial_request(self.request) else name]
+
+
+PLEDGES_SHOWN = 100
+
+
+def _pledges_of(request, round_) -> dict:
+    """Who accepted the round's pledge (评审承诺书), when and from which address (the newest
+    first, at most ``PLEDGES_SHOWN``; the API lists them all)."""
+    accepted = selectors.pledge_acceptances_for_staff(request.user).filter(round=round_)
+    return {
+        "pledge_count": accepted.count(),
+        "pledges": list(accepted.order_by("-accepted_at", "-pk")[:PLEDGES_SHOWN]),
+    }
 
 
 class RoundCreateView(UnionStaffMixin, TemplateView):

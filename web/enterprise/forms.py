@@ -176,6 +176,17 @@ class StudioForm(StudioFiguresForm):
         return {**{k: self.cleaned_data[k] for k in self.PROFILE}, **self.figures()}
 
 
+class StudioMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+    honour = forms.ChoiceField(label=_("Honour"), choices=Honour.choices, required=False)
+
+
+StudioMemberFormSet = forms.formset_factory(
+    StudioMemberForm, extra=1, can_delete=True, max_num=50, validate_max=True, absolute_max=50
+)
+
+
 class StudioFileForm(forms.Form):
     file = forms.FileField(label=_("File"))
 

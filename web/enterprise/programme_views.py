@@ -39,6 +39,7 @@ from web.enterprise.forms import (
     StudioApplicationForm,
     StudioFileForm,
     StudioForm,
+    StudioMemberFormSet,
     StudioReportForm,
     add_service_error,
 )
@@ -73,27 +74,48 @@ def studio_list(request):
     return render(request, "enterprise/studio_list.html", context)
 
 
-def _studio_form(request, *, studio=None) -> StudioForm:
+def _studio_form(request, *, studio=None):
     kwargs = {"fields": ExpertiseField.objects.order_by("code"), "editing": studio is not None}
     if request.method == "POST":
-        return StudioForm(request.POST, **kwargs)
+        return StudioForm(request.POST, **kwargs), StudioMemberFormSet(
+            request.POST, prefix="members"
+        )
     if studio is None:
-        return StudioForm(**kwargs)
+        return StudioForm(**kwargs), StudioMemberFormSet(prefix="members")
     initial = {k: getattr(studio, k) for k in StudioForm.PROFILE + FIGURE_FIELDS}
     initial["field"] = studio.field_id
-    return StudioForm(initial=initial, **kwargs)
+    members = [
+        {"name": m.name, "job_title": m.job_title, "honour": m.honour} for m in studio.members.all()
+    ]
+    return StudioForm(initial=initial, **kwargs), StudioMemberFormSet(
+        initial=members, prefix="members"
+    )
+
+
+def _members_from(formset) -> list[dict]:
+    return [
+        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+def _form_status(request, form, members) -> int:
+    failed = form.errors or any(members.errors) or members.non_form_errors()
+    return 400 if request.method == "POST" and failed else 200
 
 
 @member_only
 def studio_create(request):
-    form = _studio_form(request)
-    if request.method == "POST" and form.is_valid():
+    form, members = _studio_form(request)
+    if request.method == "POST" and form.is_valid() and members.is_valid():
         try:
             studio = studio_services.studio_register(
                 actor=request.user,
                 organisation=None,
                 level=form.cleaned_data["level"],
                 data=form.studio_data(),
+                members=_members_from(members),
             )
         except DomainError as error:
             add_service_error(form, error)
@@ -107,18 +129,24 @@ def studio_create(request):
         "page_title": _("Register a studio"),
         "breadcrumbs": _crumbs(HOME, STUDIOS, (_("Register a studio"), None)),
         "form": form,
+        "members": members,
     }
-    return render(request, "enterprise/studio_form.html", context, status=_status(request, form))
+    return render(
+        request, "enterprise/studio_form.html", context, status=_form_status(request, form, members)
+    )
 
 
 @member_only
 def studio_edit(request, pk: int):
     studio = get_object_or_404(studios_visible_to(request.user), pk=pk)
-    form = _studio_form(request, studio=studio)
-    if request.method == "POST" and form.is_valid():
+    form, members = _studio_form(request, studio=studio)
+    if request.method == "POST" and form.is_valid() and members.is_valid():
         try:
             studio_services.studio_update(
-                actor=request.user, studio=studio, data=form.studio_data()
+                actor=request.user,
+                studio=studio,
+                data=form.studio_data(),
+                members=_members_from(members),
             )
         except DomainError as error:
             add_service_error(form, error)
@@ -129,9 +157,12 @@ def studio_edit(request, pk: int):
         "page_title": _("Change the studio"),
         "breadcrumbs": _crumbs(HOME, STUDIOS, (studio.name, None)),
         "form": form,
+        "members": members,
         "studio": studio,
     }
-    return render(request, "enterprise/studio_form.html", context, status=_status(request, form))
+    return render(
+        request, "enterprise/studio_form.html", context, status=_form_status(request, form, members)
+    )
 
 
 def _studio_page(request, studio, *, status: int = 200, **forms):

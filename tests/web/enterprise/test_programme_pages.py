@@ -77,6 +77,8 @@ def _studio_post(field, **changes):
         "innovations_adopted": "5",
         "economic_benefit": "300000",
         "people_trained": "40",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -342,3 +344,35 @@ def test_report_reminders_link_to_the_pages_not_the_api(settings, member):
     for notice in notices:
         _, body = render_notice(kind=notice.kind, language="zh-hans", context=notice.context)
         assert notice.context["link"] in body and "/api/" not in body
+
+
+def _with_members(data, *rows):
+    data = {**data, "members-TOTAL_FORMS": str(len(rows)), "members-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"members-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_register_a_studio_with_its_members(client, member):
+    client.force_login(member)
+    data = _with_members(
+        _studio_post(ExpertiseFieldFactory()),
+        {"name": "张三", "job_title": "技师", "honour": ""},
+        {"name": "李四", "job_title": "", "honour": "checheng_craftsman"},
+    )
+    assert client.post("/enterprise/studios/new/", data).status_code == 302
+    studio = Studio.objects.get(name="李工匠数控创新工作室")
+    assert [m.name for m in studio.members.order_by("position")] == ["张三", "李四"]
+    html = client.get(f"/enterprise/studios/{studio.pk}/edit/").content.decode()
+    assert 'value="张三"' in html and 'value="李四"' in html
+
+
+def test_a_member_without_a_name_shows_the_error_and_writes_nothing(client, member):
+    client.force_login(member)
+    data = _with_members(
+        _studio_post(ExpertiseFieldFactory()), {"name": "", "job_title": "技师", "honour": ""}
+    )
+    response = client.post("/enterprise/studios/new/", data)
+    assert response.status_code == 400
+    assert 'data-field-error="name"' in response.content.decode()
+    assert not Studio.objects.exists()

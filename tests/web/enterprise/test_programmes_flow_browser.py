@@ -33,6 +33,9 @@ def test_register_a_studio_upload_its_certificate_and_submit_the_application(
     page.get_by_label("荆楚工匠").check()
     page.get_by_label("成立日期").fill("2019-03-01")
     page.get_by_label("专利", exact=True).fill("-2")
+    page.get_by_label("姓名").fill("张三")
+    page.get_by_role("button", name="添加工作室成员").click()
+    page.get_by_label("姓名").nth(1).fill("李四")
     assert_accessible(page)
     screenshot(page, "enterprise-studio-form")
     page.get_by_role("button", name="登记工作室").click()
@@ -44,6 +47,7 @@ def test_register_a_studio_upload_its_certificate_and_submit_the_application(
     expect(page.get_by_role("heading", name="王建国数控创新工作室")).to_be_visible()
     studio = Studio.objects.get(name="王建国数控创新工作室")
     assert studio.organisation == member.organisation
+    assert [m.name for m in studio.members.order_by("position")] == ["张三", "李四"]
 
     disguised = tmp_path / "证书.pdf"
     disguised.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120)

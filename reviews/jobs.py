@@ -57,7 +57,7 @@ def _run_assign(ctx: JobContext) -> dict:
         ) from None
     ctx.progress("storing", 80)
     try:
-        return services._store_solution(round_, loaded, result, actor=ctx.actor)
+        return services.store_solution(round_, loaded, result, actor=ctx.actor)
     except solver.AssignmentInfeasible as exc:
         raise JobFailed(exc.reasons[0], details=list(exc.reasons)) from None
 

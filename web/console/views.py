@@ -583,6 +583,16 @@ class JobProgressView(UnionStaffMixin, TemplateView):
 # ----------------------------------------------------------------------------- results
 
 
+def _awards_by_rank_allowed(round_) -> bool:
+    """The award rule, asked of its one home (``services.award_source_check``): awards by rank
+    come only from the contest's final round, so another round does not offer them."""
+    try:
+        services.award_source_check(round_)
+    except DomainError:
+        return False
+    return True
+
+
 class ResultsView(UnionStaffMixin, TemplateView):
     """The scoreboard per category with every criterion, entries with fewer than k reviews
     flagged, and the steps compute → finalize → awards → publish offered as the state allows."""
@@ -625,7 +635,10 @@ class ResultsView(UnionStaffMixin, TemplateView):
             can_finalize=idle
             and state == RoundState.CLOSED
             and round_.results_computed_at is not None,
-            can_award=idle and state == RoundState.FINALIZED and not round_.published_at,
+            can_award=idle
+            and state == RoundState.FINALIZED
+            and not round_.published_at
+            and _awards_by_rank_allowed(round_),
             can_publish=idle and state == RoundState.FINALIZED and not round_.published_at,
             awards_form=forms.AwardsForm(),
             jobs=jobs,

@@ -249,3 +249,16 @@ def test_fairness_page_without_deadline_on_a_closed_round_adds_nobody(client, un
     )
     assert "deadline" in response.content.decode()
     assert not Assignment.objects.filter(round=round_, reviewer=extra).exists()
+
+
+@pytest.mark.parametrize(("rule", "offered"), [("top_n", False), ("none", True)])
+def test_awards_by_rank_are_offered_only_from_the_contests_final_round(
+    client, union_staff, rule, offered
+):
+    """The award rule (services.award_source_check): a round that advances entries to a later
+    round offers no "grant awards" form; the contest's final round does."""
+    round_, _, _ = _run_round(union_staff, k=3, totals=TOTALS, rule=rule)
+    services.round_finalize(round=round_, actor=union_staff)
+    client.force_login(union_staff)
+    page = client.get(f"/console/rounds/{round_.pk}/results/").content.decode()
+    assert ('id="awards-h"' in page) is offered

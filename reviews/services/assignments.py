@@ -1,0 +1,296 @@
+"""Storing the solver's proposal, and every manual change of an assignment (add, remove, swap,
+recuse), each re-checked against the same rules."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import Conflict, NotPermitted, ValidationFailed
+from core.services import audit_record
+from core.transitions import check_transition
+from notifications import jobs as notification_jobs
+from projects.models import Entry
+from reviews import assignment as solver
+from reviews import notices
+from reviews.enums import (
+    ASSIGNMENT_TRANSITIONS,
+    ROUND_ASSIGNABLE_STATES,
+    AssignmentSource,
+    AssignmentStatus,
+    ReviewState,
+    RoundState,
+)
+from reviews.models import Assignment, PoolMember, Review, ReviewerConflict, Round, RoundEntry
+from reviews.services._common import _BULK, _lock_round
+from reviews.services.problem import LoadedProblem
+
+
+def _insert_proposals(round_: Round, entry_pk, reviewer_pk, affinity, kept: set, actor) -> int:
+    """Insert the solver's pairs (except the kept ones) with one INSERT ... SELECT FROM unnest
+    per 100,000 rows: building 500,000 model instances for bulk_create was most of the store."""
+    keep = np.ones(len(entry_pk), dtype=bool)
+    if kept:
+        keep = np.asarray(
+            [
+                (e, r) not in kept
+                for e, r in zip(entry_pk.tolist(), reviewer_pk.tolist(), strict=True)
+            ]
+        )
+    columns = (
+        entry_pk[keep].tolist(),
+        reviewer_pk[keep].tolist(),
+        affinity[keep].astype(int).tolist(),
+    )
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    sql = (
+        "INSERT INTO reviews_assignment (round_id, entry_id, reviewer_id, status, source, "
+        "affinity, reason, created_by_id, created_at) "
+        "SELECT %s, e, r, %s, %s, a, '', %s, now() "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS v(e, r, a)"
+    )
+    step = 100_000
+    with connection.cursor() as cursor:
+        for start in range(0, len(columns[0]), step):
+            cursor.execute(
+                sql,
+                [round_.pk, AssignmentStatus.ACTIVE.value, AssignmentSource.SOLVER.value, actor_id,
+                 *(col[start : start + step] for col in columns)],
+            )  # fmt: skip
+    return len(columns[0])
+
+
+def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User | None) -> dict:
+    with transaction.atomic():
+        locked = _lock_round(round_)
+        if locked.state != RoundState.ASSIGNING:
+            raise solver.AssignmentInfeasible(["The round left 'assigning' during the solve."])
+        kept = {
+            (e, r)
+            for _, e, r, status, source, has_review in loaded.existing
+            if status == AssignmentStatus.ACTIVE
+            and (source == AssignmentSource.MANUAL or has_review)
+        }
+        proposals = Assignment.objects.filter(
+            round=locked,
+            status=AssignmentStatus.ACTIVE,
+            source=AssignmentSource.SOLVER,
+            review__isnull=True,
+        )
+        if connection.vendor == "postgresql":
+            # Nothing refers to a proposal without a review: a plain DELETE, not Django's
+            # collector (which loaded all 500,000 rows to look for cascades).
+            proposals._raw_delete(connection.alias)
+        else:
+            proposals.delete()
+        entry_pk = loaded.entry_ids[result.pairs[:, 0]]
+        reviewer_pk = loaded.reviewer_ids[result.pairs[:, 1]]
+        if connection.vendor == "postgresql":
+            _insert_proposals(locked, entry_pk, reviewer_pk, result.pair_affinity, kept, actor)
+        else:
+            Assignment.objects.bulk_create(
+                [
+                    Assignment(
+                        round=locked,
+                        entry_id=int(e),
+                        reviewer_id=int(r),
+                        source=AssignmentSource.SOLVER,
+                        affinity=int(a),
+                        created_by=actor,
+                    )
+                    for e, r, a in zip(
+                        entry_pk.tolist(),
+                        reviewer_pk.tolist(),
+                        result.pair_affinity.tolist(),
+                        strict=True,
+                    )  # fmt: skip
+                    if (e, r) not in kept
+                ],
+                batch_size=_BULK,
+            )
+        stats = {
+            "pairs": int(len(result.pairs)),
+            "total_affinity": int(result.total_affinity),
+            "upper_bound": int(result.upper_bound),
+            "gap_percent": round(float(result.gap_percent), 4),
+            "min_load": int(result.loads.min()) if len(result.loads) else 0,
+            "max_load": int(result.loads.max()) if len(result.loads) else 0,
+            "build_seconds": round(float(result.build_seconds), 3),
+            "solve_seconds": round(float(result.solve_seconds), 3),
+            # the optimality certificate of the priced solve (reviews.assignment, "Pricing")
+            "certified_optimal": bool(result.certified_optimal),
+            "pricing_rounds": result.pricing.rounds if result.pricing else 0,
+            "pairs_priced": result.pricing.pairs_priced if result.pricing else 0,
+            "pairs_added": result.pricing.pairs_added if result.pricing else 0,
+        }
+        audit_record(actor=actor, action="assignment.solve", target=locked, data=stats)
+    return stats
+
+
+def _check_pair(round_: Round, reviewer: User, entry: Entry, *, ignoring: Assignment | None):
+    """The rules one hand-made assignment must keep (the solver's, pair by pair)."""
+    if not RoundEntry.objects.filter(round=round_, entry=entry).exists():
+        raise ValidationFailed("entry: the entry does not take part in this round.",
+                               fields={"entry": ["Not in this round."]})  # fmt: skip
+    member = (
+        PoolMember.objects.filter(
+            contest_id=round_.contest_id,
+            reviewer=reviewer,
+            is_active=True,
+            reviewer__reviewer_profile__is_active=True,
+        )
+        .select_related("reviewer__reviewer_profile")
+        .first()
+    )
+    if member is None:
+        raise ValidationFailed("reviewer: not an active member of the contest's pool.",
+                               fields={"reviewer": ["Not in the pool."]})  # fmt: skip
+    profile = member.reviewer.reviewer_profile
+    if profile.employer_id and profile.employer_id == entry.organisation_id:
+        raise Conflict("The reviewer works for the entry's organisation (回避).",
+                       code="conflict_of_interest")  # fmt: skip
+    if (
+        ReviewerConflict.objects.filter(reviewer=reviewer, organisation_id=entry.organisation_id)
+        .filter(Q(contest_id=round_.contest_id) | Q(contest__isnull=True))
+        .exists()
+    ):
+        raise Conflict("The reviewer declared a conflict with the entry's organisation (回避).",
+                       code="conflict_of_interest")  # fmt: skip
+    others = Assignment.objects.filter(round=round_, status=AssignmentStatus.ACTIVE)
+    if ignoring is not None:
+        others = others.exclude(pk=ignoring.pk)
+    if others.filter(entry=entry, reviewer=reviewer).exists():
+        raise Conflict("The reviewer is already assigned to this entry.")
+    if Assignment.objects.filter(
+        round=round_, entry=entry, reviewer=reviewer, status=AssignmentStatus.RECUSED
+    ).exists():
+        raise Conflict("The reviewer recused themself from this entry.",
+                       code="conflict_of_interest")  # fmt: skip
+    if others.filter(entry=entry).count() >= round_.reviewers_per_entry:
+        raise Conflict(f"The entry already has {round_.reviewers_per_entry} reviewers.")
+    max_load = member.max_load if member.max_load is not None else profile.max_load
+    if others.filter(reviewer=reviewer).count() >= max_load:
+        raise Conflict(f"The reviewer already has their maximum load ({max_load}).")
+    if (
+        round_.one_reviewer_per_employer
+        and profile.employer_id
+        and others.filter(
+            entry=entry, reviewer__reviewer_profile__employer_id=profile.employer_id
+        ).exists()
+    ):
+        raise Conflict("Another reviewer of the same employer already reviews this entry.")
+
+
+def assignment_add(*, round: Round, reviewer: User, entry: Entry, actor: User) -> Assignment:
+    """Assign a reviewer to an entry by hand (while assigning or open), re-checked against
+    conflicts, the entry's k and the reviewer's maximum load. A pair removed earlier is
+    re-activated; a recused pair never comes back."""
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.state not in ROUND_ASSIGNABLE_STATES:
+            raise Conflict("Assignments change only while the round is assigning or open.")
+        _check_pair(locked, reviewer, entry, ignoring=None)
+        now = timezone.now()
+        assignment, created = Assignment.objects.get_or_create(
+            round=locked,
+            reviewer=reviewer,
+            entry=entry,
+            defaults={"source": AssignmentSource.MANUAL, "created_by": actor},
+        )
+        if not created:
+            assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+            check_transition(
+                ASSIGNMENT_TRANSITIONS,
+                assignment.status,
+                AssignmentStatus.ACTIVE,
+                what="assignment",
+            )
+            assignment.status, assignment.source = AssignmentStatus.ACTIVE, AssignmentSource.MANUAL
+            assignment.reason, assignment.status_changed_at = "", now
+            assignment.save(update_fields=["status", "source", "reason", "status_changed_at"])
+        audit_record(
+            actor=actor,
+            action="assignment.add",
+            target=assignment,
+            to_state=AssignmentStatus.ACTIVE,
+            data={"round": locked.pk, "reviewer": reviewer.pk, "entry": entry.pk},
+        )
+        # notifications (issue 6): tell the added reviewer (only once the round is open).
+        assignment.round = locked
+        notification_jobs.review_assignment_changed_notify(assignment=assignment, change="added")
+    return assignment
+
+
+def _end_assignment(
+    assignment: Assignment, *, status: str, actor: User | None, reason: str, action: str
+) -> Assignment:
+    locked = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
+    check_transition(ASSIGNMENT_TRANSITIONS, locked.status, status, what="assignment")
+    if locked.round.state not in ROUND_ASSIGNABLE_STATES:
+        raise Conflict("Assignments change only while the round is assigning or open.")
+    if Review.objects.filter(assignment=locked, state=ReviewState.SUBMITTED).exists():
+        raise Conflict("The review of this assignment is already submitted.")
+    locked.status, locked.reason, locked.status_changed_at = status, reason, timezone.now()
+    locked.save(update_fields=["status", "reason", "status_changed_at"])
+    audit_record(
+        actor=actor,
+        action=action,
+        target=locked,
+        from_state=AssignmentStatus.ACTIVE,
+        to_state=status,
+        reason=reason,
+        data={"round": locked.round_id, "reviewer": locked.reviewer_id, "entry": locked.entry_id},
+    )
+    assignment.status = locked.status
+    return locked
+
+
+def assignment_remove(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
+    """Staff take a reviewer off an entry (not once the review is submitted). The row stays as
+    history, and the solver never proposes the pair again in the round."""
+    if not reason.strip():
+        raise ValidationFailed("reason: say why.", fields={"reason": ["Required."]})
+    with transaction.atomic():
+        removed = _end_assignment(
+            assignment,
+            status=AssignmentStatus.REMOVED,
+            actor=actor,
+            reason=reason,
+            action="assignment.remove",
+        )
+        # notifications (issue 6): tell the removed reviewer (only once the round is open).
+        notification_jobs.review_assignment_changed_notify(assignment=removed, change="removed")
+        return removed
+
+
+def assignment_swap(
+    *, assignment: Assignment, reviewer: User, actor: User, reason: str
+) -> Assignment:
+    """Replace the reviewer of one assignment by another, atomically: the old one is removed and
+    the new pair is checked like a hand-made addition (all or nothing)."""
+    with transaction.atomic():
+        old = assignment_remove(assignment=assignment, actor=actor, reason=reason)
+        return assignment_add(round=old.round, reviewer=reviewer, entry=old.entry, actor=actor)
+
+
+def assignment_recuse(*, assignment: Assignment, reviewer: User, reason: str) -> Assignment:
+    """The reviewer declines one assignment with a reason (回避). Frees the slot for a
+    replacement; the pair is never proposed again in this round. Review staff get a notice."""
+    if assignment.reviewer_id != reviewer.pk:
+        raise NotPermitted("Only the assigned reviewer may recuse.")
+    if not reason.strip():
+        raise ValidationFailed("reason: say why you recuse.", fields={"reason": ["Required."]})
+    with transaction.atomic():
+        recused = _end_assignment(
+            assignment,
+            status=AssignmentStatus.RECUSED,
+            actor=reviewer,
+            reason=reason,
+            action="assignment.recuse",
+        )
+        # Staff are told at once, so that they assign a replacement (reviews/notices.py).
+        notices.recusal_notify(assignment=recused)
+        return recused

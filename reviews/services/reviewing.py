@@ -1,0 +1,211 @@
+"""Online scoring: drafts, submission and staff reopening of a review."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import Conflict, NotPermitted, ValidationFailed
+from core.services import audit_record
+from core.transitions import check_transition
+from reviews import pledges
+from reviews.enums import AssignmentStatus, ReviewState, RoundState
+from reviews.models import Assignment, Criterion, Review, ReviewScore
+from reviews.services._common import _ONE_DECIMAL, _TOTAL_PLACES
+
+
+def _lock_assignment_for_scoring(assignment: Assignment, reviewer: User) -> Assignment:
+    locked = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .get(pk=assignment.pk)
+    )
+    if locked.reviewer_id != reviewer.pk:
+        raise NotPermitted("This is not your assignment.")
+    if locked.status != AssignmentStatus.ACTIVE:
+        raise Conflict("This assignment is no longer active.")
+    if locked.round.state != RoundState.OPEN:
+        raise Conflict("The round is not open for scoring.", code="round_not_open")
+    # The server's clock at the moment of the write decides, not the client's.
+    if timezone.now() > locked.round.deadline:
+        raise Conflict("The deadline has passed; scores can no longer change.", code="deadline")
+    pledges.pledge_require(round_id=locked.round_id, reviewer=reviewer)
+    return locked
+
+
+def _clean_scores(
+    criteria: list[Criterion], scores: list[dict], *, complete: bool
+) -> dict[int, tuple[Decimal, str]]:
+    by_id = {c.pk: c for c in criteria}
+    clean: dict[int, tuple[Decimal, str]] = {}
+    for item in scores:
+        criterion = by_id.get(int(item["criterion"]))
+        if criterion is None:
+            raise ValidationFailed(
+                f"scores: criterion {item['criterion']} is not in this round's rubric.",
+                fields={"scores": [f"Unknown criterion {item['criterion']}."]},
+            )
+        key = f"scores.{criterion.name}"
+        try:
+            value = Decimal(str(item["score"]))
+        except (InvalidOperation, TypeError):
+            raise ValidationFailed(
+                f"{criterion.name}: not a number.", fields={key: ["Not a number."]}
+            ) from None
+        if value.is_nan() or value < 0 or value > criterion.max_score:
+            raise ValidationFailed(
+                f"{criterion.name}: the score must lie between 0 and {criterion.max_score}.",
+                fields={key: [f"Between 0 and {criterion.max_score}."]},
+            )
+        if value != value.quantize(_ONE_DECIMAL):
+            raise ValidationFailed(
+                f"{criterion.name}: one decimal place at most.",
+                fields={key: ["One decimal place at most."]},
+            )
+        if criterion.pk in clean:
+            raise ValidationFailed(
+                f"{criterion.name}: scored twice.", fields={key: ["Scored twice."]}
+            )
+        clean[criterion.pk] = (value.quantize(_ONE_DECIMAL), str(item.get("comment", "")))
+    if complete:
+        missing = [c.name for c in criteria if c.pk not in clean]
+        if missing:
+            raise ValidationFailed(
+                f"{missing[0]}: every criterion needs a score before submitting.",
+                fields={f"scores.{name}": ["Required to submit."] for name in missing},
+            )
+    return clean
+
+
+def weighted_total(criteria: list[Criterion], scores: dict[int, Decimal]) -> Decimal:
+    """``sum(weight * score / max_score)`` over the scored criteria, to three decimals."""
+    total = sum(
+        (c.weight * scores[c.pk] / c.max_score for c in criteria if c.pk in scores),
+        Decimal("0"),
+    )
+    return total.quantize(_TOTAL_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _write_review(
+    assignment: Assignment,
+    reviewer: User,
+    *,
+    scores: list[dict] | None,
+    comment: str | None,
+    submit: bool,
+) -> Review:
+    locked = _lock_assignment_for_scoring(assignment, reviewer)
+    criteria = list(Criterion.objects.filter(round_id=locked.round_id))
+    review = Review.objects.filter(assignment=locked).first()
+    if review is not None and review.state == ReviewState.SUBMITTED:
+        raise Conflict("The review is submitted and locked.", code="review_locked")
+    if review is None:
+        review = Review.objects.create(
+            round_id=locked.round_id,
+            reviewer_id=locked.reviewer_id,
+            entry_id=locked.entry_id,
+            assignment=locked,
+        )
+    current = {s.criterion_id: (s.score, s.comment) for s in review.scores.all()}
+    if scores is not None:
+        current.update(_clean_scores(criteria, scores, complete=False))
+    if submit:
+        _clean_scores(
+            criteria,
+            [{"criterion": pk, "score": v, "comment": c} for pk, (v, c) in current.items()],
+            complete=True,
+        )
+    if scores is not None:
+        ReviewScore.objects.filter(review=review).delete()
+        ReviewScore.objects.bulk_create(
+            [
+                ReviewScore(review=review, criterion_id=pk, score=value, comment=text)
+                for pk, (value, text) in current.items()
+            ]
+        )
+    if comment is not None:
+        review.comment = comment
+    review.total = weighted_total(criteria, {pk: v for pk, (v, _) in current.items()})
+    from_state = review.state
+    if submit:
+        check_transition(
+            {ReviewState.DRAFT: {ReviewState.SUBMITTED}},
+            review.state,
+            ReviewState.SUBMITTED,
+            what="review",
+        )
+        review.state, review.submitted_at = ReviewState.SUBMITTED, timezone.now()
+    review.save()
+    audit_record(
+        actor=reviewer,
+        action="review.submit" if submit else "review.save",
+        target=review,
+        from_state=from_state,
+        to_state=review.state,
+        data={
+            "scores": {str(pk): str(v) for pk, (v, _) in current.items()},
+            "total": str(review.total),
+        },  # fmt: skip
+    )
+    return review
+
+
+def review_save_draft(
+    *, assignment: Assignment, reviewer: User, scores: list[dict] | None, comment: str | None
+) -> Review:
+    """Save scores as a draft, any number of times, until the deadline (409 afterwards or once
+    submitted). Scores are validated per criterion (0..max, one decimal; 400 naming the
+    criterion); the weighted total is computed here. Every save is in the history."""
+    with transaction.atomic():
+        return _write_review(assignment, reviewer, scores=scores, comment=comment, submit=False)
+
+
+def review_submit(
+    *,
+    assignment: Assignment,
+    reviewer: User,
+    scores: list[dict] | None = None,
+    comment: str | None = None,
+) -> Review:
+    """Save (optionally) and submit: every criterion must be scored; the review is locked.
+    The assignment row is locked first, so two simultaneous submits leave one review and the
+    second gets 409."""
+    with transaction.atomic():
+        try:
+            return _write_review(assignment, reviewer, scores=scores, comment=comment, submit=True)
+        except IntegrityError:
+            raise Conflict("The review was written concurrently.", code="review_locked") from None
+
+
+def review_reopen(*, review: Review, actor: User, reason: str) -> Review:
+    """Staff send a submitted review back to draft, with a reason (audited), while the round is
+    open; the reviewer can then change and resubmit it before the deadline."""
+    if not reason.strip():
+        raise ValidationFailed("reason: say why the review is reopened.",
+                               fields={"reason": ["Required."]})  # fmt: skip
+    with transaction.atomic():
+        locked = Review.objects.select_for_update(of=("self",)).select_related("round")
+        locked = locked.get(pk=review.pk)
+        if locked.round.state != RoundState.OPEN:
+            raise Conflict("Reviews can be reopened only while the round is open.")
+        check_transition(
+            {ReviewState.SUBMITTED: {ReviewState.DRAFT}},
+            locked.state,
+            ReviewState.DRAFT,
+            what="review",
+        )
+        locked.state, locked.submitted_at = ReviewState.DRAFT, None
+        locked.save(update_fields=["state", "submitted_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="review.reopen",
+            target=locked,
+            from_state=ReviewState.SUBMITTED,
+            to_state=ReviewState.DRAFT,
+            reason=reason,
+        )
+    review.state = locked.state
+    return locked

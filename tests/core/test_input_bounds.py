@@ -159,4 +159,3 @@ def test_documented_download_types_are_the_accepted_upload_types():
     from projects.storage import ACCEPTED_TYPES
 
     assert set(ATTACHMENT_MEDIA_TYPES) == set(ACCEPTED_TYPES)
-

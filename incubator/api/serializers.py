@@ -103,10 +103,15 @@ class MilestoneCreateSerializer(serializers.Serializer):
     due_date = core_fields.DateField()
 
 
-class MilestoneStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=MilestoneStatus.choices)
+class MilestoneMoveSerializer(serializers.Serializer):
+    """The body of one milestone move (``achieve/``, ``miss/``, ``cancel/``)."""
+
     on_date = core_fields.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MilestoneStatusSerializer(MilestoneMoveSerializer):
+    status = serializers.ChoiceField(choices=MilestoneStatus.choices)
 
 
 class SupportCreateSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from core.exports import (
 )
 from incubator import exports, selectors, services
 from incubator.api import serializers as s
-from incubator.enums import RECEIVED_REPORT_STATES, SupportKind
+from incubator.enums import RECEIVED_REPORT_STATES, MilestoneStatus, SupportKind
 from incubator.filters import (
     IncubationFilter,
     IncubationReportFilter,
@@ -173,17 +173,43 @@ class MilestoneViewSet(
         milestone = services.milestone_add(actor=request.user, **body.validated_data)
         return Response(s.MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.MilestoneStatusSerializer, responses=s.MilestoneSerializer)
-    @action(detail=True, methods=["post"], url_path="status")
-    def set_status(self, request, pk=None):
+    def _move(self, request, to_status: str, serializer_class=s.MilestoneMoveSerializer):
         milestone = self.get_object()
-        body = s.MilestoneStatusSerializer(data=request.data)
+        body = serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
+        to_status = data.pop("status", to_status)
         milestone = services.milestone_set_status(
-            actor=request.user, milestone=milestone, to_status=data.pop("status"), **data
+            actor=request.user, milestone=milestone, to_status=to_status, **data
         )
         return Response(s.MilestoneSerializer(milestone).data)
+
+    # One verb per move (409 when incubator.enums.MILESTONE_TRANSITIONS does not allow it).
+    @extend_schema(request=s.MilestoneMoveSerializer, responses=s.MilestoneSerializer)
+    @action(detail=True, methods=["post"])
+    def achieve(self, request, pk=None):
+        """pending or missed -> achieved (``on_date``: when, between the start and today)."""
+        return self._move(request, MilestoneStatus.ACHIEVED)
+
+    @extend_schema(request=s.MilestoneMoveSerializer, responses=s.MilestoneSerializer)
+    @action(detail=True, methods=["post"])
+    def miss(self, request, pk=None):
+        """pending -> missed."""
+        return self._move(request, MilestoneStatus.MISSED)
+
+    @extend_schema(request=s.MilestoneMoveSerializer, responses=s.MilestoneSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """pending -> cancelled."""
+        return self._move(request, MilestoneStatus.CANCELLED)
+
+    @extend_schema(
+        request=s.MilestoneStatusSerializer, responses=s.MilestoneSerializer, deprecated=True
+    )
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request, pk=None):
+        """Deprecated: use ``achieve/``, ``miss/`` or ``cancel/``; the same service."""
+        return self._move(request, "", s.MilestoneStatusSerializer)
 
 
 class SupportRecordViewSet(

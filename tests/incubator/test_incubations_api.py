@@ -273,6 +273,31 @@ def test_milestone_status_moves(incubator_client):
     assert incubator_client.post(url, {"status": "cancelled"}).status_code == 409
 
 
+def test_milestone_moves_have_their_own_verbs(incubator_client):
+    """One verb per move (``status/`` stays as a deprecated alias)."""
+    milestone = MilestoneFactory()
+    base = f"/api/v1/incubation-milestones/{milestone.pk}/"
+    assert incubator_client.post(base + "miss/").data["status"] == "missed"
+    with at(date(2024, 8, 1)):
+        response = incubator_client.post(base + "achieve/", {"on_date": "2024-07-20"})
+    assert response.status_code == 200, response.data
+    assert (response.data["status"], response.data["achieved_on"]) == ("achieved", "2024-07-20")
+    refused = incubator_client.post(base + "cancel/")
+    assert refused.status_code == 409
+    assert refused.data["code"] == "invalid_transition"
+    milestone.refresh_from_db()
+    assert milestone.status == "achieved"
+
+
+def test_milestone_verbs_are_incubator_staff_only(member_client, member):
+    incubation = IncubationFactory(entry=IncubatorEntryFactory(organisation=member.organisation))
+    milestone = MilestoneFactory(incubation=incubation)
+    response = member_client.post(f"/api/v1/incubation-milestones/{milestone.pk}/miss/")
+    assert response.status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.status == "pending"
+
+
 def test_milestones_of_other_organisation_are_hidden(other_member_client):
     milestone = MilestoneFactory()
     assert other_member_client.get("/api/v1/incubation-milestones/").data["count"] == 0

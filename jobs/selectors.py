@@ -51,6 +51,17 @@ def job_live_for(*, user, target: models.Model, kind: str) -> Job | None:
     return jobs_of_target(user=user, target=target, kind=kind).filter(state__in=LIVE_STATES).first()
 
 
+def target_key(target: models.Model) -> str:
+    """The key a writing step holds its target by (``Job.lock_key``)."""
+    return f"{target._meta.label_lower}:{target.pk}"
+
+
+def job_holding(target: models.Model) -> Job | None:
+    """The queued or running writing step that holds ``target``, if any: meanwhile every other
+    write on it is refused (``jobs.services.job_check_target_free``), so a page offers none."""
+    return Job.objects.filter(lock_key=target_key(target), state__in=LIVE_STATES).first()
+
+
 def job_status(job: Job) -> dict[str, Any]:
     """The progress body of a job, in words: what the API returns and what a page renders."""
     try:

@@ -46,6 +46,7 @@ from core.transitions import check_transition
 from jobs.enums import JOB_TRANSITIONS, LIVE_STATES, JobState
 from jobs.models import Job
 from jobs.registry import JobKind, get_kind
+from jobs.selectors import target_key
 
 logger = logging.getLogger(__name__)
 
@@ -89,13 +90,9 @@ class JobLost(Exception):
 # --------------------------------------------------------------------------------------------
 
 
-def _target_key(target: models.Model) -> str:
-    return f"{target._meta.label_lower}:{target.pk}"
-
-
 def _dedupe_key(kind: str, target: models.Model, params: dict) -> str:
     digest = hashlib.sha1(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{kind}|{_target_key(target)}|{digest[:16]}"
+    return f"{kind}|{target_key(target)}|{digest[:16]}"
 
 
 def _send(job: Job) -> None:
@@ -146,7 +143,7 @@ def job_start(
     spec = get_kind(kind)
     params = params or {}
     dedupe_key = _dedupe_key(kind, target, params)
-    lock_key = _target_key(target) if spec.exclusive else None
+    lock_key = target_key(target) if spec.exclusive else None
     live = Job.objects.filter(dedupe_key=dedupe_key, state__in=LIVE_STATES).first()
     if live:
         return live
@@ -169,7 +166,7 @@ def job_start(
                 action="job.start",
                 target=job,
                 to_state=job.state,
-                data={"kind": kind, "target": _target_key(target), "params": params},
+                data={"kind": kind, "target": target_key(target), "params": params},
             )
             if send:
                 transaction.on_commit(lambda: _send(job))
@@ -204,7 +201,7 @@ def job_check_target_free(*, target: models.Model, kind: str = "") -> None:
     """Raise 409 if a writing step (other than ``kind``) is live on ``target``. Services of short,
     synchronous moves call it after locking their target, so that they never interleave with a
     long step; inside a job's own runner that job does not count."""
-    holder = Job.objects.filter(lock_key=_target_key(target), state__in=LIVE_STATES)
+    holder = Job.objects.filter(lock_key=target_key(target), state__in=LIVE_STATES)
     if kind:
         holder = holder.exclude(kind=kind)
     running = _running_job.get()

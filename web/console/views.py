@@ -18,7 +18,7 @@ from django.views.generic import TemplateView, View
 from accounts.selectors import organisations_visible_to, reviewers_search, users_visible_to
 from core.exceptions import DomainError
 from core.services import audit_trail
-from jobs.selectors import job_status, jobs_of_target, jobs_visible_to
+from jobs.selectors import job_holding, job_status, jobs_of_target, jobs_visible_to
 from notifications import jobs as notification_jobs
 from projects.selectors import contests_visible_to, entry_detail_for, entry_list_for
 from reviews import expert_pool, rereview, selectors, services
@@ -615,10 +615,9 @@ class ResultsView(UnionStaffMixin, TemplateView):
             for r in page.object_list
         ]
         state = round_.state
-        jobs = _round_jobs(self.request, round_)
-        # While a step runs on the round no other step is offered (the jobs app would refuse it as
-        # a second writing step); the page reloads by itself when the step ends.
-        idle = not any(not j["finished"] for j in jobs)
+        # While a step holds the round no other step is offered (the jobs app refuses a second
+        # writing step); the page reloads by itself when the step ends.
+        idle = job_holding(round_) is None
         context.update(
             round=round_,
             page_title=_("Results · %s") % round_,
@@ -641,7 +640,7 @@ class ResultsView(UnionStaffMixin, TemplateView):
             and _awards_by_rank_allowed(round_),
             can_publish=idle and state == RoundState.FINALIZED and not round_.published_at,
             awards_form=forms.AwardsForm(),
-            jobs=jobs,
+            jobs=_round_jobs(self.request, round_),
         )
         return context
 

@@ -262,3 +262,16 @@ def test_awards_by_rank_are_offered_only_from_the_contests_final_round(
     client.force_login(union_staff)
     page = client.get(f"/console/rounds/{round_.pk}/results/").content.decode()
     assert ('id="awards-h"' in page) is offered
+
+
+def test_results_page_offers_no_step_while_a_job_holds_the_round(client, union_staff):
+    from reviews import jobs as round_jobs
+
+    round_, _, _ = _run_round(union_staff, k=3, totals=TOTALS)
+    client.force_login(union_staff)
+    page = client.get(f"/console/rounds/{round_.pk}/results/").content.decode()
+    assert 'value="compute"' in page
+    round_jobs.round_compute_results_start(round=round_, actor=union_staff)  # queued, not run
+    page = client.get(f"/console/rounds/{round_.pk}/results/").content.decode()
+    assert 'value="compute"' not in page
+    assert 'role="status"' in page

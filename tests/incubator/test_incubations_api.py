@@ -298,6 +298,16 @@ def test_milestone_verbs_are_incubator_staff_only(member_client, member):
     assert milestone.status == "pending"
 
 
+def test_milestone_verb_with_a_malformed_date_is_400_naming_it(incubator_client):
+    milestone = MilestoneFactory()
+    url = f"/api/v1/incubation-milestones/{milestone.pk}/achieve/"
+    response = incubator_client.post(url, {"on_date": "2024-13-45"})
+    assert response.status_code == 400
+    assert "on_date" in response.data["fields"]
+    milestone.refresh_from_db()
+    assert milestone.status == "pending"
+
+
 def test_milestones_of_other_organisation_are_hidden(other_member_client):
     milestone = MilestoneFactory()
     assert other_member_client.get("/api/v1/incubation-milestones/").data["count"] == 0

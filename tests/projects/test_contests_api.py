@@ -291,3 +291,12 @@ def test_transition_is_documented_as_deprecated(staff_client):
     schema = staff_client.get("/api/schema/", {"format": "json"}).json()
     assert schema["paths"]["/api/v1/contests/{id}/transition/"]["post"]["deprecated"] is True
     assert "deprecated" not in schema["paths"]["/api/v1/contests/{id}/close/"]["post"]
+
+
+def test_a_verb_with_a_malformed_reason_is_400_naming_it(staff_client):
+    contest = ContestFactory(state=ContestState.OPEN)
+    response = staff_client.post(f"{URL}{contest.pk}/close/", {"reason": "x" * 2001}, format="json")
+    assert response.status_code == 400
+    assert "reason" in response.data["fields"]
+    contest.refresh_from_db()
+    assert contest.state == ContestState.OPEN

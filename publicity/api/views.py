@@ -48,7 +48,9 @@ class ResultsNoticeViewSet(
         notice = self.get_queryset().get(pk=pk)
         return Response(s.ResultsNoticeSerializer(notice).data, status=code)
 
-    @extend_schema(request=s.ResultsNoticeCreateSerializer, responses={201: s.ResultsNoticeSerializer})
+    @extend_schema(
+        request=s.ResultsNoticeCreateSerializer, responses={201: s.ResultsNoticeSerializer}
+    )
     def create(self, request, *args, **kwargs):
         body = s.ResultsNoticeCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -41,6 +41,7 @@ from reviews.services.awards import (
     award_grant,
     award_source_check,
     award_update,
+    award_withdraw,
     awards_grant_by_rank,
 )
 from reviews.services.pool import conflict_declare, conflict_withdraw, pool_add, pool_update
@@ -79,6 +80,7 @@ __all__ = [
     "award_grant",
     "award_source_check",
     "award_update",
+    "award_withdraw",
     "awards_grant_by_rank",
     "close_due_rounds",
     "conflict_declare",

@@ -475,12 +475,12 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "notifications.tasks.sweep_notices",
             "schedule": timedelta(seconds=NOTIFICATIONS_SWEEP_INTERVAL_SECONDS),
         },
-        "notifications-review-deadlines": {
-            "task": "notifications.tasks.scan_review_deadlines",
+        "reviews-deadline-reminders": {
+            "task": "reviews.tasks.scan_review_deadlines",
             "schedule": timedelta(seconds=NOTIFICATIONS_SCAN_INTERVAL_SECONDS),
         },
-        "notifications-registration-reminders": {
-            "task": "notifications.tasks.send_registration_reminders",
+        "projects-registration-reminders": {
+            "task": "projects.tasks.send_registration_reminders",
             "schedule": timedelta(seconds=NOTIFICATIONS_SCAN_INTERVAL_SECONDS),
         },
     }

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import enterprise_members_by_organisation
@@ -362,9 +363,9 @@ def review_late_reminders_send(*, round, actor: User) -> dict:
         locked = locked.get(pk=round.pk)
         if locked.state != RoundState.OPEN:
             raise Conflict(
-                "Only an open round has reviewers to remind.",
+                _("Only an open round has reviewers to remind."),
                 code="round_not_open",
-                fields={"round": ["The round is not open."]},
+                fields={"round": [_("The round is not open.")]},
             )
         recipients = _unsubmitted_recipients(locked, {"overdue": now > locked.deadline})
         recent = set(

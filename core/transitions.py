@@ -42,12 +42,25 @@ def _label(state: object) -> str:
     return str(getattr(state, "label", None) or getattr(state, "value", state))
 
 
+def _member(table: Mapping[object, set | frozenset], state: object) -> object:
+    """The table's own member for ``state``: a model field gives the stored value (a plain
+    ``str``), which has no label; the choices member equal to it has."""
+    if hasattr(state, "label"):
+        return state
+    for key, targets in table.items():
+        for member in (key, *targets):
+            if member == state and hasattr(member, "label"):
+                return member
+    return state
+
+
 def check_transition(
     table: Mapping[object, set | frozenset], current: object, target: object, *, what: str
 ) -> None:
     """Raise :class:`InvalidTransition` (HTTP 409) unless ``current -> target`` is in ``table``."""
     allowed = table.get(current, set())
     if target not in allowed:
+        current, target = _member(table, current), _member(table, target)
         names = {"current": _label(current), "target": _label(target)}
         options = ", ".join(sorted(_label(s) for s in allowed)) or pgettext(
             "transition options", "none"

@@ -179,3 +179,11 @@ def test_the_error_renders_in_the_language_active_where_it_is_raised():
     with translation.override("en"):
         assert err.detail == "该评审轮次不在评分中。"
         assert err.fields == {"round": ["无效。"]}
+
+
+def test_a_stored_state_value_is_named_by_its_label_too():
+    """A model field holds the plain value ("in_review"); the refusal still uses the label."""
+    with translation.override("zh-hans"), pytest.raises(InvalidTransition) as err:
+        check_transition(ENTRY_TRANSITIONS, "in_review", EntryState.DRAFT, what="entry")
+    assert err.value.detail.startswith("参赛项目无法从“评审中”变为“草稿”。")
+    assert "in_review" not in err.value.detail

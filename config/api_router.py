@@ -20,6 +20,7 @@ APPS = (
     "notifications",
     "jobs",
     "dashboards",
+    "publicity",
 )
 
 # Plain (non-viewset) views listed in the API root beside the viewsets: root key -> URL name.

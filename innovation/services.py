@@ -42,7 +42,7 @@ from innovation.models import (
     StudioMember,
     StudioReviewComment,
 )
-from projects import storage
+from core import storage
 from projects.enums import Honour
 
 STUDIO_FIELDS = (
@@ -279,7 +279,7 @@ def studio_attachment_add(
     *, actor: User | None, studio: Studio, upload: UploadedFile
 ) -> StudioAttachment:
     """Store one file of a studio under a random name outside any public path, with the same
-    checks as entry attachments (projects.storage): the type is read from the content (office
+    checks as entry attachments (core.storage): the type is read from the content (office
     files are opened to prove they are documents), the name is cleaned, size and count are
     bounded. Nothing half-written stays behind: the file goes if the row cannot be written."""
     max_bytes = settings.STUDIO_ATTACHMENT_MAX_BYTES

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import ExpertiseField, Organisation
 from core.demo import DemoContext
-from projects import storage
+from core import storage
 from projects.enums import AttachmentKind, ContestState, EntryState, Honour, TeamRole
 from projects.models import Attachment, Category, Contest, Entry, TeamMember
 from projects.services import entry_set_state

@@ -25,7 +25,7 @@ from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
 from core.validation import full_clean_or_400
-from projects import storage
+from core import storage
 from projects.enums import (
     CONTEST_TRANSITIONS,
     ENTRY_COUNTED_STATES,

@@ -38,7 +38,7 @@ from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
 from notifications.rendering import render_notice, site_link
-from projects import storage
+from core import storage
 from projects.models import Contest, Entry
 from publicity import workdays
 from publicity.enums import (

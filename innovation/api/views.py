@@ -18,7 +18,7 @@ from innovation.filters import (
     StudioFilter,
 )
 from innovation.permissions import DirectoryThrottle, IsStudioReviewer, StudioAccess
-from projects.storage import attachment_response
+from core.storage import attachment_response
 
 
 class StudioViewSet(

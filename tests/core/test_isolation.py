@@ -327,7 +327,7 @@ MARKER = "LEAKMARK9Z"
 def _plant_marker_and_blind(round_: Round, reviewer: User) -> list[str]:
     """Make the open round blind and put the marker in everything that names an entrant (all but
     the reviewer's own employer, whose name the reviewer's profile rightly shows)."""
-    from projects.storage import file_save
+    from core.storage import file_save
     from tests.factories.documents import pdf_with_metadata
     from tests.factories.projects import AttachmentFactory, TeamMemberFactory
 

@@ -7,7 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.exceptions import ValidationFailed
-from projects import storage
+from core import storage
 from projects.demo import demo_pdf
 from projects.enums import EntryState
 from projects.models import Attachment

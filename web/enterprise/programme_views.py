@@ -33,7 +33,7 @@ from innovation.selectors import (
     studios_visible_to,
 )
 from innovation.services import FIGURE_FIELDS
-from projects.storage import attachment_response
+from core.storage import attachment_response
 from web.enterprise.forms import (
     IncubationReportForm,
     StudioApplicationForm,

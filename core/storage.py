@@ -17,19 +17,19 @@ import re
 import unicodedata
 import uuid
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import filetype
 from django.conf import settings
 from django.http import FileResponse, Http404
 
+from core import document_metadata as metadata
 from core.exceptions import Conflict, ValidationFailed
 from core.file_safety import check_upload_content
-from core import document_metadata as metadata
 
 logger = logging.getLogger(__name__)
 

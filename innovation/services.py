@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.selectors import is_staff_user
+from core import storage
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
@@ -42,7 +43,6 @@ from innovation.models import (
     StudioMember,
     StudioReviewComment,
 )
-from core import storage
 from projects.enums import Honour
 
 STUDIO_FIELDS = (

@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import ExpertiseField, Organisation, User
+from core import storage
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
 from core.validation import full_clean_or_400
-from core import storage
 from projects.enums import (
     CONTEST_TRANSITIONS,
     ENTRY_COUNTED_STATES,

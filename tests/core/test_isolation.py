@@ -54,6 +54,7 @@ OWN_ROWS = {
 }
 # Lists an enterprise member may read that hold no organisation's data (or are public by design).
 NOT_ORGANISATION_DATA = {
+    "/api/v1/results-notices/": "published results notices (公示), public to anyone",
     "/api/v1/contests/": "contest editions",
     "/api/v1/categories/": "tracks of contests",
     "/api/v1/expertise-fields/": "tags",

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from core import storage
 from core.exceptions import DomainError
-from projects import storage
 from publicity import selectors, services, workdays
 from publicity.enums import DECIDED_STATES, NOTE_STATES, NoticeState, ObjectionState
 from reviews.selectors import rounds_visible_to

@@ -20,6 +20,7 @@ APPS = (
     "notifications",
     "jobs",
     "dashboards",
+    "finals",
 )
 
 # Plain (non-viewset) views listed in the API root beside the viewsets: root key -> URL name.

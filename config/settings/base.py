@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "notifications",
     "jobs",
     "dashboards",
+    "finals",  # the live final (决赛): panel draw, live scoring (docs/live-final.md)
     # The pages, one app per audience over the domain apps (docs/web.md).
     "django_htmx",
     "template_partials",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "web.console",
     "web.programmes",
     "web.reviewer",
+    "web.live",
 ]
 
 MIDDLEWARE = [

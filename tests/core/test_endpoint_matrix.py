@@ -65,6 +65,7 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
     """A real id for each path, chosen so that the caller can see the object where their role
     allows it (so the request reaches the serializer and the service, not just a 404)."""
     from accounts.models import Organisation
+    from finals.models import LiveSession, PanelDraw, PanelMember
     from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
     from innovation.enums import StudioState
     from innovation.models import Studio, StudioApplication, StudioAssessment, StudioAttachment
@@ -126,6 +127,10 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
         "incubation-reports": first(IncubationReport.objects, **inc_scope),
         "notices": own_notice.pk,
         "notice-deliveries": first(Notice.objects),
+        # the live final (finals/, issue 14): seated in seed_matrix_data
+        "panel-draws": first(PanelDraw.objects),
+        "panel-members": first(PanelMember.objects),
+        "live-sessions": first(LiveSession.objects),
     }
 
 
@@ -168,6 +173,10 @@ def seed_matrix_data() -> dict[str, User]:
                 upload=SimpleUploadedFile("成果.pdf", PDF, content_type="application/pdf"),
             )
         NoticeFactory(recipient=users[member])
+    # A live final with a seated panel (the demo data has none yet).
+    from tests.factories.finals import make_final, seat_final
+
+    seat_final(make_final())
     return users
 
 

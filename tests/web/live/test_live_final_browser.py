@@ -35,7 +35,7 @@ def contexts(browser, browser_context_args):
 def _sign_in_phone(host, phone, seat):
     host.get_by_role("button", name=f"评委{seat}的二维码").click()
     expect(host.get_by_role("img", name="签到链接的二维码")).to_be_visible()
-    link = host.get_by_role("link", name=re.compile("/live/join/")).get_attribute("href")
+    link = host.get_by_role("link", name=re.compile(r"live.join")).get_attribute("href")
     host.get_by_role("link", name="返回主持人控制台").click()
     phone.goto(link)
     expect(phone.get_by_role("heading", name="评审承诺书")).to_be_visible()
@@ -86,7 +86,7 @@ def test_live_final_host_phones_and_screen(page, contexts, sign_in, assert_acces
         _fill(phone, criteria, share)
         expect(phone.get_by_text(f"总分：{100 * share:.1f}")).to_be_visible()
         phone.get_by_role("button", name="提交评分").click()
-    for phone, share in zip(phones[:4], SHARES, strict=True):
+    for phone, share in zip(phones[:4], SHARES[:4], strict=True):
         expect(phone.get_by_text(f"评分已收到：{100 * share:.1f} 分")).to_be_visible()
     expect(offline.get_by_text("网络已断开，评分已保存在本机", exact=False)).to_be_visible()
     expect(host.get_by_text("5 位评委中已有 4 位评分")).to_be_visible()
@@ -104,7 +104,7 @@ def test_live_final_host_phones_and_screen(page, contexts, sign_in, assert_acces
     # the reveal: the screen shows the right final score within two seconds of the click
     host.get_by_role("button", name="亮分").click()
     expect(screen.locator("[data-final-score]")).to_have_text("70.00", timeout=2_000)
-    marks = screen.get_by_role("listitem").filter(has_text=re.compile("^评委"))
+    marks = screen.get_by_role("listitem").filter(has_text=re.compile(r"评委\d"))
     expect(marks).to_have_count(5)
     expect(screen.get_by_text("去掉")).to_have_count(2)
     expect(screen.get_by_text(final.members[0].reviewer.full_name)).to_have_count(0)

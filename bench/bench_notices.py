@@ -182,8 +182,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from notifications import jobs, services
+    from notifications import services
     from notifications.models import Notice
+    from reviews import notices
 
     call_command("migrate", verbosity=0)
     t = time.perf_counter()
@@ -196,7 +197,7 @@ def main() -> None:
     try:
         with CaptureQueriesContext(connection) as queries:
             t0 = time.perf_counter()
-            created = jobs.review_deadline_reminders_send()
+            created = notices.review_deadline_reminders_send()
             scan = time.perf_counter() - t0
         print(f"scan (render + insert + queue): {created:,} notices in {scan:.2f}s, "
               f"{len(queries)} queries")  # fmt: skip
@@ -229,7 +230,7 @@ def main() -> None:
         ]
         counts = _mailbox(mail_dir)
         duplicates = sum(c - 1 for c in counts.values() if c > 1)
-        again = jobs.review_deadline_reminders_send()
+        again = notices.review_deadline_reminders_send()
         latencies.sort()
         p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
         print(f"states: {states}")

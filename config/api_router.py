@@ -20,6 +20,7 @@ APPS = (
     "notifications",
     "jobs",
     "dashboards",
+    "publicity",
     "finals",
 )
 

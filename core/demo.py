@@ -32,12 +32,28 @@ class DemoContext:
         self.stdout.write(message + "\n")
 
 
-def run_seeders(ctx: DemoContext) -> None:
+def _demo_modules():
+    """The apps' ``demo`` modules in seeding order. Found by name, so that core (which every app
+    imports) imports none of them."""
     for app in DEMO_SEEDERS:
         try:
-            module = importlib.import_module(f"{app}.demo")
+            yield importlib.import_module(f"{app}.demo")
         except ModuleNotFoundError as exc:
             if exc.name != f"{app}.demo":
                 raise
-            continue
+
+
+def run_seeders(ctx: DemoContext) -> None:
+    for module in _demo_modules():
         module.seed(ctx)
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(username, what it is for) of every demo login, from the apps whose demo module offers
+    ``demo_logins()`` (today accounts)."""
+    return [
+        login
+        for module in _demo_modules()
+        if hasattr(module, "demo_logins")
+        for login in module.demo_logins()
+    ]

@@ -6,16 +6,15 @@ winners")."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import enterprise_members_by_organisation, scope_by_organisation
+from accounts.selectors import scope_by_organisation
 from incubator.enums import (
     RECEIVED_REPORT_STATES,
     REPORT_TRANSITIONS,
@@ -23,9 +22,6 @@ from incubator.enums import (
     ReportState,
 )
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
-from notifications.jobs import due_date_reminder
-from notifications.rendering import site_link
-from notifications.services import DueNotice
 from projects.enums import EntryState
 from projects.models import Contest, Entry
 
@@ -265,46 +261,3 @@ def outcomes_by_year() -> list[dict[str, Any]]:
         .annotate(reports=Count("id"), **REPORT_SUMS)
         .order_by("year")
     ]
-
-
-# --- reminders ----------------------------------------------------------------------------------
-
-
-def incubation_report_notices_due(today: date | None = None) -> list[DueNotice]:
-    """The report reminders due today: one ``incubation_report_due`` notice in the days before a
-    pending report's due date, then an ``incubation_report_overdue`` notice every few days after
-    it, to every enterprise member of the incubated organisation. The notices machinery plugs in
-    through incubator.tasks.incubation_report_reminders."""
-    today = today or timezone.localdate()
-    before = settings.INCUBATION_REPORT_REMIND_DAYS_BEFORE
-    reports = list(
-        IncubationReport.objects.filter(
-            state=ReportState.PENDING, due_date__lte=today + timedelta(days=before)
-        ).select_related("incubation", "incubation__entry")
-    )
-    recipients = enterprise_members_by_organisation(r.incubation.organisation_id for r in reports)
-    notices = []
-    for report in reports:
-        which = due_date_reminder(
-            today=today,
-            due=report.due_date,
-            days_before=before,
-            overdue_every=settings.INCUBATION_REPORT_OVERDUE_EVERY_DAYS,
-        )
-        if which is None:
-            continue
-        stage, number = which
-        kind = "incubation_report_due" if stage == "due" else "incubation_report_overdue"
-        occasion = "due" if stage == "due" else f"overdue:{number}"
-        context = {
-            "project_title": report.incubation.entry.title,
-            "period_start": report.period_start.isoformat(),
-            "period_end": report.period_end.isoformat(),
-            "due_date": report.due_date.isoformat(),
-            "days_late": max((today - report.due_date).days, 0),
-            "report_id": report.pk,
-            "link": site_link(f"/enterprise/incubations/reports/{report.pk}/"),
-        }
-        for user in recipients.get(report.incubation.organisation_id, []):
-            notices.append(DueNotice(user, kind, report, occasion, context))
-    return notices

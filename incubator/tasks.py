@@ -6,10 +6,9 @@ import logging
 
 from celery import shared_task
 
-from incubator import selectors, services
+from incubator import notices, services
 from incubator.enums import ACTIVE_STAGES
 from incubator.models import Incubation
-from notifications.services import notices_enqueue_due
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +26,7 @@ def incubation_reports_schedule_all() -> int:
 def incubation_report_reminders() -> int:
     """Daily: remind enterprises of reports due soon and of overdue ones. Running it twice on a
     day writes nothing new (the notices are unique per occasion)."""
-    written = notices_enqueue_due(notices=selectors.incubation_report_notices_due())
+    written = notices.incubation_report_reminders_send()
     if written:
         logger.info("Incubation report reminders: %d notice(s) queued.", written)
     return written

@@ -16,7 +16,6 @@ from django.utils import timezone
 from accounts.enums import District
 from accounts.models import User
 from accounts.selectors import (
-    enterprise_members_by_organisation,
     scope_by_organisation,
 )
 from innovation.enums import (
@@ -34,9 +33,6 @@ from innovation.models import (
     StudioAttachment,
     StudioReviewComment,
 )
-from notifications.jobs import due_date_reminder
-from notifications.rendering import site_link
-from notifications.services import DueNotice
 
 # Applications waiting for a union decision.
 DECIDING_STATES = (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW)
@@ -182,46 +178,6 @@ def studios_missing_report(year: int) -> QuerySet[Studio]:
         .exclude(assessments__year=year)
         .select_related("organisation")
     )
-
-
-def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
-    """The yearly-report reminders due today: for the report on last year, one ``due`` notice in
-    the days before the due date and an ``overdue`` notice every few days after it, to every
-    enterprise member of each named studio that has not filed it. This is the function the
-    notices machinery plugs into (innovation.tasks.studio_report_reminders)."""
-    today = today or timezone.localdate()
-    year = today.year - 1
-    due = studio_report_due_date(year)
-    which = due_date_reminder(
-        today=today,
-        due=due,
-        days_before=settings.STUDIO_REPORT_REMIND_DAYS_BEFORE,
-        overdue_every=settings.STUDIO_REPORT_OVERDUE_EVERY_DAYS,
-    )
-    if which is None:
-        return []
-    stage, number = which
-    kind = "studio_report_due" if stage == "due" else "studio_report_overdue"
-    occasion = f"{year}" if stage == "due" else f"{year}:{number}"
-    studios = list(studios_missing_report(year))
-    recipients = enterprise_members_by_organisation(s.organisation_id for s in studios)
-    return [
-        DueNotice(
-            recipient=user,
-            kind=kind,
-            subject=studio,
-            occasion=occasion,
-            context={
-                "studio_name": studio.name,
-                "year": year,
-                "due_date": due.isoformat(),
-                "days_late": max((today - due).days, 0),
-                "link": site_link(f"/enterprise/studios/{studio.pk}/#reports"),
-            },
-        )
-        for studio in studios
-        for user in recipients.get(studio.organisation_id, [])
-    ]
 
 
 def directory_fields() -> list[tuple[str, str]]:

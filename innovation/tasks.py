@@ -6,8 +6,7 @@ import logging
 
 from celery import shared_task
 
-from innovation import selectors
-from notifications.services import notices_enqueue_due
+from innovation import notices
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +15,7 @@ logger = logging.getLogger(__name__)
 def studio_report_reminders() -> int:
     """Daily: remind the hosts of named studios whose yearly report is due soon or overdue.
     Running it twice on a day writes nothing new (the notices are unique per occasion)."""
-    written = notices_enqueue_due(notices=selectors.studio_report_notices_due())
+    written = notices.studio_report_reminders_send()
     if written:
         logger.info("Studio yearly-report reminders: %d notice(s) queued.", written)
     return written

@@ -1,19 +1,11 @@
-"""Kinds, channels and delivery states of notices, and the only moves between the states."""
+"""Channels and delivery states of notices, and the only moves between the states.
+
+A notice's kind (``Notice.kind``) is a free string owned by the app that writes it, next to its
+templates: ``reviews/notices.py``, ``projects/notices.py``, ``innovation/notices.py``,
+``incubator/notices.py``. This app knows none of them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class NoticeKind(models.TextChoices):
-    """The kinds this app sends. ``Notice.kind`` is a free string so that other apps add their own
-    kinds (with their own templates, see docs/notifications.md) without touching this enum."""
-
-    REVIEW_ASSIGNED = "review_assigned", _("Review assignments confirmed")
-    REVIEW_ASSIGNMENT_CHANGED = "review_assignment_changed", _("Review assignments changed")
-    REVIEW_DEADLINE_REMINDER = "review_deadline_reminder", _("Review deadline reminder")
-    REVIEW_LATE_REMINDER = "review_late_reminder", _("Reminder from staff: reviews overdue")
-    ROUND_CLOSED = "round_closed", _("Review round closed")
-    REGISTRATION_REMINDER = "registration_reminder", _("Registration closing reminder")
 
 
 class NoticeChannel(models.TextChoices):

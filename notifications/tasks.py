@@ -32,20 +32,3 @@ def sweep_notices() -> None:
     if ids:
         logger.info("Sweep queues %d notice(s) again.", len(ids))
         services.publish_deliveries(ids)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def send_registration_reminders() -> None:
-    from notifications import jobs
-
-    jobs.registration_reminders_send()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def scan_review_deadlines() -> None:
-    """Beat, every few minutes: remind reviewers with unsubmitted assignments at the configured
-    offsets. (Rounds close at their deadline through reviews.tasks.close_due_rounds, which tells
-    staff the figures.)"""
-    from notifications import jobs
-
-    jobs.review_deadline_reminders_send()

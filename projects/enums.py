@@ -47,7 +47,8 @@ ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
     EntryState.ADVANCED: frozenset({EntryState.IN_REVIEW, EntryState.AWARDED}),
     # Excellence awards (优秀奖) may go to entries that did not reach the final.
     EntryState.NOT_ADVANCED: frozenset({EntryState.AWARDED}),
-    EntryState.AWARDED: frozenset(),
+    # An award withdrawn after an upheld objection to the results notice (公示异议成立).
+    EntryState.AWARDED: frozenset({EntryState.NOT_ADVANCED}),
 }
 
 # States in which the entry counts against its organisation's entry limit.

@@ -1,5 +1,6 @@
 """Who the review process tells what, in its own words: the notices that a round's events write
-through the notifications app's bulk path (``notices_enqueue_bulk``). Each function is called
+through the notifications app's bulk path (``notices_enqueue_bulk``) — assignments confirmed or
+changed, deadline reminders, the round closed, a recusal, publication, a shortfall of reviews. Each function is called
 inside the transaction of the change that causes it (a rollback writes nothing, delivery is
 queued on commit), and its occasion key makes a second call for the same event write nothing.
 
@@ -8,15 +9,30 @@ The wording is in ``reviews/templates/notifications/<kind>/<language>/``.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
 from accounts.enums import UNION_STAFF_ROLES
 from accounts.models import User
 from accounts.selectors import enterprise_members_by_organisation, users_holding
+from notifications.models import Notice
+from notifications.reminders import due_offset, offsets_setting, reminder_occasion, wave_written
 from notifications.rendering import site_link
-from notifications.services import Recipient, notices_enqueue_bulk
-from reviews.enums import AdvancementRule, AssignmentStatus, AwardTier
+from notifications.services import Recipient, notice_enqueue, notices_enqueue_bulk
+from reviews.enums import AdvancementRule, AssignmentStatus, AwardTier, RoundState
 from reviews.models import Assignment, Round, RoundEntry
-from reviews.selectors import round_review_shortfall
+from reviews.selectors import reviewers_with_unsubmitted, round_progress, round_review_shortfall
 
+# The kinds of notice the review process writes (``Notice.kind``); each has its templates here.
+REVIEW_ASSIGNED = "review_assigned"
+REVIEW_ASSIGNMENT_CHANGED = "review_assignment_changed"
+REVIEW_DEADLINE_REMINDER = "review_deadline_reminder"
+REVIEW_LATE_REMINDER = "review_late_reminder"
+ROUND_CLOSED = "round_closed"
 REVIEW_RECUSED = "review_recused"
 ROUND_PUBLISHED = "round_published"
 ROUND_SHORT_OF_REVIEWS = "round_short_of_reviews"
@@ -143,3 +159,201 @@ def round_shortfall_warn(*, round: Round, event: str) -> dict | None:
                  "link": site_link(f"/console/rounds/{round.pk}/results/")},
     )  # fmt: skip
     return warning
+
+
+# --- to reviewers: assignments, reminders; to staff: the round closed ------------------------------
+
+
+def _reviewer_round_context(round_: Round) -> dict:
+    return {
+        "round": {"id": round_.pk, "name": round_.name},
+        "contest": {"id": round_.contest_id, "name": round_.contest.name},
+        "deadline": round_.deadline,
+        # The reviewer's workbench (web/reviewer): their queue with the round's pledge first.
+        "link": site_link("/review/"),
+    }
+
+
+def _entry_list(assignments) -> list[dict]:
+    # Titles only: in a blind round (盲评) the reviewer must not learn the organisation.
+    return [{"id": a.entry_id, "title": a.entry.title} for a in assignments]
+
+
+# The confirmation notice lists at most this many titles (then "and N more" with the link).
+ASSIGNED_LIST_MAX = 30
+
+
+def review_assignments_notify(*, round) -> int:
+    """Job 1: called inside ``round_confirm_assignments``' transaction. Each reviewer with active
+    assignments in the round gets ONE notice listing all their entries (not one per entry).
+    Confirming is once per round, so the occasion is fixed; a retried call writes nothing."""
+    # Plain rows, not 500,000 Assignment + User + Entry instances (that was most of a
+    # provincial round's confirmation); the reviewers are loaded once each.
+    rows = (
+        Assignment.objects.filter(round=round, status=AssignmentStatus.ACTIVE)
+        .order_by("reviewer_id", "entry_id")
+        .values_list("reviewer_id", "entry_id", "entry__title")
+    )
+    by_reviewer: dict[int, list[dict]] = defaultdict(list)
+    for reviewer_id, entry_id, title in rows.iterator(chunk_size=20_000):
+        by_reviewer[reviewer_id].append({"id": entry_id, "title": title})
+    users = User.objects.in_bulk(list(by_reviewer))
+    base = _reviewer_round_context(round)
+    recipients = [
+        Recipient(
+            user=users[reviewer_id],
+            context={
+                **base,
+                # Titles only: in a blind round (盲评) the reviewer must not learn the
+                # organisation. A long list is cut: the link shows them all.
+                "entries": items[:ASSIGNED_LIST_MAX],
+                "entries_more": max(len(items) - ASSIGNED_LIST_MAX, 0),
+                "entry_count": len(items),
+                "recipient_name": str(users[reviewer_id]),
+            },
+        )
+        for reviewer_id, items in by_reviewer.items()
+    ]
+    return notices_enqueue_bulk(
+        kind=REVIEW_ASSIGNED,
+        subject=round,
+        occasion="assignments-confirmed",
+        recipients=recipients,
+    )
+
+
+def review_assignment_changed_notify(*, assignment, change: str) -> Notice | None:
+    """Job 1, later changes: called inside ``assignment_add`` / ``assignment_remove`` (and so
+    ``assignment_swap``). Only the reviewer of the changed assignment is told, and only once the
+    round is open (before that, the confirmation notice tells them everything). A recusal is the
+    reviewer's own act and needs no notice."""
+    round_ = assignment.round
+    if round_.state != RoundState.OPEN:
+        return None
+    now = timezone.now()
+    return notice_enqueue(
+        recipient=assignment.reviewer,
+        kind=REVIEW_ASSIGNMENT_CHANGED,
+        subject=round_,
+        occasion=f"assignment={assignment.pk};{change};at={now.isoformat()}",
+        context={
+            **_reviewer_round_context(round_),
+            "change": change,
+            "entry": {"id": assignment.entry_id, "title": assignment.entry.title},
+            "recipient_name": str(assignment.reviewer),
+        },
+    )
+
+
+def _unsubmitted_recipients(round_, extra: dict) -> list[Recipient]:
+    base = {**_reviewer_round_context(round_), **extra}
+    return [
+        Recipient(
+            user=reviewer,
+            context={
+                **base,
+                "entries": _entry_list(items),
+                "entry_count": len(items),
+                "recipient_name": str(reviewer),
+            },
+        )
+        for reviewer, items in sorted(
+            reviewers_with_unsubmitted(round_).items(), key=lambda kv: kv[0].pk
+        )
+    ]
+
+
+def review_deadline_reminders_send(*, now: datetime | None = None) -> int:
+    """Job 2 (beat, every few minutes): for each open round whose deadline is within the largest
+    offset (``NOTIFICATIONS_REVIEW_REMINDER_OFFSETS_HOURS``, default 72/24/2), every reviewer with
+    unsubmitted assignments gets one reminder for the offset that applies now, listing what is
+    left. Reviewers who are done get nothing. The deadline is part of the occasion key, so a moved
+    deadline gets reminders for its own offsets and a repeated scan (two beats) writes nothing.
+    Returns the number of new notices."""
+    now = now or timezone.now()
+    offsets = offsets_setting("NOTIFICATIONS_REVIEW_REMINDER_OFFSETS_HOURS")
+    if not offsets:
+        return 0
+    rounds = Round.objects.filter(
+        state=RoundState.OPEN, deadline__gt=now, deadline__lte=now + timedelta(hours=max(offsets))
+    ).select_related("contest")
+    created = 0
+    for round_ in rounds:
+        offset = due_offset(deadline=round_.deadline, now=now, offsets_hours=offsets)
+        if offset is None:
+            continue
+        occasion = reminder_occasion(deadline=round_.deadline, offset_hours=offset)
+        kind = REVIEW_DEADLINE_REMINDER
+        if wave_written(kind=kind, subject=round_, occasion=occasion):
+            continue
+        recipients = _unsubmitted_recipients(round_, {"hours_before": offset})
+        with transaction.atomic():
+            created += notices_enqueue_bulk(
+                kind=kind, subject=round_, occasion=occasion, recipients=recipients
+            )
+    return created
+
+
+def review_round_closed_notify(*, closed_round) -> int:
+    """Job 4: tell union staff the completion figures of a round the system closed at its
+    deadline. Called by ``reviews.services.round_close`` in its transaction; the key (round,
+    deadline) keeps it to one notice per staff member even if the close ran twice."""
+    round_ = closed_round
+    progress = round_progress(round_)
+    totals = progress["totals"]
+    behind = [r for r in progress["reviewers"] if r["submitted"] < r["assigned"]]
+    context = {
+        **_reviewer_round_context(round_),
+        "assigned": totals["assigned"],
+        "submitted": totals["submitted"],
+        "missing": totals["assigned"] - totals["submitted"],
+        "percent": round(100 * totals["submitted"] / totals["assigned"], 1)
+        if totals["assigned"]
+        else 100.0,
+        "reviewer_count": len(progress["reviewers"]),
+        "late_reviewers": [
+            {
+                "name": r["full_name"] or r["username"],
+                "missing": r["assigned"] - r["submitted"],
+            }
+            for r in sorted(behind, key=lambda r: r["submitted"] - r["assigned"])[:20]
+        ],
+        "late_reviewer_count": len(behind),
+        "link": site_link(f"/console/rounds/{round_.pk}/"),
+    }
+    return notices_enqueue_bulk(
+        kind=ROUND_CLOSED,
+        subject=round_,
+        occasion=f"closed;deadline={round_.deadline.isoformat()}",
+        recipients=[
+            Recipient(user=staff, context={**context, "recipient_name": str(staff)})
+            for staff in review_staff()
+        ],
+    )
+
+
+def late_reviewers_remind(*, round: Round, now: datetime) -> dict:
+    """Staff's "remind late reviewers now", the notice part: every reviewer with unsubmitted
+    assignments in the round is reminded, except those already reminded this way within the
+    cool-down (``NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS``). Called by
+    ``services.round_remind_late_reviewers`` with the round locked, so two clicks at once are
+    serialised and the second finds the first's notices."""
+    cooldown = timedelta(hours=getattr(settings, "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", 12))
+    recipients = _unsubmitted_recipients(round, {"overdue": now > round.deadline})
+    recent = set(
+        Notice.objects.filter(
+            kind=REVIEW_LATE_REMINDER,
+            subject_type__app_label="reviews",
+            subject_type__model="round",
+            subject_id=str(round.pk),
+            created_at__gt=now - cooldown,
+        ).values_list("recipient_id", flat=True)
+    )
+    due = [r for r in recipients if r.user.pk not in recent]
+    created = notices_enqueue_bulk(
+        kind=REVIEW_LATE_REMINDER,
+        subject=round,
+        occasion=f"remind-now;at={now.isoformat()}",
+        recipients=due,
+    )
+    return {"reminded": created, "in_cooldown": len(recipients) - len(due)}

@@ -20,9 +20,9 @@ from django.db import transaction
 from accounts.models import User
 from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record
-from notifications import jobs as notification_jobs
 from projects.models import Entry
 from reviews import assignment as solver
+from reviews import notices
 from reviews.enums import AssignmentSource, RoundState
 from reviews.models import Assignment, Round
 
@@ -188,7 +188,5 @@ def round_add_reviewers(
                       "entry": assignment.entry_id, "rereview": True},
             )  # fmt: skip
             assignment.round = locked
-            notification_jobs.review_assignment_changed_notify(
-                assignment=assignment, change="added"
-            )
+            notices.review_assignment_changed_notify(assignment=assignment, change="added")
     return RereviewOutcome(added=added, unserved=list(pick.unserved.values()))

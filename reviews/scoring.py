@@ -32,7 +32,6 @@ __all__ = [
     "Aggregation",
     "aggregate",
     "award_tiers",
-    "criterion_means",
     "rank_in_category",
     "select_advancing",
 ]
@@ -200,29 +199,6 @@ def _zscore_rescaled(reviewer: np.ndarray, total: np.ndarray, max_total: float) 
     return np.clip(mu + z * sigma, 0.0, float(max_total))
 
 
-def criterion_means(entry: np.ndarray, criteria: np.ndarray, n_entries: int) -> np.ndarray:
-    """(n_entries, n_criteria) mean score per criterion; NaN rows for unreviewed entries.
-
-    ``criteria`` is the (rows, n_criteria) matrix parallel to ``entry``.
-    """
-    entry = np.asarray(entry, dtype=np.int64).ravel()
-    criteria = np.asarray(criteria, dtype=np.float64)
-    if criteria.ndim != 2 or criteria.shape[0] != entry.shape[0]:
-        raise ValueError("criteria must be a (rows, n_criteria) matrix parallel to entry")
-    if entry.size and (entry.min() < 0 or entry.max() >= n_entries):
-        raise ValueError("entry index out of range")
-    count = np.bincount(entry, minlength=n_entries)
-    out = np.full((n_entries, criteria.shape[1]), np.nan)
-    if entry.size == 0:
-        return out
-    order = np.argsort(entry, kind="stable")
-    has = np.flatnonzero(count > 0)
-    starts = (np.cumsum(count) - count)[has]
-    sums = np.add.reduceat(criteria[order], starts, axis=0)
-    out[has] = sums / count[has, None]
-    return out
-
-
 def _desc_key(x: np.ndarray) -> np.ndarray:
     """Ascending sort key meaning "higher first, NaN last", rounded for tie detection."""
     x = np.round(np.asarray(x, dtype=np.float64), _TIE_DECIMALS)
@@ -247,7 +223,8 @@ def rank_in_category(
         submitted_at: submission time per entry; numbers (e.g. epoch seconds) or
             ``datetime64``.  NaN/NaT counts as latest.
         entry_id: unique id per entry (e.g. the database primary key), the final key.
-        criterion_means: optional (n_entries, n_criteria) matrix from ``criterion_means``.
+        criterion_means: optional (n_entries, n_criteria) matrix of mean scores per criterion
+            (computed once, by the database, in ``services.results``).
         criterion_weights: optional (n_criteria,) weights deciding the order in which
             criteria break ties (highest weight first, ties in column order); default
             column order.

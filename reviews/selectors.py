@@ -9,6 +9,7 @@ Visibility:
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -646,3 +647,68 @@ def organisations_for_conflict_search(user: User, query: str) -> QuerySet[Organi
         return active.filter(exact)
     known = Q(employed_reviewers__user=user) | Q(reviewer_conflicts__reviewer=user)
     return active.filter(exact | (known & Q(name__icontains=query))).distinct()
+
+
+# --- what a reviewer may read of an entry (blind rounds) ----------------------------------------
+
+
+def neutral_attachment_name(attachment, index: int) -> str:
+    """``entry-<id>-<kind>-<n><ext>``: tells the reviewer what the file is, not who sent it."""
+    ext = posixpath.splitext(attachment.original_name)[1].lower()[:10]
+    return f"entry-{attachment.entry_id}-{attachment.kind}-{index}{ext}"
+
+
+def reviewer_attachment_names(entry: Entry, *, blind: bool) -> dict[int, str]:
+    """Attachment id -> the name a reviewer sees: neutral in a blind round (numbered per kind in
+    id order, the order the selector prefetches), the original otherwise. The list and the
+    download endpoint both use it, so the two names always agree."""
+    per_kind: dict[str, int] = {}
+    names = {}
+    for attachment in entry.attachments.all():
+        per_kind[attachment.kind] = per_kind.get(attachment.kind, 0) + 1
+        names[attachment.pk] = (
+            neutral_attachment_name(attachment, per_kind[attachment.kind])
+            if blind
+            else attachment.original_name
+        )
+    return names
+
+
+def reviewer_entry_view(entry: Entry, *, blind: bool) -> dict:
+    """What a reviewer may read of an entry, the one home of the blind-round (盲评) redaction, used
+    by the API (``ReviewerEntrySerializer``), the reviewer pages and the attachment downloads.
+    In a blind round it leaves out everything that identifies the submitting organisation: the
+    organisation itself, team members' names and employers, and original attachment names (files
+    get neutral names such as ``entry-12-plan-1.pdf``). Notices to reviewers list titles only."""
+    names = reviewer_attachment_names(entry, blind=blind)
+    attachments = [
+        {
+            "id": attachment.pk,
+            "kind": attachment.kind,
+            "name": names[attachment.pk],
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        }
+        for attachment in entry.attachments.all()
+    ]
+    return {
+        "id": entry.pk,
+        "title": entry.title,
+        "category": entry.category.name,
+        "summary": entry.summary,
+        "innovation_points": entry.innovation_points,
+        "expected_benefits": entry.expected_benefits,
+        "keywords": entry.keywords,
+        "organisation": None if blind else entry.organisation.name,
+        "team": [
+            {
+                "name": None if blind else m.name,
+                "role": m.role,
+                "job_title": m.job_title,
+                "honour": m.honour,
+                "employer_name": None if blind else m.employer_name,
+            }
+            for m in entry.team.all()
+        ],
+        "attachments": attachments,
+    }

@@ -21,8 +21,8 @@ done
 for app in web/*/ "${OWN_CATALOGUES[@]}"; do
   [ -d "$app/locale" ] || continue
   # Without settings, makemessages writes to the app's own locale/ (with settings it would pick
-  # the root one, LOCALE_PATHS[0]); -P keeps the app folder off sys.path (finals/selectors.py is
-  # not the standard library's selectors).
+  # the root one, LOCALE_PATHS[0]); -P keeps the app folder off sys.path (finals/selectors.py,
+  # publicity/selectors.py would shadow the standard library's selectors).
   (cd "$app" && env -u DJANGO_SETTINGS_MODULE "$PY" -P -m django makemessages -l zh_Hans --no-location \
     --no-obsolete --verbosity 0)
 done

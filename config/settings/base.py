@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "notifications",
     "jobs",
     "dashboards",
+    "publicity",
+    "certificates",
     "finals",  # the live final (决赛): panel draw, live scoring (docs/live-final.md)
     # The pages, one app per audience over the domain apps (docs/web.md).
     "django_htmx",
@@ -475,12 +477,12 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "notifications.tasks.sweep_notices",
             "schedule": timedelta(seconds=NOTIFICATIONS_SWEEP_INTERVAL_SECONDS),
         },
-        "notifications-review-deadlines": {
-            "task": "notifications.tasks.scan_review_deadlines",
+        "reviews-deadline-reminders": {
+            "task": "reviews.tasks.scan_review_deadlines",
             "schedule": timedelta(seconds=NOTIFICATIONS_SCAN_INTERVAL_SECONDS),
         },
-        "notifications-registration-reminders": {
-            "task": "notifications.tasks.send_registration_reminders",
+        "projects-registration-reminders": {
+            "task": "projects.tasks.send_registration_reminders",
             "schedule": timedelta(seconds=NOTIFICATIONS_SCAN_INTERVAL_SECONDS),
         },
     }
@@ -510,3 +512,29 @@ LOGOUT_REDIRECT_URL = "public:home"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
 # Messages stored in the session, so a flash survives the redirect of a POST.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# --- publicity: the results notice (公示) and certificates ------------------------------------------
+# The signed or sealed scan of an objection (PDF, JPEG or PNG; the attachment checks apply).
+PUBLICITY_SCAN_MAX_BYTES = env.int("PUBLICITY_SCAN_MAX_BYTES", default=10 * 1024 * 1024)
+# The anonymous objection form: attempts per client address and per notice, per hour; the
+# shortest time a person takes to fill it in, and how long a rendered form stays valid.
+PUBLICITY_OBJECTIONS_PER_IP_PER_HOUR = env.int("PUBLICITY_OBJECTIONS_PER_IP_PER_HOUR", default=10)
+PUBLICITY_OBJECTIONS_PER_NOTICE_PER_HOUR = env.int(
+    "PUBLICITY_OBJECTIONS_PER_NOTICE_PER_HOUR", default=100
+)
+PUBLICITY_FORM_MIN_SECONDS = env.int("PUBLICITY_FORM_MIN_SECONDS", default=5)
+PUBLICITY_FORM_MAX_AGE_SECONDS = env.int("PUBLICITY_FORM_MAX_AGE_SECONDS", default=4 * 60 * 60)
+PUBLICITY_MAIL_MAX_ATTEMPTS = env.int("PUBLICITY_MAIL_MAX_ATTEMPTS", default=5)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "publicity-finalize-due-notices": {
+            "task": "publicity.tasks.finalize_due_notices",
+            "schedule": timedelta(minutes=5),
+        },
+        "publicity-sweep-objection-mails": {
+            "task": "publicity.tasks.sweep_objection_mails",
+            "schedule": timedelta(minutes=5),
+            "options": {"queue": "notices"},
+        },
+    }
+)

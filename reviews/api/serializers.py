@@ -1,14 +1,11 @@
 """Parse input and render output; rules live in reviews.services.
 
-Blind rounds: ``ReviewerEntrySerializer`` is the only shape of an entry a reviewer receives. In a
-blind round it leaves out everything that identifies the submitting organisation: the
-organisation itself, team members' names and employers, and original attachment names (files
-get neutral names such as ``entry-12-plan-1.pdf``).
+Blind rounds: ``ReviewerEntrySerializer`` is the only shape of an entry a reviewer receives
+through the API; it renders ``reviews.selectors.reviewer_entry_view``, the one home of the
+blind-round redaction (the pages use the same function).
 """
 
 from __future__ import annotations
-
-import posixpath
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,7 +13,7 @@ from rest_framework import serializers
 from accounts.models import Organisation, User
 from core.api import fields as core_fields
 from projects.models import Contest, Entry
-from reviews import scoring
+from reviews import scoring, selectors
 from reviews.enums import AwardTier, RoundState
 from reviews.models import (
     Assignment,
@@ -279,64 +276,6 @@ class ReviewerAttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField()
 
 
-def neutral_attachment_name(attachment, index: int) -> str:
-    """``entry-<id>-<kind>-<n><ext>``: tells the reviewer what the file is, not who sent it."""
-    ext = posixpath.splitext(attachment.original_name)[1].lower()[:10]
-    return f"entry-{attachment.entry_id}-{attachment.kind}-{index}{ext}"
-
-
-def reviewer_attachment_names(entry: Entry, *, blind: bool) -> dict[int, str]:
-    """Attachment id -> the name a reviewer sees: neutral in a blind round (numbered per kind in
-    id order, the order the selector prefetches), the original otherwise. The list and the
-    download endpoint both use it, so the two names always agree."""
-    per_kind: dict[str, int] = {}
-    names = {}
-    for attachment in entry.attachments.all():
-        per_kind[attachment.kind] = per_kind.get(attachment.kind, 0) + 1
-        names[attachment.pk] = (
-            neutral_attachment_name(attachment, per_kind[attachment.kind])
-            if blind
-            else attachment.original_name
-        )
-    return names
-
-
-def reviewer_entry_view(entry: Entry, *, blind: bool) -> dict:
-    """What a reviewer may read of an entry (see the module docstring for blind rounds)."""
-    names = reviewer_attachment_names(entry, blind=blind)
-    attachments = [
-        {
-            "id": attachment.pk,
-            "kind": attachment.kind,
-            "name": names[attachment.pk],
-            "content_type": attachment.content_type,
-            "size": attachment.size,
-        }
-        for attachment in entry.attachments.all()
-    ]
-    return {
-        "id": entry.pk,
-        "title": entry.title,
-        "category": entry.category.name,
-        "summary": entry.summary,
-        "innovation_points": entry.innovation_points,
-        "expected_benefits": entry.expected_benefits,
-        "keywords": entry.keywords,
-        "organisation": None if blind else entry.organisation.name,
-        "team": [
-            {
-                "name": None if blind else m.name,
-                "role": m.role,
-                "job_title": m.job_title,
-                "honour": m.honour,
-                "employer_name": None if blind else m.employer_name,
-            }
-            for m in entry.team.all()
-        ],
-        "attachments": attachments,
-    }
-
-
 class ReviewerEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -369,7 +308,7 @@ class MyAssignmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReviewerEntrySerializer)
     def get_entry(self, obj: Assignment) -> dict:
-        return reviewer_entry_view(obj.entry, blind=obj.round.is_blind)
+        return selectors.reviewer_entry_view(obj.entry, blind=obj.round.is_blind)
 
     @extend_schema_field(ReviewSerializer(allow_null=True))
     def get_review(self, obj: Assignment) -> dict | None:

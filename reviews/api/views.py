@@ -18,7 +18,6 @@ from core.net import client_ip
 from core.pagination import KeysFirstPagination
 from jobs.api.serializers import JobSerializer
 from jobs.api.views import job_accepted
-from notifications import jobs as notification_jobs
 from reviews import exports, pledges, rereview, selectors, services
 from reviews import jobs as round_jobs
 from reviews.api import serializers as s
@@ -257,9 +256,7 @@ class RoundViewSet(
         """Remind every reviewer with unsubmitted assignments in this open round, now. A reviewer
         already reminded this way within the cool-down (NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS)
         is skipped, so a double click never sends twice. 409 ``round_not_open`` otherwise."""
-        result = notification_jobs.review_late_reminders_send(
-            round=self.get_object(), actor=request.user
-        )
+        result = services.round_remind_late_reviewers(round=self.get_object(), actor=request.user)
         return Response(s.LateReminderResultSerializer(result).data)
 
     @extend_schema(request=None, responses={202: JobSerializer})
@@ -547,7 +544,9 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         reviewer, and a PDF or office document is a copy without its metadata (author, title,
         company...); an attachment of another entry is a 404."""
         assignment = self.get_object()
-        names = s.reviewer_attachment_names(assignment.entry, blind=assignment.round.is_blind)
+        names = selectors.reviewer_attachment_names(
+            assignment.entry, blind=assignment.round.is_blind
+        )
         return reviewer_attachment_response(assignment, attachment_id, names=names)
 
     @extend_schema(request=s.ReviewInputSerializer, responses=s.MyAssignmentSerializer)

@@ -41,6 +41,7 @@ from reviews.services.awards import (
     award_grant,
     award_source_check,
     award_update,
+    award_withdraw,
     awards_grant_by_rank,
 )
 from reviews.services.pool import conflict_declare, conflict_withdraw, pool_add, pool_update
@@ -60,6 +61,7 @@ from reviews.services.rounds import (
     round_create,
     round_finalize,
     round_publish,
+    round_remind_late_reviewers,
     round_reopen,
     round_set_state,
     round_start_assigning,
@@ -78,6 +80,7 @@ __all__ = [
     "award_grant",
     "award_source_check",
     "award_update",
+    "award_withdraw",
     "awards_grant_by_rank",
     "close_due_rounds",
     "conflict_declare",
@@ -95,6 +98,7 @@ __all__ = [
     "round_create",
     "round_finalize",
     "round_publish",
+    "round_remind_late_reviewers",
     "round_reopen",
     "round_set_state",
     "round_start_assigning",

@@ -12,7 +12,6 @@ from accounts.models import User
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
-from notifications import jobs as notification_jobs
 from projects.models import Entry
 from reviews import assignment as solver
 from reviews import notices
@@ -220,7 +219,7 @@ def assignment_add(*, round: Round, reviewer: User, entry: Entry, actor: User) -
         )
         # notifications (issue 6): tell the added reviewer (only once the round is open).
         assignment.round = locked
-        notification_jobs.review_assignment_changed_notify(assignment=assignment, change="added")
+        notices.review_assignment_changed_notify(assignment=assignment, change="added")
     return assignment
 
 
@@ -262,7 +261,7 @@ def assignment_remove(*, assignment: Assignment, actor: User, reason: str) -> As
             action="assignment.remove",
         )
         # notifications (issue 6): tell the removed reviewer (only once the round is open).
-        notification_jobs.review_assignment_changed_notify(assignment=removed, change="removed")
+        notices.review_assignment_changed_notify(assignment=removed, change="removed")
         return removed
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, ValidationFailed
@@ -142,3 +143,31 @@ def award_update(
             data={"recommended_provincial": recommended_provincial},
         )
     return locked
+
+
+def award_withdraw(*, award: Award, actor: User | None, reason: str) -> dict:
+    """Withdraw an award (e.g. an objection to the results notice was upheld): the award row
+    goes, the entry moves from "awarded" to "not advanced", and the audit trail keeps what the
+    award was (tier, round, note) and why it went. Returns that record. ``reason`` is required."""
+    if not (reason or "").strip():
+        message = _("Say why the award is withdrawn.")
+        raise ValidationFailed(message, fields={"reason": [message]})
+    with transaction.atomic():
+        locked = Award.objects.select_for_update().select_related("round").get(pk=award.pk)
+        record = {
+            "award": locked.pk,
+            "entry": locked.entry_id,
+            "round": locked.round_id,
+            "tier": locked.tier,
+            "by_rank": locked.by_rank,
+            "recommended_provincial": locked.recommended_provincial,
+            "note": locked.note,
+        }
+        audit_record(actor=actor, action="award.withdraw", target=locked, from_state=locked.tier,
+                     reason=reason, data=record)  # fmt: skip
+        entry_id = locked.entry_id
+        locked.delete()
+        _entries_bulk_set_state(
+            entry_ids=[entry_id], to_state=EntryState.NOT_ADVANCED, actor=actor, reason=reason
+        )
+    return record

@@ -12,7 +12,7 @@ from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
 from reviews import pledges
-from reviews.enums import AssignmentStatus, ReviewState, RoundState
+from reviews.enums import REVIEW_TRANSITIONS, AssignmentStatus, ReviewState, RoundState
 from reviews.models import Assignment, Criterion, Review, ReviewScore
 from reviews.services._common import _ONE_DECIMAL, _TOTAL_PLACES
 
@@ -132,7 +132,7 @@ def _write_review(
     from_state = review.state
     if submit:
         check_transition(
-            {ReviewState.DRAFT: {ReviewState.SUBMITTED}},
+            REVIEW_TRANSITIONS,
             review.state,
             ReviewState.SUBMITTED,
             what="review",
@@ -192,7 +192,7 @@ def review_reopen(*, review: Review, actor: User, reason: str) -> Review:
         if locked.round.state != RoundState.OPEN:
             raise Conflict("Reviews can be reopened only while the round is open.")
         check_transition(
-            {ReviewState.SUBMITTED: {ReviewState.DRAFT}},
+            REVIEW_TRANSITIONS,
             locked.state,
             ReviewState.DRAFT,
             what="review",

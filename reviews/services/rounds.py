@@ -14,7 +14,6 @@ from accounts.models import User
 from core.exceptions import Conflict, DomainError, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
-from notifications import jobs as notification_jobs
 from projects.enums import EntryState
 from projects.models import Contest, Entry
 from reviews import assignment as solver
@@ -267,7 +266,7 @@ def round_confirm_assignments(*, round: Round, actor: User) -> Round:
         )
         # notifications (issue 6): one notice per reviewer listing their entries, written in
         # this transaction and sent after commit.
-        notification_jobs.review_assignments_notify(round=locked)
+        notices.review_assignments_notify(round=locked)
     return _refresh(round, locked)
 
 
@@ -293,7 +292,7 @@ def round_close(*, round: Round, actor: User | None = None) -> Round:
         if actor is None:
             # notifications (issue 6): the system closed it at the deadline; staff get the
             # completion figures (a close by staff needs no notice: they did it).
-            notification_jobs.review_round_closed_notify(closed_round=locked)
+            notices.review_round_closed_notify(closed_round=locked)
     return _refresh(round, locked)
 
 
@@ -410,3 +409,21 @@ def close_due_rounds(*, now: datetime | None = None) -> list[int]:
             continue
         closed.append(round_.pk)
     return closed
+
+
+def round_remind_late_reviewers(*, round: Round, actor: User) -> dict:
+    """Staff "remind late reviewers now" (``POST review-rounds/{id}/remind-late-reviewers/``,
+    the console's progress page): only an open round has reviewers to remind; who is told and
+    the cool-down are ``notices.late_reviewers_remind``'s. The round is locked, so two clicks at
+    once are serialised. Audited. Returns ``{"reminded": n, "in_cooldown": m}``."""
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.state != RoundState.OPEN:
+            raise Conflict(
+                "Only an open round has reviewers to remind.",
+                code="round_not_open",
+                fields={"round": ["The round is not open."]},
+            )
+        result = notices.late_reviewers_remind(round=locked, now=timezone.now())
+        audit_record(actor=actor, action="round.remind_late", target=locked, data=result)
+    return result

@@ -45,6 +45,8 @@ PUBLIC = {
     ("GET", "/api/v1/studio-directory/"): "the public directory of named studios (issue 5)",
     ("GET", "/api/v1/studio-directory/{id}/"): "one studio of the public directory",
     ("GET", "/api/v1/studio-directory/export/"): "the public directory as CSV/XLSX",
+    ("GET", "/api/v1/results-notices/"): "the results notices (公示) are public (issue 13)",
+    ("GET", "/api/v1/results-notices/{id}/"): "one public results notice with its versions",
 }
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -127,11 +129,34 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
         "incubation-reports": first(IncubationReport.objects, **inc_scope),
         "notices": own_notice.pk,
         "notice-deliveries": first(Notice.objects),
+        **_publicity_ids(),
         # the live final (finals/, issue 14): seated in seed_matrix_data
         "panel-draws": first(PanelDraw.objects),
         "panel-members": first(PanelMember.objects),
         "live-sessions": first(LiveSession.objects),
     }
+
+
+def _publicity_ids() -> dict[str, int]:
+    from publicity.models import Objection, ResultsNotice
+
+    return {
+        "results-notices": ResultsNotice.objects.order_by("pk").first().pk,
+        "objections": Objection.objects.order_by("pk").first().pk,
+    }
+
+
+def _seed_publicity(users: dict[str, User], finalized) -> None:
+    """A published results notice of the demo's awards, with one objection against it."""
+    from publicity import services as publicity
+    from tests.factories.publicity import objection_data, scan_upload
+
+    notice = publicity.notice_create(actor=users["union_zhang"], contest=finalized.contest,
+                                     round=finalized, title="获奖公示", contact="经济技术部")  # fmt: skip
+    notice = publicity.notice_publish(actor=users["union_zhang"], notice=notice)
+    entry_id = notice.versions.get().rows[0]["entry"]
+    data = objection_data(type("E", (), {"pk": entry_id}))
+    publicity.objection_submit(notice=notice, scan=scan_upload(), **data)
 
 
 def _profile_id(user: User) -> int:
@@ -173,6 +198,7 @@ def seed_matrix_data() -> dict[str, User]:
                 upload=SimpleUploadedFile("成果.pdf", PDF, content_type="application/pdf"),
             )
         NoticeFactory(recipient=users[member])
+    _seed_publicity(users, finalized)
     # A live final with a seated panel (the demo data has none yet).
     from tests.factories.finals import make_final, seat_final
 

@@ -366,7 +366,7 @@ def _assert_clean(response, codes: list[str], what: str) -> None:
 
 
 def test_blind_round_reveals_no_organisation_on_any_reviewer_route(data, db):
-    from notifications import jobs
+    from reviews import notices
 
     open_round = Round.objects.get(state="open")
     assignment = (
@@ -382,7 +382,7 @@ def test_blind_round_reveals_no_organisation_on_any_reviewer_route(data, db):
     # assignment change for this reviewer.
     url = f"/api/v1/review-rounds/{open_round.pk}/remind-late-reviewers/"
     assert client_of(staff).post(url).status_code == 200
-    jobs.review_deadline_reminders_send(now=open_round.deadline - timedelta(hours=1))
+    notices.review_deadline_reminders_send(now=open_round.deadline - timedelta(hours=1))
     swap_from = (
         Assignment.objects.filter(round=open_round, status="active")
         .exclude(reviewer=reviewer)

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 import time_machine
 
-from incubator.selectors import incubation_outcome_totals, incubation_report_notices_due
+from incubator.notices import incubation_report_notices_due
+from incubator.selectors import incubation_outcome_totals
 from incubator.tasks import incubation_report_reminders, incubation_reports_schedule_all
 from notifications.models import Notice
 from tests.factories.accounts import EnterpriseUserFactory

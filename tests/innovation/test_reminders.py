@@ -7,10 +7,10 @@ import pytest
 import time_machine
 
 from accounts.enums import Role
-from innovation.selectors import studio_report_notices_due
+from innovation.notices import studio_report_notices_due
 from innovation.tasks import studio_report_reminders
-from notifications.jobs import due_date_reminder
 from notifications.models import Notice
+from notifications.reminders import due_date_reminder
 from tests.factories.accounts import EnterpriseUserFactory
 from tests.factories.innovation import NamedStudioFactory, StudioAssessmentFactory, StudioFactory
 

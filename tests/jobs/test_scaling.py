@@ -77,3 +77,17 @@ def test_reads_inside_a_transaction_stay_on_the_primary():
 def test_unmarked_reads_use_the_primary(db):
     org = OrganisationFactory()
     assert Organisation.objects.get(pk=org.pk).pk == org.pk  # no access to the replica alias
+
+
+def test_every_beat_entry_names_a_registered_task_of_the_app_whose_rule_it_runs():
+    """A renamed or moved task would leave beat sending a name no worker knows (silently: the
+    message is dropped as unregistered). The reminder scans live in their domain apps."""
+    from django.conf import settings
+
+    celery_app.loader.import_default_modules()
+    registered = set(celery_app.tasks)
+    tasks = {name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
+    assert not {t for t in tasks.values() if t not in registered}, tasks
+    assert tasks["reviews-deadline-reminders"] == "reviews.tasks.scan_review_deadlines"
+    assert tasks["projects-registration-reminders"] == "projects.tasks.send_registration_reminders"
+    assert not [t for t in tasks.values() if t.startswith("notifications.") and "sweep" not in t]

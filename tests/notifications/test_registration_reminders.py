@@ -7,10 +7,10 @@ import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notifications.enums import NoticeKind
-from notifications.jobs import due_offset, registration_reminders_send
 from notifications.models import Notice
+from notifications.reminders import due_offset
 from projects.enums import ContestState, EntryState
+from projects.notices import REGISTRATION_REMINDER, registration_reminders_send
 from tests.factories.accounts import EnterpriseUserFactory, OrganisationFactory
 from tests.factories.notifications import ContestFactory, EntryFactory
 from tests.factories.projects import TeamMemberFactory
@@ -68,7 +68,7 @@ def test_members_of_orgs_with_drafts_get_one_reminder_per_offset(contest):
     with _at(-1):
         assert registration_reminders_send() == 0
 
-    notices = Notice.objects.filter(kind=NoticeKind.REGISTRATION_REMINDER)
+    notices = Notice.objects.filter(kind=REGISTRATION_REMINDER)
     assert set(notices.values_list("recipient_id", flat=True)) == {m.pk for m in members}
     assert notices.count() == 6
     assert sorted({n.occasion.rsplit("=", 1)[1] for n in notices}) == ["24h", "2h", "72h"]
@@ -149,7 +149,7 @@ def test_reminder_scan_queries_do_not_grow_with_drafts(
             TeamMemberFactory(entry=entry)
     with _at(70), django_assert_max_num_queries(9):
         assert registration_reminders_send() == min(drafts, 3)
-    notice = Notice.objects.filter(kind=NoticeKind.REGISTRATION_REMINDER).first()
+    notice = Notice.objects.filter(kind=REGISTRATION_REMINDER).first()
     assert notice.context["entries"][0]["missing"]
     assert sum(n.context["entry_count"] for n in Notice.objects.all()) == drafts
 

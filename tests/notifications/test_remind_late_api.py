@@ -8,9 +8,9 @@ import time_machine
 from django.utils import timezone
 
 from core.models import AuditEvent
-from notifications.enums import NoticeKind
 from notifications.models import Notice
 from reviews.enums import RoundState
+from reviews.notices import REVIEW_LATE_REMINDER
 from tests.notifications.conftest import submit_all
 
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _late():
-    return Notice.objects.filter(kind=NoticeKind.REVIEW_LATE_REMINDER)
+    return Notice.objects.filter(kind=REVIEW_LATE_REMINDER)
 
 
 def test_staff_reminds_unfinished_reviewers_and_it_is_audited(staff_client, open_round_of_three):

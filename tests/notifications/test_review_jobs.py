@@ -10,9 +10,8 @@ from django.db import connection
 
 from core.exceptions import Conflict
 from core.models import AuditEvent
-from notifications import jobs
-from notifications.enums import NoticeKind
 from notifications.models import Notice
+from reviews import notices as review_notices
 from reviews import services as review_services
 from reviews.enums import RoundState
 from reviews.models import Assignment
@@ -61,7 +60,7 @@ def test_confirm_sends_one_notice_per_reviewer_listing_their_entries(assigning_r
     round_, entries, pool, staff = assigning_round
     assert not Notice.objects.exists()  # changes while assigning tell nobody
     review_services.round_confirm_assignments(round=round_, actor=staff)
-    notices = _kind(NoticeKind.REVIEW_ASSIGNED)
+    notices = _kind(review_notices.REVIEW_ASSIGNED)
     assert notices.count() == 4
     for reviewer in pool:
         notice = notices.get(recipient=reviewer)
@@ -92,7 +91,7 @@ def test_manual_changes_after_confirm_notify_only_affected_reviewers(assigning_r
     review_services.assignment_swap(
         assignment=old, reviewer=newcomer, actor=staff, reason="回避：同一单位"
     )
-    changed = _kind(NoticeKind.REVIEW_ASSIGNMENT_CHANGED)
+    changed = _kind(review_notices.REVIEW_ASSIGNMENT_CHANGED)
     assert {(n.recipient_id, n.context["change"]) for n in changed} == {
         (old.reviewer_id, "removed"),
         (newcomer.pk, "added"),
@@ -107,7 +106,7 @@ def test_recusal_sends_no_notice(assigning_round):
     review_services.assignment_recuse(
         assignment=assignment, reviewer=assignment.reviewer, reason="亲属关系"
     )
-    assert not _kind(NoticeKind.REVIEW_ASSIGNMENT_CHANGED).exists()
+    assert not _kind(review_notices.REVIEW_ASSIGNMENT_CHANGED).exists()
 
 
 # --- job 2: deadline reminders ---------------------------------------------------------------------
@@ -117,19 +116,19 @@ def test_deadline_reminders_once_per_offset_and_not_for_done_reviewers(open_roun
     round_, reviewers, entries = open_round_of_three
     submit_all(round_, reviewers[0])
     with _at(100):
-        assert jobs.review_deadline_reminders_send() == 0
+        assert review_notices.review_deadline_reminders_send() == 0
     with _at(71):
-        assert jobs.review_deadline_reminders_send() == 2
-        assert jobs.review_deadline_reminders_send() == 0
+        assert review_notices.review_deadline_reminders_send() == 2
+        assert review_notices.review_deadline_reminders_send() == 0
     with _at(30):
-        assert jobs.review_deadline_reminders_send() == 0
+        assert review_notices.review_deadline_reminders_send() == 0
     with _at(24):
-        assert jobs.review_deadline_reminders_send() == 2
+        assert review_notices.review_deadline_reminders_send() == 2
     with _at(1.5):
-        assert jobs.review_deadline_reminders_send() == 2
+        assert review_notices.review_deadline_reminders_send() == 2
     with _at(-0.1):
-        assert jobs.review_deadline_reminders_send() == 0
-    reminders = _kind(NoticeKind.REVIEW_DEADLINE_REMINDER)
+        assert review_notices.review_deadline_reminders_send() == 0
+    reminders = _kind(review_notices.REVIEW_DEADLINE_REMINDER)
     assert reminders.count() == 6
     assert not reminders.filter(recipient=reviewers[0]).exists()
 
@@ -139,7 +138,7 @@ def test_deadline_reminder_lists_what_is_left_in_shanghai_time(open_round_of_thr
     reviewers[1].language = "en"
     reviewers[1].save()
     with _at(20):
-        jobs.review_deadline_reminders_send()
+        review_notices.review_deadline_reminders_send()
     zh = Notice.objects.get(recipient=reviewers[0])
     assert "2026-12-10 18:00（北京时间）" in zh.body
     assert round_.name in zh.title and "2个项目未提交" in zh.title
@@ -152,14 +151,14 @@ def test_deadline_reminder_lists_what_is_left_in_shanghai_time(open_round_of_thr
 def test_moved_deadline_gets_reminders_for_new_offsets_only(open_round_of_three):
     round_, reviewers, entries = open_round_of_three
     with _at(20):
-        assert jobs.review_deadline_reminders_send() == 3
+        assert review_notices.review_deadline_reminders_send() == 3
     round_.deadline = ROUND_DEADLINE + timedelta(days=1)
     round_.save()
     with _at(20):  # now 44 h before the new deadline: its 72 h reminder
-        assert jobs.review_deadline_reminders_send() == 3
-        assert jobs.review_deadline_reminders_send() == 0
+        assert review_notices.review_deadline_reminders_send() == 3
+        assert review_notices.review_deadline_reminders_send() == 0
     with _at(10):  # 34 h before the new deadline: nothing new
-        assert jobs.review_deadline_reminders_send() == 0
+        assert review_notices.review_deadline_reminders_send() == 0
     occasions = set(Notice.objects.values_list("occasion", flat=True))
     assert occasions == {
         "deadline=2026-12-10T10:00:00+00:00;before=24h",
@@ -177,7 +176,7 @@ def test_two_concurrent_scans_write_each_reminder_once():
         try:
             with _at(20):
                 barrier.wait(timeout=10)
-                results.append(jobs.review_deadline_reminders_send())
+                results.append(review_notices.review_deadline_reminders_send())
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -190,7 +189,7 @@ def test_two_concurrent_scans_write_each_reminder_once():
         t.join(timeout=30)
     assert errors == []
     assert sorted(results) == [0, 40]
-    assert _kind(NoticeKind.REVIEW_DEADLINE_REMINDER).count() == 40
+    assert _kind(review_notices.REVIEW_DEADLINE_REMINDER).count() == 40
 
 
 # --- job 4: closing at the deadline ------------------------------------------------------------------
@@ -207,7 +206,7 @@ def test_sweep_closes_round_at_deadline_and_tells_staff_the_figures(open_round_o
         assert review_services.close_due_rounds() == []
     round_.refresh_from_db()
     assert round_.state == RoundState.CLOSED
-    notice = _kind(NoticeKind.ROUND_CLOSED).get()
+    notice = _kind(review_notices.ROUND_CLOSED).get()
     assert notice.recipient == staff
     assert (notice.context["assigned"], notice.context["submitted"]) == (6, 2)
     assert notice.context["late_reviewer_count"] == 2
@@ -224,7 +223,7 @@ def test_close_run_twice_notifies_staff_once(open_round_of_three):
         review_services.close_due_rounds()
         review_services.round_close(round=round_, actor=None)
         review_services.close_due_rounds()
-    assert _kind(NoticeKind.ROUND_CLOSED).count() == 1
+    assert _kind(review_notices.ROUND_CLOSED).count() == 1
 
 
 def test_round_closed_by_staff_before_deadline_sends_no_closing_notice(open_round_of_three):
@@ -234,4 +233,4 @@ def test_round_closed_by_staff_before_deadline_sends_no_closing_notice(open_roun
         review_services.round_close(round=round_, actor=staff)
     with _at(-0.05):
         review_services.close_due_rounds()
-    assert not _kind(NoticeKind.ROUND_CLOSED).exists()
+    assert not _kind(review_notices.ROUND_CLOSED).exists()

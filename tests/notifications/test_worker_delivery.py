@@ -28,10 +28,11 @@ from config.celery import app as celery_app
 from jobs.models import Job
 from jobs.services import jobs_sweep
 from notifications import services
-from notifications.enums import DeliveryState, NoticeKind
+from notifications.enums import DeliveryState
 from notifications.models import Notice
 from notifications.services import Recipient, notice_enqueue, notices_enqueue_bulk
 from reviews import services as review_services
+from reviews.notices import REVIEW_DEADLINE_REMINDER
 from tests.conftest import ROOT, CeleryWorker, wait_until
 from tests.factories.notifications import ContestFactory
 from tests.factories.reviews import (
@@ -206,7 +207,7 @@ def test_two_beats_scanning_for_a_while_send_each_reminder_once(celery_worker_fa
         wait_until(lambda: len(delivered(mail_dir)) == 30, timeout=60)
         # Let both beats fire several more scans and sweeps.
         time.sleep(4)
-    reminders = Notice.objects.filter(kind=NoticeKind.REVIEW_DEADLINE_REMINDER)
+    reminders = Notice.objects.filter(kind=REVIEW_DEADLINE_REMINDER)
     assert reminders.count() == 30
     assert set(reminders.values_list("recipient_id", flat=True)) == {r.pk for r in reviewers}
     assert set(delivered(mail_dir).values()) == {1}

@@ -319,3 +319,29 @@ def test_awarded_entries_never_block_the_next_round(union_staff):
     services.round_finalize(round=second, actor=union_staff)
     awards = services.awards_grant_by_rank(round=second, tiers={"first": 1}, actor=union_staff)
     assert [a.entry_id for a in awards] == [finalists[0].pk]
+
+
+def test_criterion_means_are_the_averages_of_submitted_reviews_only(union_staff):
+    """The one computation of criterion means (the database's average in the results step): what
+    the scoreboard, the exports and the tie-break read. Drafts do not count; an entry without a
+    submitted review has no mean."""
+    round_, entries, pool = _run_round(
+        union_staff, k=3, totals=[[60, 70, 95], [80, None, 81], [None, None, None]], close=False
+    )
+    criterion = round_.criteria.get()
+    draft = Assignment.objects.get(round=round_, reviewer=pool[1], entry=entries[1])
+    services.review_save_draft(
+        assignment=draft,
+        reviewer=pool[1],
+        scores=[{"criterion": criterion.pk, "score": "10"}],
+        comment="",
+    )
+    services.round_close(round=round_, actor=union_staff)
+    services.round_compute_results(round=round_, actor=union_staff)
+    means = [
+        row.criterion_means for row in RoundEntry.objects.filter(round=round_).order_by("entry_id")
+    ]
+    key = str(criterion.pk)
+    assert means[0] == {key: 75.0}
+    assert means[1] == {key: 80.5}
+    assert means[2] == {key: None}

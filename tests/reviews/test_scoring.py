@@ -17,7 +17,6 @@ from reviews.scoring import (
     AdvancementRule,
     aggregate,
     award_tiers,
-    criterion_means,
     rank_in_category,
     select_advancing,
 )
@@ -130,16 +129,6 @@ def test_aggregate_rejects_scores_out_of_range():
 def test_aggregate_rejects_unknown_method():
     with pytest.raises(ValueError):
         agg([(0, 1, 50)], 1, "max")
-
-
-def test_criterion_means_per_entry():
-    entry = np.array([0, 0, 2])
-    crit = np.array([[10.0, 20.0], [20.0, 30.0], [5.0, 6.0]])
-    out = criterion_means(entry, crit, 3)
-    # entry 0: (10+20)/2 = 15, (20+30)/2 = 25;  entry 1: no reviews;  entry 2: 5, 6
-    assert out[0].tolist() == [15.0, 25.0]
-    assert np.isnan(out[1]).all()
-    assert out[2].tolist() == [5.0, 6.0]
 
 
 # ------------------------------------------------------------------------------ ranking

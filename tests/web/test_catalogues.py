@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(
     [ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"]
     + list((ROOT / "web").glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
-    # domain apps with their own catalogue (finals/locale/, see scripts/messages.sh)
+    # Domain apps with a catalogue of their own (publicity, certificates, finals; scripts/messages.sh).
     + list(ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
 )
 

@@ -13,3 +13,14 @@ nav_entry(
     active_prefix="/console/",
 )
 landing(Role.UNION_STAFF, "console:home", priority=80)
+
+# The results notice (公示, issue 13).
+nav_entry(
+    "console-notices",
+    label=_("Results notices"),
+    url_name="console:notices",
+    roles=[*UNION_STAFF_ROLES],
+    icon="megaphone",
+    order=21,
+    active_prefix="/console/notices/",
+)

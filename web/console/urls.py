@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.console import views
+from web.console import publicity_views, views
 
 app_name = "console"
 
@@ -18,4 +18,18 @@ urlpatterns = [
     path("rounds/<int:pk>/blind-check/", views.BlindCheckView.as_view(), name="blind-check"),
     path("rounds/<int:pk>/results/", views.ResultsView.as_view(), name="results"),
     path("rounds/<int:pk>/fairness/", views.FairnessView.as_view(), name="fairness"),
+]
+
+# The results notice (公示) and its objections (issue 13).
+urlpatterns += [
+    path("notices/", publicity_views.NoticeListView.as_view(), name="notices"),
+    path("notices/new/", publicity_views.NoticeCreateView.as_view(), name="notice-create"),
+    path("notices/<int:pk>/", publicity_views.NoticeView.as_view(), name="notice"),
+    path("notices/<int:pk>/move/", publicity_views.NoticeMoveView.as_view(), name="notice-move"),
+    path("objections/<int:pk>/", publicity_views.ObjectionView.as_view(), name="objection"),
+    path(
+        "objections/<int:pk>/scan/",
+        publicity_views.ObjectionScanView.as_view(),
+        name="objection-scan",
+    ),  # fmt: skip
 ]

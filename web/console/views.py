@@ -19,7 +19,6 @@ from accounts.selectors import organisations_visible_to, reviewers_search, users
 from core.exceptions import DomainError
 from core.services import audit_trail
 from jobs.selectors import job_holding, job_status, jobs_of_target, jobs_visible_to
-from notifications import jobs as notification_jobs
 from projects.selectors import contests_visible_to, entry_detail_for, entry_list_for
 from reviews import expert_pool, rereview, selectors, services
 from reviews import jobs as round_jobs
@@ -327,9 +326,7 @@ class RoundMoveView(UnionStaffMixin, View):
             elif to_state == RoundState.FINALIZED:
                 round_jobs.round_finalize_start(round=round_, actor=request.user)
             elif to_state == "remind":
-                sent = notification_jobs.review_late_reminders_send(
-                    round=round_, actor=request.user
-                )
+                sent = services.round_remind_late_reviewers(round=round_, actor=request.user)
                 messages.info(
                     request,
                     _("%(reminded)d reviewer(s) reminded; %(in_cooldown)d were reminded recently "

@@ -4,7 +4,7 @@ organisation, and the reviewer's own profile.
 
 Thin views over the reviews and accounts selectors and services the API calls: an assignment
 is read through ``selectors.assignments_of_reviewer`` (another reviewer's is a 404), the entry
-through ``reviewer_entry_view`` (the blind-round redaction: no organisation, no people, neutral
+through ``selectors.reviewer_entry_view`` (the blind-round redaction: no organisation, no people, neutral
 file names), files through ``reviewer_attachment_response`` (the metadata-free copy in a blind
 round). Every rule — range, pledge, deadline, lock, who may recuse — is the service's; its
 refusal is shown next to the field it names and nothing is written."""
@@ -27,7 +27,6 @@ from accounts.selectors import reviewer_profiles_visible_to
 from core.exceptions import DomainError
 from core.net import client_ip
 from reviews import pledges, selectors, services
-from reviews.api.serializers import reviewer_attachment_names, reviewer_entry_view
 from reviews.downloads import reviewer_attachment_response
 from reviews.enums import ReviewState
 from web.common.htmx import is_partial_request, render_page
@@ -140,7 +139,7 @@ class _AssignmentPage(ReviewerMixin, TemplateView):
             locked_reason = _("The deadline has passed; scores can no longer change.")
         else:
             locked_reason = ""
-        entry = reviewer_entry_view(assignment.entry, blind=round_.is_blind)
+        entry = selectors.reviewer_entry_view(assignment.entry, blind=round_.is_blind)
         for a in entry["attachments"]:
             ctype = a["content_type"] or ""
             a["display"] = (
@@ -267,7 +266,9 @@ class AttachmentView(ReviewerMixin, View):
 
     def get(self, request, pk, attachment_id):
         assignment = _assignment_or_404(request, pk)
-        names = reviewer_attachment_names(assignment.entry, blind=assignment.round.is_blind)
+        names = selectors.reviewer_attachment_names(
+            assignment.entry, blind=assignment.round.is_blind
+        )
         try:
             return reviewer_attachment_response(assignment, attachment_id, names=names)
         except DomainError as exc:
@@ -281,7 +282,7 @@ class RecuseView(ReviewerMixin, TemplateView):
     page_title = pgettext_lazy("reviewer", "Recuse yourself")
 
     def _render(self, assignment, form, status=200):
-        entry = reviewer_entry_view(assignment.entry, blind=assignment.round.is_blind)
+        entry = selectors.reviewer_entry_view(assignment.entry, blind=assignment.round.is_blind)
         context = self.get_context_data(
             assignment=assignment,
             entry=entry,

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.demo import DemoContext, run_seeders
+from core.demo import DemoContext, demo_logins, run_seeders
 
 
 class Command(BaseCommand):
@@ -27,8 +27,6 @@ class Command(BaseCommand):
             reviewers=opts["reviewers"],
         )
         if opts["list_logins"]:
-            from accounts.demo import demo_logins
-
             for username, purpose in demo_logins():
                 self.stdout.write(f"    {username:<22} {purpose}")
             return

@@ -323,8 +323,8 @@ def test_a_period_not_over_cannot_be_filed(client, member):
 
 
 def test_report_reminders_link_to_the_pages_not_the_api(settings, member):
-    from incubator.selectors import incubation_report_notices_due
-    from innovation.selectors import studio_report_notices_due
+    from incubator.notices import incubation_report_notices_due
+    from innovation.notices import studio_report_notices_due
     from notifications.rendering import render_notice
 
     settings.SITE_URL = "https://innovation.example.cn"

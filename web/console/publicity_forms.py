@@ -1,0 +1,58 @@
+"""Forms of the console's results notice pages (issue 13): input parsing only; the rules are
+``publicity.services``'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from publicity.enums import Remedy
+from reviews.enums import AwardTier, RoundState
+
+
+class NoticeForm(forms.Form):
+    round = forms.ModelChoiceField(label=_("Finalized round"), queryset=None)
+    title = forms.CharField(label=_("Notice title"), max_length=200)
+    intro = forms.CharField(label=_("Introduction"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    contact = forms.CharField(
+        label=_("Contact for objections"),
+        max_length=300,
+        help_text=_("Who receives objections: office, person, telephone, address."),
+    )
+    working_days = forms.IntegerField(label=_("Period in working days"), initial=5,
+                                      min_value=1, max_value=30)  # fmt: skip
+    show_score = forms.BooleanField(label=_("Show scores (only where the contest rules allow it)"),
+                                    required=False)  # fmt: skip
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds.filter(state=RoundState.FINALIZED).select_related(
+            "contest"
+        )
+        self.fields["round"].label_from_instance = lambda r: f"{r.contest.name} · {r.name}"
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)  # fmt: skip
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Investigation note"),
+                           widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)  # fmt: skip
+
+
+class DecideForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("0", _("Dismissed")), ("1", _("Upheld"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reply = forms.CharField(label=_("Written reply to the objector"),
+                            widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)  # fmt: skip
+    remedy = forms.ChoiceField(label=_("Change to the results"), choices=Remedy.choices,
+                               initial=Remedy.NONE)  # fmt: skip
+    tier = forms.ChoiceField(label=_("Corrected award tier"), required=False,
+                             choices=[("", "—"), *AwardTier.choices])  # fmt: skip

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy
 
-LOCKED_DETAIL = (
-    "Too many failed sign-ins for this account; try again in {minutes} minutes or ask union "
+LOCKED_DETAIL = gettext_lazy(
+    "Too many failed sign-ins for this account; try again in %(minutes)s minutes or ask union "
     "staff to unlock it."
 )
 
 
 def locked_detail() -> str:
-    return LOCKED_DETAIL.format(minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return str(LOCKED_DETAIL) % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
 
 
 def lockout_response(request, original_response=None, credentials=None):

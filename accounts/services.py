@@ -55,9 +55,10 @@ def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisa
     org = Organisation(**values)
     if Organisation.objects.filter(credit_code=org.credit_code).exists():
         raise Conflict(
-            f"An organisation with credit code {org.credit_code} already exists.",
+            _("An organisation with credit code %(credit_code)s already exists.")
+            % {"credit_code": org.credit_code},
             code="duplicate_organisation",
-            fields={"credit_code": ["An organisation with this credit code already exists."]},
+            fields={"credit_code": [_("An organisation with this credit code already exists.")]},
         )
     full_clean_or_400(org, exclude=["credit_code"] if not org.credit_code else ())
     with transaction.atomic():
@@ -83,9 +84,10 @@ def organisation_update(*, actor: User | None, org: Organisation, data: dict) ->
         and Organisation.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk).exists()
     ):
         raise Conflict(
-            f"An organisation with credit code {org.credit_code} already exists.",
+            _("An organisation with credit code %(credit_code)s already exists.")
+            % {"credit_code": org.credit_code},
             code="duplicate_organisation",
-            fields={"credit_code": ["An organisation with this credit code already exists."]},
+            fields={"credit_code": [_("An organisation with this credit code already exists.")]},
         )
     full_clean_or_400(org)
     with transaction.atomic():
@@ -99,15 +101,16 @@ def _check_password(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationFailed(
-            "password: " + " ".join(exc.messages), fields={"password": list(exc.messages)}
+            _("password: %(messages)s") % {"messages": " ".join(exc.messages)},
+            fields={"password": list(exc.messages)},
         ) from exc
 
 
 def _check_roles_fit(roles: set[str], organisation: Organisation | None) -> None:
     if Role.ENTERPRISE in roles and organisation is None:
         raise ValidationFailed(
-            "An enterprise member must belong to an organisation.",
-            fields={"organisation": ["Required for the enterprise role."]},
+            _("An enterprise member must belong to an organisation."),
+            fields={"organisation": [_("Required for the enterprise role.")]},
         )
 
 
@@ -130,9 +133,9 @@ def user_create(
     _check_roles_fit(roles, organisation)
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(
-            f"The username '{username}' is taken.",
+            _("The username '%(username)s' is taken.") % {"username": username},
             code="duplicate_username",
-            fields={"username": ["This username is taken."]},
+            fields={"username": [_("This username is taken.")]},
         )
     user = User(
         username=username,
@@ -194,10 +197,12 @@ def user_update(*, actor: User | None, user: User, data: dict[str, Any]) -> User
             and user.organisation_id != new_org.pk
         ):
             raise Conflict(
-                f"{user.username} already belongs to {user.organisation}; a user belongs to one "
-                "organisation only. Clear the organisation first.",
+                _(
+                    "%(username)s already belongs to %(organisation)s; a user belongs to one organisation only. Clear the organisation first."
+                )
+                % {"username": user.username, "organisation": user.organisation},
                 code="user_in_other_organisation",
-                fields={"organisation": ["The user already belongs to another organisation."]},
+                fields={"organisation": [_("The user already belongs to another organisation.")]},
             )
         user.organisation = new_org
     _check_roles_fit(roles, user.organisation)
@@ -238,8 +243,9 @@ def reviewer_profile_save(
         staff_only = sorted(set(data) & set(REVIEWER_STAFF_ONLY_FIELDS))
         if staff_only:
             raise NotPermitted(
-                "Only union staff change a reviewer's " + ", ".join(staff_only) + ".",
-                fields={key: ["Only union staff change this."] for key in staff_only},
+                _("Only union staff change a reviewer's %(fields)s.")
+                % {"fields": ", ".join(staff_only)},
+                fields={key: [_("Only union staff change this.")] for key in staff_only},
             )
     profile, created = ReviewerProfile.objects.select_for_update().get_or_create(user=user)
     for key in ("title", "employer", "languages", "bio", "max_load", "is_active"):
@@ -280,7 +286,7 @@ def expertise_field_create(*, actor: User | None, code: str, name: str) -> Exper
         ExpertiseField.objects.filter(code=code).exists()
         or ExpertiseField.objects.filter(name=name).exists()
     ):
-        raise Conflict("An expertise field with this code or name exists.", code="duplicate")
+        raise Conflict(_("An expertise field with this code or name exists."), code="duplicate")
     field = ExpertiseField(code=code, name=name)
     full_clean_or_400(field)
     field.save()
@@ -292,7 +298,7 @@ def staff_groups_sync(*, using: str = "default") -> None:
     from django.contrib.auth.models import Group, Permission
 
     for role, apps in _GROUP_APPS.items():
-        group, _ = Group.objects.using(using).get_or_create(name=str(role))
+        group, _created = Group.objects.using(using).get_or_create(name=str(role))
         perms = Permission.objects.using(using).filter(content_type__app_label__in=apps)
         group.permissions.set(perms)
 

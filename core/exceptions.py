@@ -22,17 +22,28 @@ from rest_framework.views import exception_handler
 
 
 class DomainError(Exception):
-    """A business rule refused the operation. Subclasses fix the HTTP status and code."""
+    """A business rule refused the operation. Subclasses fix the HTTP status and code.
+
+    ``detail`` and the messages in ``fields`` are user-facing text: write them with ``gettext``
+    (or ``gettext_lazy``) and %-named placeholders, never f-strings, so that they can be
+    translated (``tests/core/test_error_messages.py`` enforces this). They are rendered here, in
+    the language active where the error is raised (the request's language; the default language
+    in a worker). ``code`` is the stable, untranslated key that clients and tests rely on.
+    """
 
     status_code = status.HTTP_400_BAD_REQUEST
     code = "invalid"
 
     def __init__(self, detail: str, *, code: str | None = None, fields: dict | None = None):
+        detail = str(detail)
         super().__init__(detail)
         self.detail = detail
         if code:
             self.code = code
-        self.fields = fields or {}
+        self.fields = {
+            key: [str(m) for m in msgs] if isinstance(msgs, (list, tuple)) else msgs
+            for key, msgs in (fields or {}).items()
+        }
 
 
 class ValidationFailed(DomainError):

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from openpyxl import Workbook
@@ -52,8 +53,13 @@ def requested_export_format(request) -> str:
     value = request.query_params.get("file_format") or "csv"
     if value not in EXPORT_FORMATS:
         raise ValidationFailed(
-            f"file_format: choose one of {', '.join(EXPORT_FORMATS)}.",
-            fields={"file_format": [f"'{value}' is not one of {', '.join(EXPORT_FORMATS)}."]},
+            _("file_format: choose one of %(formats)s.") % {"formats": ", ".join(EXPORT_FORMATS)},
+            fields={
+                "file_format": [
+                    _("'%(value)s' is not one of %(formats)s.")
+                    % {"value": value, "formats": ", ".join(EXPORT_FORMATS)}
+                ]
+            },
         )
     return value
 

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 
@@ -101,15 +102,21 @@ def check_pdf(fileobj: BinaryIO) -> None:
         active |= _active_pdf_names(stream)
     if active:
         raise _refuse(
-            "PDF files with active content (" + ", ".join(sorted(active)) + ") are not "
-            "accepted; print it to a new PDF without scripts, attachments or actions."
+            _(
+                "PDF files with active content (%(names)s) are not accepted; print it to a new "
+                "PDF without scripts, attachments or actions."
+            )
+            % {"names": ", ".join(sorted(active))}
         )
 
 
 def check_markup(fileobj: BinaryIO, *, what: str) -> None:
     for chunk in _chunks(fileobj):
         if _MARKUP.search(chunk):
-            raise _refuse(f"The {what} also contains web page code (HTML or script); not accepted.")
+            raise _refuse(
+                _("The %(what)s also contains web page code (HTML or script); not accepted.")
+                % {"what": what}
+            )
 
 
 def check_ooxml(fileobj: BinaryIO) -> None:
@@ -121,30 +128,37 @@ def check_ooxml(fileobj: BinaryIO) -> None:
         with zipfile.ZipFile(fileobj) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse("The file is a damaged ZIP archive, not an office document.") from exc
+        raise _refuse(_("The file is a damaged ZIP archive, not an office document.")) from exc
     finally:
         fileobj.seek(0)
     if len(infos) > max_entries:
-        raise _refuse(f"The document holds more than {max_entries} parts; not accepted.")
+        raise _refuse(
+            _("The document holds more than %(max_entries)s parts; not accepted.")
+            % {"max_entries": max_entries}
+        )
     for info in infos:
         name = info.filename.replace("\\", "/")
         if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
-            raise _refuse("The document holds a part outside the package; not accepted.")
+            raise _refuse(_("The document holds a part outside the package; not accepted."))
         extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
         if extension in _EXECUTABLE:
             raise _refuse(
-                f"The document holds a program or script ({name.rsplit('/', 1)[-1]}); not accepted."
+                _("The document holds a program or script (%(part)s); not accepted.")
+                % {"part": name.rsplit("/", 1)[-1]}
             )
     declared = sum(info.file_size for info in infos)
     compressed = sum(info.compress_size for info in infos)
     if declared > max_total:
         raise _refuse(
-            f"The document would unpack to {declared // (1024 * 1024)} MiB, more than "
-            f"{max_total // (1024 * 1024)} MiB; not accepted."
+            _(
+                "The document would unpack to %(declared)s MiB, more than %(max_total)s MiB; not accepted."
+            )
+            % {"declared": declared // (1024 * 1024), "max_total": max_total // (1024 * 1024)}
         )
     if declared > 1024 * 1024 and declared > max_ratio * max(compressed, 1):
         raise _refuse(
-            f"The document is compressed more than {max_ratio}:1 (a zip bomb?); not accepted."
+            _("The document is compressed more than %(max_ratio)s:1 (a zip bomb?); not accepted.")
+            % {"max_ratio": max_ratio}
         )
 
 
@@ -152,8 +166,8 @@ def check_upload_content(fileobj: BinaryIO, content_type: str) -> None:
     """Refuse what hides inside a file of an accepted ``content_type`` (see the module doc)."""
     if content_type == "application/pdf":
         check_pdf(fileobj)
-        check_markup(fileobj, what="PDF file")
+        check_markup(fileobj, what=_("PDF file"))
     elif content_type.startswith("image/"):
-        check_markup(fileobj, what="image")
+        check_markup(fileobj, what=_("image"))
     elif content_type.startswith("application/vnd.openxmlformats-officedocument."):
         check_ooxml(fileobj)

@@ -12,6 +12,10 @@ operation lists the error statuses it can answer, from what the operation is:
 
 ``tests/core/test_fuzz_schema.py`` fails on any status a response has that its operation does
 not document.
+
+``code`` is stable and never translated: clients branch on it. ``detail`` and the messages in
+``fields`` are for people, in the request's language (``Accept-Language``; zh-hans when absent,
+English with ``Accept-Language: en``).
 """
 
 from __future__ import annotations
@@ -36,9 +40,15 @@ ERROR_DESCRIPTIONS = {
 class ErrorSerializer(serializers.Serializer):
     """The body of every error answer."""
 
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    code = serializers.CharField(help_text="Stable machine code (never translated).")
+    detail = serializers.CharField(
+        help_text="What went wrong, for people, in the request's language (Accept-Language; "
+        "zh-hans by default)."
+    )
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages by field name, in the request's language.",
+    )
 
     class Meta:
         ref_name = "Error"

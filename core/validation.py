@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 
@@ -28,6 +29,9 @@ def full_clean_or_400(
         )
     except ValidationError as exc:
         raise ValidationFailed(
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),
+            "; ".join(
+                _("%(field)s: %(messages)s") % {"field": k, "messages": " ".join(v)}
+                for k, v in exc.message_dict.items()
+            ),
             fields=exc.message_dict,
         ) from exc

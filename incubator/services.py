@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, ValidationFailed
@@ -43,7 +44,10 @@ REPORT_FIGURES = (
 
 
 def _field_error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}", fields={field: [message]})
+    return ValidationFailed(
+        _("%(field)s: %(message)s") % {"field": field, "message": message},
+        fields={field: [message]},
+    )
 
 
 # --- incubations --------------------------------------------------------------------------------
@@ -69,10 +73,12 @@ def incubation_admit(
     overdue at once); the report periods that have begun are scheduled at once."""
     if entry.state not in ADMISSIBLE_ENTRY_STATES | ADMISSIBLE_WITH_REASON_ENTRY_STATES:
         raise Conflict(
-            f"Entry '{entry.title}' is {entry.get_state_display()}; only reviewed entries "
-            "(award winners as a rule) can be admitted.",
+            _(
+                "Entry '%(title)s' is %(state)s; only reviewed entries (award winners as a rule) can be admitted."
+            )
+            % {"title": entry.title, "state": entry.get_state_display()},
             code="entry_not_admissible",
-            fields={"entry": ["This entry has not been through review."]},
+            fields={"entry": [_("This entry has not been through review.")]},
         )
     if entry.state not in ADMISSIBLE_ENTRY_STATES and not admission_note.strip():
         raise _field_error("admission_note", "Say why an entry without an award is admitted.")
@@ -101,9 +107,9 @@ def incubation_admit(
         Entry.objects.select_for_update().filter(pk=entry.pk).first()
         if Incubation.objects.filter(entry=entry).exists():
             raise Conflict(
-                "This entry has already been admitted.",
+                _("This entry has already been admitted."),
                 code="already_admitted",
-                fields={"entry": ["This entry already has an incubation record."]},
+                fields={"entry": [_("This entry already has an incubation record.")]},
             )
         incubation.save()
         audit_record(
@@ -139,9 +145,15 @@ def _check_admission_start(*, entry: Entry, start_date: date, interval: int, con
     awarded_on = award_date(entry)
     if awarded_on is not None and start_date < awarded_on:
         raise ValidationFailed(
-            f"start_date: the incubation cannot start before the award ({awarded_on}).",
+            _("start_date: the incubation cannot start before the award (%(awarded_on)s).")
+            % {"awarded_on": awarded_on},
             code="start_before_award",
-            fields={"start_date": [f"Choose a date on or after the award ({awarded_on})."]},
+            fields={
+                "start_date": [
+                    _("Choose a date on or after the award (%(awarded_on)s).")
+                    % {"awarded_on": awarded_on}
+                ]
+            },
         )
     today = timezone.localdate()
     if confirmed or start_date >= today - timedelta(days=settings.INCUBATION_ADMIT_BACKDATE_DAYS):
@@ -152,9 +164,9 @@ def _check_admission_start(*, entry: Entry, start_date: date, interval: int, con
         f"{overdue} reports overdue at once; confirm the backdated start to admit it."
     )
     raise ValidationFailed(
-        f"start_date: {message}",
+        _("start_date: %(message)s") % {"message": message},
         code="start_date_backdated",
-        fields={"start_date": [message], "confirm_backdated": ["Confirm the backdated start."]},
+        fields={"start_date": [message], "confirm_backdated": [_("Confirm the backdated start.")]},
     )
 
 
@@ -294,7 +306,7 @@ def milestone_add(
 ) -> Milestone:
     """Plan a milestone of an active incubation, due after the incubation starts."""
     if incubation.stage not in ACTIVE_STAGES:
-        raise Conflict("The incubation has ended.", code="incubation_ended")
+        raise Conflict(_("The incubation has ended."), code="incubation_ended")
     if due_date <= incubation.start_date:
         raise _field_error(
             "due_date",
@@ -400,7 +412,8 @@ def incubation_report_file(
         from_state = locked.state
         if locked.period_end > timezone.localdate():
             raise Conflict(
-                f"The period ends on {locked.period_end}; report on it after that.",
+                _("The period ends on %(period_end)s; report on it after that.")
+                % {"period_end": locked.period_end},
                 code="period_not_over",
             )
         for key in REPORT_FIGURES:

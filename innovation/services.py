@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.selectors import is_staff_user
@@ -67,8 +68,8 @@ def _check_studio_values(values: dict[str, Any]) -> None:
     founding = values.get("founding_date")
     if founding and founding > timezone.localdate():
         raise ValidationFailed(
-            "founding_date: the founding date cannot be in the future.",
-            fields={"founding_date": ["The founding date cannot be in the future."]},
+            _("founding_date: the founding date cannot be in the future."),
+            fields={"founding_date": [_("The founding date cannot be in the future.")]},
         )
     honours = values.get("leader_honours")
     if honours is not None:
@@ -76,8 +77,12 @@ def _check_studio_values(values: dict[str, Any]) -> None:
         bad = [h for h in honours if h not in valid]
         if bad or len(set(honours)) != len(honours):
             raise ValidationFailed(
-                "leader_honours: unknown or repeated honour.",
-                fields={"leader_honours": [f"Unknown or repeated honour(s): {bad or honours}."]},
+                _("leader_honours: unknown or repeated honour."),
+                fields={
+                    "leader_honours": [
+                        _("Unknown or repeated honour(s): %(value)s.") % {"value": bad or honours}
+                    ]
+                },
             )
 
 
@@ -102,7 +107,7 @@ def _require_own_organisation(actor: User | None, organisation: Organisation) ->
     if actor is None or is_staff_user(actor):
         return
     if actor.organisation_id != organisation.pk:
-        raise NotPermitted("Enterprise members act for their own organisation only.")
+        raise NotPermitted(_("Enterprise members act for their own organisation only."))
 
 
 # --- studios ------------------------------------------------------------------------------------
@@ -123,8 +128,8 @@ def studio_register(
     if organisation is None:
         if actor is None or is_staff_user(actor) or not actor.organisation_id:
             raise ValidationFailed(
-                "organisation: name the host organisation.",
-                fields={"organisation": ["This field is required."]},
+                _("organisation: name the host organisation."),
+                fields={"organisation": [_("This field is required.")]},
             )
         organisation = actor.organisation
     _require_own_organisation(actor, organisation)
@@ -134,9 +139,10 @@ def studio_register(
     full_clean_or_400(studio, exclude=["created_by"])
     if Studio.objects.filter(organisation=organisation, name=studio.name).exists():
         raise Conflict(
-            f"{organisation.name} already has a studio named {studio.name}.",
+            _("%(organisation)s already has a studio named %(studio)s.")
+            % {"organisation": organisation.name, "studio": studio.name},
             code="duplicate_studio",
-            fields={"name": ["This organisation already has a studio with this name."]},
+            fields={"name": [_("This organisation already has a studio with this name.")]},
         )
     with transaction.atomic():
         studio.save()
@@ -167,13 +173,14 @@ def studio_update(
     with transaction.atomic():
         locked = Studio.objects.select_for_update().get(pk=studio.pk)
         if locked.state == StudioState.REVOKED:
-            raise Conflict("A revoked studio can no longer be changed.", code="studio_revoked")
+            raise Conflict(_("A revoked studio can no longer be changed."), code="studio_revoked")
         if locked.applications.filter(
             state__in=OPEN_APPLICATION_STATES - EDITABLE_APPLICATION_STATES
         ).exists():
             raise Conflict(
-                "The studio's application is with the reviewers; wait until it is decided or "
-                "returned.",
+                _(
+                    "The studio's application is with the reviewers; wait until it is decided or returned."
+                ),
                 code="studio_in_review",
             )
         values = {k: v for k, v in data.items() if k in STUDIO_FIELDS}
@@ -192,9 +199,9 @@ def studio_update(
                 .exists()
             ):
                 raise Conflict(
-                    "This organisation already has a studio with this name.",
+                    _("This organisation already has a studio with this name."),
                     code="duplicate_studio",
-                    fields={"name": ["This organisation already has a studio with this name."]},
+                    fields={"name": [_("This organisation already has a studio with this name.")]},
                 )
             locked.save()
         if members is not None:
@@ -229,7 +236,8 @@ def studio_revoke(*, actor: User | None, studio: Studio, reason: str) -> Studio:
     leaves the public directory at once. Any open upgrade application can no longer be named."""
     if not reason.strip():
         raise ValidationFailed(
-            "reason: say why the studio is revoked.", fields={"reason": ["This field is required."]}
+            _("reason: say why the studio is revoked."),
+            fields={"reason": [_("This field is required.")]},
         )
     with transaction.atomic():
         locked = Studio.objects.select_for_update().get(pk=studio.pk)
@@ -261,13 +269,13 @@ def studio_flag_clear(*, actor: User | None, studio: Studio, reason: str) -> Stu
     """Staff decide not to revoke a flagged studio: clear the flag, keeping the reason on record."""
     if not reason.strip():
         raise ValidationFailed(
-            "reason: say why the studio keeps its title.",
-            fields={"reason": ["This field is required."]},
+            _("reason: say why the studio keeps its title."),
+            fields={"reason": [_("This field is required.")]},
         )
     with transaction.atomic():
         locked = Studio.objects.select_for_update().get(pk=studio.pk)
         if locked.revocation_flagged_at is None:
-            raise Conflict("The studio is not flagged for revocation.", code="not_flagged")
+            raise Conflict(_("The studio is not flagged for revocation."), code="not_flagged")
         locked.revocation_flagged_at = None
         locked.revocation_flag_reason = ""
         locked.save(update_fields=["revocation_flagged_at", "revocation_flag_reason", "updated_at"])
@@ -285,16 +293,20 @@ def studio_attachment_add(
     max_bytes = settings.STUDIO_ATTACHMENT_MAX_BYTES
     if upload.size > max_bytes:
         raise ValidationFailed(
-            f"file: larger than {max_bytes // (1024 * 1024)} MB.",
-            fields={"file": [f"The file is larger than {max_bytes} bytes."]},
+            _("file: larger than %(max_bytes)s MB.") % {"max_bytes": max_bytes // (1024 * 1024)},
+            fields={
+                "file": [
+                    _("The file is larger than %(max_bytes)s bytes.") % {"max_bytes": max_bytes}
+                ]
+            },
         )
     if studio.attachments.count() >= settings.STUDIO_ATTACHMENTS_MAX:
-        raise Conflict("The studio has as many attachments as allowed.", code="too_many_files")
+        raise Conflict(_("The studio has as many attachments as allowed."), code="too_many_files")
     mime = storage.detect_content_type(upload)
     if mime not in ALLOWED_ATTACHMENT_TYPES:
         raise ValidationFailed(
-            "file: only PDF, JPEG, PNG, DOCX and XLSX files are accepted.",
-            fields={"file": ["Only PDF, JPEG, PNG, DOCX and XLSX files are accepted."]},
+            _("file: only PDF, JPEG, PNG, DOCX and XLSX files are accepted."),
+            fields={"file": [_("Only PDF, JPEG, PNG, DOCX and XLSX files are accepted.")]},
         )
     name = storage.clean_filename(upload.name, content_type=mime)
     stored = storage.file_save(upload)
@@ -333,18 +345,23 @@ def studio_application_open(*, actor: User | None, studio: Studio, level: str) -
     with transaction.atomic():
         locked = Studio.objects.select_for_update().get(pk=studio.pk)
         if locked.state == StudioState.REVOKED:
-            raise Conflict("A revoked studio cannot apply again.", code="studio_revoked")
+            raise Conflict(_("A revoked studio cannot apply again."), code="studio_revoked")
         if locked.applications.filter(state__in=OPEN_APPLICATION_STATES).exists():
             raise Conflict(
-                "The studio already has an open application.", code="application_already_open"
+                _("The studio already has an open application."), code="application_already_open"
             )
         kind = ApplicationKind.INITIAL
         if locked.state == StudioState.NAMED:
             kind = ApplicationKind.UPGRADE
             if LEVEL_RANK[level] <= LEVEL_RANK[locked.level]:
                 raise ValidationFailed(
-                    "level: an upgrade must ask for a level above the current one.",
-                    fields={"level": [f"Choose a level above '{locked.get_level_display()}'."]},
+                    _("level: an upgrade must ask for a level above the current one."),
+                    fields={
+                        "level": [
+                            _("Choose a level above '%(level)s'.")
+                            % {"level": locked.get_level_display()}
+                        ]
+                    },
                 )
         application = StudioApplication.objects.create(
             studio=locked, kind=kind, level=level, created_by=actor
@@ -370,13 +387,14 @@ def _application_move(
     """Lock the application and its studio, check the move, save, audit. Returns both locked."""
     if comment_required and not comment.strip():
         raise ValidationFailed(
-            "comment: tell the enterprise why.", fields={"comment": ["This field is required."]}
+            _("comment: tell the enterprise why."),
+            fields={"comment": [_("This field is required.")]},
         )
     locked = StudioApplication.objects.select_for_update().get(pk=application.pk)
     studio = Studio.objects.select_for_update().get(pk=locked.studio_id)
     check_transition(APPLICATION_TRANSITIONS, locked.state, to_state, what="application")
     if studio.state == StudioState.REVOKED:
-        raise Conflict("The studio has been revoked.", code="studio_revoked")
+        raise Conflict(_("The studio has been revoked."), code="studio_revoked")
     from_state = locked.state
     locked.state = to_state
     now = timezone.now()
@@ -404,7 +422,7 @@ def studio_application_submit(
 ) -> StudioApplication:
     """Submit (or resubmit after a return) an application to the union's reviewers."""
     with transaction.atomic():
-        locked, _ = _application_move(
+        locked, _from = _application_move(
             application=application, to_state=ApplicationState.SUBMITTED, actor=actor
         )
     return locked
@@ -415,7 +433,7 @@ def studio_application_review_start(
 ) -> StudioApplication:
     """A reviewer takes a submitted application (submitted → under review)."""
     with transaction.atomic():
-        locked, _ = _application_move(
+        locked, _from = _application_move(
             application=application, to_state=ApplicationState.UNDER_REVIEW, actor=actor
         )
     return locked
@@ -451,7 +469,7 @@ def studio_application_name(
             )
         else:
             if studio.state != StudioState.NAMED:
-                raise Conflict("Only a named studio can be upgraded.", code="studio_not_named")
+                raise Conflict(_("Only a named studio can be upgraded."), code="studio_not_named")
             studio.save()
             audit_record(
                 actor=actor,
@@ -470,7 +488,7 @@ def studio_application_return(
 ) -> StudioApplication:
     """Send an application back for changes; the comment tells the enterprise what to change."""
     with transaction.atomic():
-        locked, _ = _application_move(
+        locked, _from = _application_move(
             application=application,
             to_state=ApplicationState.RETURNED,
             actor=actor,
@@ -485,7 +503,7 @@ def studio_application_reject(
 ) -> StudioApplication:
     """Refuse an application for good (the studio keeps whatever level it already had)."""
     with transaction.atomic():
-        locked, _ = _application_move(
+        locked, _from = _application_move(
             application=application,
             to_state=ApplicationState.REJECTED,
             actor=actor,
@@ -501,11 +519,11 @@ def studio_application_comment_add(
     """A reviewer's comment on an application that is still being decided."""
     if not body.strip():
         raise ValidationFailed(
-            "body: write a comment.", fields={"body": ["This field is required."]}
+            _("body: write a comment."), fields={"body": [_("This field is required.")]}
         )
     if application.state not in (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW):
         raise Conflict(
-            "Comments are added while the application is submitted or under review.",
+            _("Comments are added while the application is submitted or under review."),
             code="application_not_in_review",
         )
     with transaction.atomic():
@@ -537,15 +555,15 @@ def studio_assessment_file(
     non-negative, and one report per studio and year (409 on a second one)."""
     _require_own_organisation(actor, studio.organisation)
     if studio.state != StudioState.NAMED:
-        raise Conflict("Only a named studio files yearly reports.", code="studio_not_named")
+        raise Conflict(_("Only a named studio files yearly reports."), code="studio_not_named")
     today = timezone.localdate()
     if year > today.year or (studio.named_on and year < studio.named_on.year):
         raise ValidationFailed(
-            "year: report on a year from the naming year up to this year.",
+            _("year: report on a year from the naming year up to this year."),
             fields={
                 "year": [
-                    f"Choose a year between {studio.named_on.year if studio.named_on else ''} "
-                    f"and {today.year}."
+                    _("Choose a year between %(first)s and %(last)s.")
+                    % {"first": studio.named_on.year if studio.named_on else "", "last": today.year}
                 ]
             },
         )
@@ -569,9 +587,9 @@ def studio_assessment_file(
             )
     except IntegrityError as exc:
         raise Conflict(
-            f"The report for {year} has already been filed.",
+            _("The report for %(year)s has already been filed.") % {"year": year},
             code="assessment_exists",
-            fields={"year": ["A report for this year already exists."]},
+            fields={"year": [_("A report for this year already exists.")]},
         ) from exc
     return assessment
 
@@ -596,7 +614,8 @@ def studio_assessment_rate(
     is flagged for revocation in the same transaction; revoking stays a staff decision."""
     if rating == AssessmentRating.FAIL and not comment.strip():
         raise ValidationFailed(
-            "comment: say why the studio fails.", fields={"comment": ["This field is required."]}
+            _("comment: say why the studio fails."),
+            fields={"comment": [_("This field is required.")]},
         )
     with transaction.atomic():
         locked = StudioAssessment.objects.select_for_update().get(pk=assessment.pk)

@@ -17,6 +17,7 @@ import tablib
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.enums import District
 from core import exports as core_exports
@@ -109,8 +110,10 @@ def check_export_size(queryset: QuerySet, *, file_format: str) -> int:
     count = queryset.count()
     if count > cap:
         raise ValidationFailed(
-            f"The filtered list has {count} entries; this export is limited to {cap}. "
-            "Narrow the filters (e.g. by contest, category or state).",
+            _(
+                "The filtered list has %(count)s entries; this export is limited to %(cap)s. Narrow the filters (e.g. by contest, category or state)."
+            )
+            % {"count": count, "cap": cap},
             code="export_too_large",
         )
     return count

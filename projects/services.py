@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, Func, OuterRef, QuerySet, Sum, Te
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import ExpertiseField, Organisation, User
@@ -55,17 +56,17 @@ CONTEST_EDITABLE_STATES = frozenset({ContestState.DRAFT, ContestState.OPEN, Cont
 def _check_window_ordered(contest: Contest) -> None:
     if contest.registration_closes_at <= contest.registration_opens_at:
         raise ValidationFailed(
-            "Registration must close after it opens.",
-            fields={"registration_closes_at": ["Must be later than registration_opens_at."]},
+            _("Registration must close after it opens."),
+            fields={"registration_closes_at": [_("Must be later than registration_opens_at.")]},
         )
 
 
 def _check_edition_free(contest: Contest) -> None:
     if Contest.objects.filter(edition=contest.edition).exclude(pk=contest.pk).exists():
         raise Conflict(
-            f"Edition {contest.edition} already exists.",
+            _("Edition %(edition)s already exists.") % {"edition": contest.edition},
             code="duplicate_edition",
-            fields={"edition": ["A contest with this edition already exists."]},
+            fields={"edition": [_("A contest with this edition already exists.")]},
         )
 
 
@@ -80,7 +81,7 @@ def contest_create(*, actor: User | None, data: dict[str, Any]) -> Contest:
         try:
             contest.save()
         except IntegrityError as exc:  # a concurrent create took the edition
-            raise Conflict(f"Edition {contest.edition} already exists.",
+            raise Conflict(_("Edition %(edition)s already exists.") % {"edition": contest.edition},
                            code="duplicate_edition") from exc  # fmt: skip
         audit_record(actor=actor, action="contest.create", target=contest)
     return contest
@@ -93,7 +94,8 @@ def contest_update(*, actor: User | None, contest: Contest, data: dict[str, Any]
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
         if locked.state not in CONTEST_EDITABLE_STATES:
             raise Conflict(
-                f"A contest in state '{locked.get_state_display()}' can no longer be changed.",
+                _("A contest in state '%(state)s' can no longer be changed.")
+                % {"state": locked.get_state_display()},
                 code="contest_frozen",
             )
         changed = {}
@@ -128,15 +130,15 @@ def contest_set_state(
         if to_state == ContestState.OPEN:
             if not locked.categories.exists():
                 raise ValidationFailed(
-                    "Add at least one category before opening registration.",
+                    _("Add at least one category before opening registration."),
                     code="contest_incomplete",
-                    fields={"categories": ["At least one category is required."]},
+                    fields={"categories": [_("At least one category is required.")]},
                 )
             if locked.registration_closes_at <= timezone.now():
                 raise Conflict(
-                    "The registration closing time has passed; extend it before opening.",
+                    _("The registration closing time has passed; extend it before opening."),
                     code="registration_closed",
-                    fields={"registration_closes_at": ["Must be in the future."]},
+                    fields={"registration_closes_at": [_("Must be in the future.")]},
                 )
         from_state = locked.state
         locked.state = to_state
@@ -156,7 +158,8 @@ def contest_set_state(
 def _check_contest_editable(contest: Contest) -> None:
     if contest.state not in CONTEST_EDITABLE_STATES:
         raise Conflict(
-            f"A contest in state '{contest.get_state_display()}' can no longer be changed.",
+            _("A contest in state '%(state)s' can no longer be changed.")
+            % {"state": contest.get_state_display()},
             code="contest_frozen",
         )
 
@@ -175,9 +178,10 @@ def category_create(
     full_clean_or_400(category, exclude=["contest"])
     if Category.objects.filter(contest=contest, code=category.code).exists():
         raise Conflict(
-            f"Category code '{category.code}' is already used in this contest.",
+            _("Category code '%(code)s' is already used in this contest.")
+            % {"code": category.code},
             code="duplicate_category",
-            fields={"code": ["Already used in this contest."]},
+            fields={"code": [_("Already used in this contest.")]},
         )
     with transaction.atomic():
         category.save()
@@ -205,9 +209,10 @@ def category_update(
         .exists()
     ):
         raise Conflict(
-            f"Category code '{category.code}' is already used in this contest.",
+            _("Category code '%(code)s' is already used in this contest.")
+            % {"code": category.code},
             code="duplicate_category",
-            fields={"code": ["Already used in this contest."]},
+            fields={"code": [_("Already used in this contest.")]},
         )
     with transaction.atomic():
         category.save()
@@ -237,15 +242,17 @@ def _check_registration_open(contest: Contest) -> None:
     if registration_is_open(contest, now=now):
         return
     if contest.state == ContestState.OPEN and now < contest.registration_opens_at:
-        message = f"Registration for this contest opens at {contest.registration_opens_at:%Y-%m-%d %H:%M %Z}."
+        message = _("Registration for this contest opens at %(opens_at)s.") % {
+            "opens_at": format(contest.registration_opens_at, "%Y-%m-%d %H:%M %Z")
+        }
     else:
-        message = "Registration for this contest is closed: entries can no longer be changed."
+        message = _("Registration for this contest is closed: entries can no longer be changed.")
     raise Conflict(message, code="registration_closed")
 
 
 def _check_actor_org(actor: User, organisation_id: int) -> None:
     if not (actor and actor.has_role(Role.ENTERPRISE) and actor.organisation_id == organisation_id):
-        raise NotPermitted("Only members of the entering organisation may change its entries.")
+        raise NotPermitted(_("Only members of the entering organisation may change its entries."))
 
 
 def _lock_entry(entry: Entry) -> Entry:
@@ -258,7 +265,8 @@ def _lock_entry(entry: Entry) -> Entry:
 def _check_editable(entry: Entry) -> None:
     if entry.state not in ENTRY_EDITABLE_STATES:
         raise Conflict(
-            f"Only draft entries can be changed; this one is '{entry.get_state_display()}'.",
+            _("Only draft entries can be changed; this one is '%(state)s'.")
+            % {"state": entry.get_state_display()},
             code="entry_not_editable",
         )
 
@@ -267,7 +275,7 @@ def _team_validate(team: list[dict[str, Any]]) -> None:
     leaders = sum(1 for m in team if m.get("role") == TeamRole.LEADER)
     if leaders > 1:
         raise ValidationFailed(
-            "A team has exactly one leader.", fields={"team": ["More than one leader."]}
+            _("A team has exactly one leader."), fields={"team": [_("More than one leader.")]}
         )
 
 
@@ -296,11 +304,11 @@ def entry_create(
     count against the organisation's limit; submitting does.
     """
     if not actor.organisation_id or not actor.has_role(Role.ENTERPRISE):
-        raise NotPermitted("Only members of an organisation can create entries.")
+        raise NotPermitted(_("Only members of an organisation can create entries."))
     if category.contest_id != contest.pk:
         raise ValidationFailed(
-            "The category does not belong to this contest.",
-            fields={"category": ["Not a category of the chosen contest."]},
+            _("The category does not belong to this contest."),
+            fields={"category": [_("Not a category of the chosen contest.")]},
         )
     team = team or []
     _team_validate(team)
@@ -335,8 +343,8 @@ def entry_update(
     _check_actor_org(actor, entry.organisation_id)
     if category is not None and category.contest_id != entry.contest_id:
         raise ValidationFailed(
-            "The category does not belong to this contest.",
-            fields={"category": ["Not a category of this entry's contest."]},
+            _("The category does not belong to this contest."),
+            fields={"category": [_("Not a category of this entry's contest.")]},
         )
     if team is not None:
         _team_validate(team)
@@ -421,13 +429,13 @@ def entries_missing(entries: QuerySet[Entry]) -> dict[int, dict[str, list[str]]]
         missing: dict[str, list[str]] = {}
         for field, blank in zip(_REQUIRED_TEXTS, blanks, strict=True):
             if blank:
-                missing[field] = ["This field is required to submit."]
+                missing[field] = [_("This field is required to submit.")]
         if not keywords:
-            missing["keywords"] = ["Give at least one keyword."]
+            missing["keywords"] = [_("Give at least one keyword.")]
         if not has_leader:
-            missing["team"] = ["Name the team leader."]
+            missing["team"] = [_("Name the team leader.")]
         if not has_plan:
-            missing["attachments"] = ["Upload at least one project plan document."]
+            missing["attachments"] = [_("Upload at least one project plan document.")]
         result[pk] = missing
     return result
 
@@ -455,7 +463,7 @@ def entry_submit(*, entry: Entry, actor: User) -> Entry:
         missing = entry_missing(locked)
         if missing:
             raise ValidationFailed(
-                "The entry is incomplete: " + ", ".join(missing) + ".",
+                _("The entry is incomplete: %(missing)s.") % {"missing": ", ".join(missing)},
                 code="incomplete_entry",
                 fields=missing,
             )
@@ -471,8 +479,10 @@ def entry_submit(*, entry: Entry, actor: User) -> Entry:
         limit = locked.contest.max_entries_per_org
         if counted >= limit:
             raise Conflict(
-                f"Your organisation has already submitted {counted} entries to this contest; "
-                f"the limit is {limit}.",
+                _(
+                    "Your organisation has already submitted %(counted)s entries to this contest; the limit is %(limit)s."
+                )
+                % {"counted": counted, "limit": limit},
                 code="entry_limit_reached",
             )
         submitted = entry_set_state(entry=locked, to_state=EntryState.SUBMITTED, actor=actor)
@@ -561,17 +571,26 @@ def attachment_store(
     """
     _check_actor_org(actor, entry.organisation_id)
     if kind not in AttachmentKind.values:
-        raise ValidationFailed(f"Unknown attachment kind '{kind}'.", fields={"kind": ["Invalid."]})
+        raise ValidationFailed(
+            _("Unknown attachment kind '%(kind)s'.") % {"kind": kind},
+            fields={"kind": [_("Invalid.")]},
+        )
     max_bytes = _limit("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > max_bytes:
-        raise _file_refused(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise _file_refused(
+            _("The file is larger than %(max_bytes)s MB.")
+            % {"max_bytes": max_bytes // (1024 * 1024)}
+        )
     content_type = storage.detect_content_type(uploaded_file)
     original_name = storage.clean_filename(uploaded_file.name or "", content_type=content_type)
     stored = storage.file_save(uploaded_file)
     try:
         if stored.size > max_bytes:
-            raise _file_refused(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+            raise _file_refused(
+                _("The file is larger than %(max_bytes)s MB.")
+                % {"max_bytes": max_bytes // (1024 * 1024)}
+            )
         with transaction.atomic():
             locked = _lock_entry(entry)
             _check_editable(locked)
@@ -608,11 +627,15 @@ def _check_attachment_limits(entry: Entry, *, new_size: int) -> None:
     per_entry = Attachment.objects.filter(entry=entry).aggregate(n=Count("pk"), b=Sum("size"))
     max_entry_count = _limit("ATTACHMENTS_MAX_PER_ENTRY", 10)
     if per_entry["n"] >= max_entry_count:
-        raise _file_refused(f"An entry may have at most {max_entry_count} attachments.")
+        raise _file_refused(
+            _("An entry may have at most %(max_entry_count)s attachments.")
+            % {"max_entry_count": max_entry_count}
+        )
     max_entry_bytes = _limit("ATTACHMENTS_MAX_BYTES_PER_ENTRY", 100 * 1024 * 1024)
     if (per_entry["b"] or 0) + new_size > max_entry_bytes:
         raise _file_refused(
-            f"The attachments of an entry may total at most {max_entry_bytes // (1024 * 1024)} MB."
+            _("The attachments of an entry may total at most %(max_entry_bytes)s MB.")
+            % {"max_entry_bytes": max_entry_bytes // (1024 * 1024)}
         )
     per_org = Attachment.objects.filter(
         entry__organisation_id=entry.organisation_id, entry__contest_id=entry.contest_id
@@ -620,13 +643,18 @@ def _check_attachment_limits(entry: Entry, *, new_size: int) -> None:
     max_org_count = _limit("ATTACHMENTS_MAX_PER_ORG", 100)
     if per_org["n"] >= max_org_count:
         raise _file_refused(
-            f"Your organisation has reached its limit of {max_org_count} attachments in this contest."
+            _(
+                "Your organisation has reached its limit of %(max_org_count)s attachments in this contest."
+            )
+            % {"max_org_count": max_org_count}
         )
     max_org_bytes = _limit("ATTACHMENTS_MAX_BYTES_PER_ORG", 1024 * 1024 * 1024)
     if (per_org["b"] or 0) + new_size > max_org_bytes:
         raise _file_refused(
-            "Your organisation's attachments in this contest may total at most "
-            f"{max_org_bytes // (1024 * 1024)} MB."
+            _(
+                "Your organisation's attachments in this contest may total at most %(max_org_bytes)s MB."
+            )
+            % {"max_org_bytes": max_org_bytes // (1024 * 1024)}
         )
 
 

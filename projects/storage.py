@@ -22,6 +22,7 @@ from typing import BinaryIO, Protocol
 import filetype
 from django.conf import settings
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from core.file_safety import check_upload_content
@@ -91,18 +92,24 @@ def _ooxml_type(fileobj: BinaryIO) -> str:
         with zipfile.ZipFile(fileobj) as archive:
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse("The file is a damaged ZIP archive, not an office document.") from exc
+        raise _refuse(_("The file is a damaged ZIP archive, not an office document.")) from exc
     finally:
         fileobj.seek(0)
     if "[Content_Types].xml" not in names:
-        raise _refuse(f"ZIP archives are not accepted. Accepted types: {ACCEPTED_DESCRIPTION}.")
+        raise _refuse(
+            _("ZIP archives are not accepted. Accepted types: %(types)s.")
+            % {"types": ACCEPTED_DESCRIPTION}
+        )
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise _refuse("Office documents with macros are not accepted; save it without macros.")
+        raise _refuse(_("Office documents with macros are not accepted; save it without macros."))
     found = {
         mime for prefix, mime in _OOXML_PARTS.items() if any(n.startswith(prefix) for n in names)
     }
     if len(found) != 1:
-        raise _refuse(f"ZIP archives are not accepted. Accepted types: {ACCEPTED_DESCRIPTION}.")
+        raise _refuse(
+            _("ZIP archives are not accepted. Accepted types: %(types)s.")
+            % {"types": ACCEPTED_DESCRIPTION}
+        )
     return found.pop()
 
 
@@ -113,15 +120,22 @@ def detect_content_type(fileobj: BinaryIO) -> str:
     head = fileobj.read(_HEAD_BYTES)
     fileobj.seek(0)
     if not head:
-        raise _refuse("The file is empty.")
+        raise _refuse(_("The file is empty."))
     kind = filetype.guess(head)
     mime = kind.mime if kind else None
     if mime == "application/zip" or (mime or "").startswith("application/vnd.openxmlformats"):
         # filetype only peeks at the first entries; open the archive to be sure what it is.
         mime = _ooxml_type(fileobj)
     elif mime not in ACCEPTED_TYPES:
-        what = f"a {kind.extension.upper()} file" if kind else "of an unknown type"
-        raise _refuse(f"The file is {what}. Accepted types: {ACCEPTED_DESCRIPTION}.")
+        what = (
+            _("a %(extension)s file") % {"extension": kind.extension.upper()}
+            if kind
+            else _("of an unknown type")
+        )
+        raise _refuse(
+            _("The file is %(what)s. Accepted types: %(types)s.")
+            % {"what": what, "types": ACCEPTED_DESCRIPTION}
+        )
     # What may hide inside an accepted type: scripts in a PDF, programs or a zip bomb in a
     # document, HTML in a PDF or an image (core/file_safety.py).
     check_upload_content(fileobj, mime)
@@ -218,8 +232,9 @@ def attachment_response(
             logger.warning("Cannot strip the metadata of %s %s", type(attachment).__name__,
                            attachment.pk)  # fmt: skip
             raise Conflict(
-                "This document cannot be read to remove its metadata, so it is not served; "
-                "union staff can ask the entrant for a new copy.",
+                _(
+                    "This document cannot be read to remove its metadata, so it is not served; union staff can ask the entrant for a new copy."
+                ),
                 code="document_unreadable",
             ) from None
     response = FileResponse(

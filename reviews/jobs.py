@@ -43,7 +43,9 @@ def _require_state(round_: Round, state: str, message: str) -> None:
 def _run_assign(ctx: JobContext) -> dict:
     round_ = ctx.target
     if round_.state != RoundState.ASSIGNING:
-        raise JobFailed(str(_("The round is no longer in 'assigning'.")))
+        raise JobFailed(
+            _("The round is no longer in '%(state)s'.") % {"state": RoundState.ASSIGNING.label}
+        )
     ctx.progress("loading", 5)
     loaded = services.load_assignment_problem(round_)
     ctx.progress("solving", 30)
@@ -64,8 +66,12 @@ def _run_assign(ctx: JobContext) -> dict:
 
 def round_assign_start(*, round: Round, actor, send: bool = True) -> Job:
     """Queue the solver for a round in ``assigning`` (staff then adjust and confirm)."""
-    _require_state(round, RoundState.ASSIGNING,
-                   "Assignments are computed while the round is in 'assigning'.")  # fmt: skip
+    _require_state(
+        round,
+        RoundState.ASSIGNING,
+        _("Assignments are computed while the round is in '%(state)s'.")
+        % {"state": RoundState.ASSIGNING.label},
+    )
     return job_start(kind=ASSIGN, target=round, actor=actor, send=send)
 
 
@@ -80,8 +86,12 @@ def _run_confirm(ctx: JobContext) -> dict:
 
 def round_confirm_start(*, round: Round, actor, send: bool = True) -> Job:
     """assigning -> open as a job: re-check everything, open the round, notify reviewers."""
-    _require_state(round, RoundState.ASSIGNING,
-                   "Only a round in 'assigning' can have its assignments confirmed.")  # fmt: skip
+    _require_state(
+        round,
+        RoundState.ASSIGNING,
+        _("Only a round in '%(state)s' can have its assignments confirmed.")
+        % {"state": RoundState.ASSIGNING.label},
+    )
     return job_start(kind=CONFIRM, target=round, actor=actor, send=send)
 
 
@@ -99,7 +109,7 @@ def _run_compute(ctx: JobContext) -> dict:
 
 
 def round_compute_results_start(*, round: Round, actor) -> Job:
-    _require_state(round, RoundState.CLOSED, "Results are computed once the round is closed.")
+    _require_state(round, RoundState.CLOSED, _("Results are computed once the round is closed."))
     return job_start(kind=COMPUTE_RESULTS, target=round, actor=actor)
 
 
@@ -114,7 +124,7 @@ def _run_finalize(ctx: JobContext) -> dict:
 
 def round_finalize_start(*, round: Round, actor) -> Job:
     """closed -> finalized as a job: results afresh, advancement, every entry's state."""
-    _require_state(round, RoundState.CLOSED, "Only a closed round can be finalized.")
+    _require_state(round, RoundState.CLOSED, _("Only a closed round can be finalized."))
     return job_start(kind=FINALIZE, target=round, actor=actor)
 
 
@@ -134,9 +144,9 @@ def round_awards_by_rank_start(*, round: Round, actor, tiers: dict[str, int]) ->
     A round that is not final, or not finalized, is a 409 here, before any job is queued."""
     unknown = sorted(set(tiers) - set(AwardTier.values))
     if unknown:
-        raise ValidationFailed(f"tiers: unknown tier {unknown[0]}.",
+        raise ValidationFailed(_("tiers: unknown tier %(unknown)s.") % {"unknown": unknown[0]},
                                fields={"tiers": [f"Unknown: {t}" for t in unknown]})  # fmt: skip
-    _require_state(round, RoundState.FINALIZED, "Awards are granted from a finalized round.")
+    _require_state(round, RoundState.FINALIZED, _("Awards are granted from a finalized round."))
     # The award rule is decided up front too (a 409, no job); the job checks it again under lock.
     services.award_source_check(round)
     return job_start(kind=AWARDS_BY_RANK, target=round, actor=actor, params={"tiers": tiers})
@@ -149,7 +159,7 @@ def _run_publish(ctx: JobContext) -> dict:
 
 
 def round_publish_start(*, round: Round, actor) -> Job:
-    _require_state(round, RoundState.FINALIZED, "Only a finalized round can be published.")
+    _require_state(round, RoundState.FINALIZED, _("Only a finalized round can be published."))
     return job_start(kind=PUBLISH, target=round, actor=actor)
 
 

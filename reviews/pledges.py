@@ -12,6 +12,7 @@ import ipaddress
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
@@ -30,18 +31,18 @@ def pledge_set(*, round: Round, text: str, actor: User) -> Round:
     """Set the round's pledge text (empty = the default pledge), before the round opens.
     Audited; 409 ``pledge_frozen`` once reviewers may have read it."""
     if not is_review_staff(actor):
-        raise NotPermitted("Only union staff set the pledge.")
+        raise NotPermitted(_("Only union staff set the pledge."))
     text = (text or "").strip()
     if len(text) > PLEDGE_MAX_CHARS:
         raise ValidationFailed(
-            f"pledge_text: at most {PLEDGE_MAX_CHARS} characters.",
-            fields={"pledge_text": [f"At most {PLEDGE_MAX_CHARS} characters."]},
+            _("pledge_text: at most %(max)s characters.") % {"max": PLEDGE_MAX_CHARS},
+            fields={"pledge_text": [_("At most %(max)s characters.") % {"max": PLEDGE_MAX_CHARS}]},
         )
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.state not in PLEDGE_EDITABLE_STATES:
             raise Conflict(
-                "The pledge can change only before the round opens.", code="pledge_frozen"
+                _("The pledge can change only before the round opens."), code="pledge_frozen"
             )
         if locked.pledge_text == text:
             return locked
@@ -66,12 +67,12 @@ def pledge_accept(*, round: Round, reviewer: User, ip_address: str | None) -> Pl
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.state != RoundState.OPEN:
-            raise Conflict("The round is not open.", code="round_not_open")
+            raise Conflict(_("The round is not open."), code="round_not_open")
         assigned = Assignment.objects.filter(
             round=locked, reviewer=reviewer, status=AssignmentStatus.ACTIVE
         ).exists()
         if not assigned:
-            raise NotPermitted("You have no assignment in this round.")
+            raise NotPermitted(_("You have no assignment in this round."))
         existing = PledgeAcceptance.objects.filter(round=locked, reviewer=reviewer).first()
         if existing is not None:
             return existing
@@ -100,6 +101,6 @@ def pledge_require(*, round_id: int, reviewer: User) -> None:
     pledge. Called by the scoring services inside their transaction."""
     if not PledgeAcceptance.objects.filter(round_id=round_id, reviewer=reviewer).exists():
         raise Conflict(
-            "Accept the round's pledge of confidentiality and impartiality before scoring.",
+            _("Accept the round's pledge of confidentiality and impartiality before scoring."),
             code="pledge_required",
         )

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import numpy as np
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, ValidationFailed
@@ -138,22 +139,22 @@ def round_add_reviewers(
     from reviews import services
 
     if not reason.strip():
-        raise ValidationFailed("reason: say why.", fields={"reason": ["Required."]})
+        raise ValidationFailed(_("reason: say why."), fields={"reason": [_("Required.")]})
     if not entries:
-        raise ValidationFailed("entries: choose at least one entry.",
-                               fields={"entries": ["Required."]})  # fmt: skip
+        raise ValidationFailed(_("entries: choose at least one entry."),
+                               fields={"entries": [_("Required.")]})  # fmt: skip
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.state == RoundState.CLOSED:
             if deadline is None:
                 raise ValidationFailed(
-                    "deadline: the round is closed; give a new deadline to reopen it.",
-                    fields={"deadline": ["Required to reopen the round."]},
+                    _("deadline: the round is closed; give a new deadline to reopen it."),
+                    fields={"deadline": [_("Required to reopen the round.")]},
                 )
             locked = services.round_reopen(round=locked, actor=actor, deadline=deadline,
                                            reason=reason)  # fmt: skip
         elif locked.state != RoundState.OPEN:
-            raise Conflict("A reviewer can be added while the round is open or closed.")
+            raise Conflict(_("A reviewer can be added while the round is open or closed."))
         loaded = services.load_assignment_problem(locked)
         pks = np.asarray(sorted({e.pk for e in entries}), dtype=np.int64)
         index = loaded.entry_index(pks)
@@ -161,8 +162,8 @@ def round_add_reviewers(
             loaded.entry_ids[np.minimum(index, max(len(loaded.entry_ids) - 1, 0))] == pks
         )
         if not known.all():
-            raise ValidationFailed("entries: an entry does not take part in this round.",
-                                   fields={"entries": ["Not in this round."]})  # fmt: skip
+            raise ValidationFailed(_("entries: an entry does not take part in this round."),
+                                   fields={"entries": [_("Not in this round.")]})  # fmt: skip
         pick = pick_extra_reviewers(loaded.problem, loaded.active_pairs(), index)
         affinity = solver.pair_affinity(loaded.problem, pick.pairs)
         added = Assignment.objects.bulk_create(

@@ -1,5 +1,6 @@
 from django.contrib.auth import login, logout
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -214,7 +215,9 @@ class ReviewerProfileViewSet(
             self.permission_denied(request, message="Only union staff import reviewers.")
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed("file: attach the .xlsx sheet.", fields={"file": ["Required."]})
+            raise ValidationFailed(
+                _("file: attach the .xlsx sheet."), fields={"file": [_("Required.")]}
+            )
         result = services.experts_import(actor=request.user, file=upload)
         return Response(
             {"created": [u.pk for u in result.created], "updated": [u.pk for u in result.updated]},

@@ -3,6 +3,7 @@ jobs.selectors; every write from jobs.services."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -52,6 +53,6 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         """Cancel a queued or running job (staff of its kind). 409 once it has finished."""
         job = self.get_object()
         if not selectors.job_may_cancel(job=job, user=request.user):
-            raise NotPermitted("Only staff may cancel this job.")
+            raise NotPermitted(_("Only staff may cancel this job."))
         job = services.job_cancel(job=job, actor=request.user)
         return Response(JobSerializer(selectors.job_status(job)).data)

@@ -3,6 +3,7 @@ every write goes through projects.services."""
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -376,7 +377,8 @@ class AttachmentViewSet(
         entry = selectors.entries_visible_to(request.user).filter(pk=data["entry"]).first()
         if entry is None:
             raise ValidationFailed(
-                "No such entry.", fields={"entry": ["No entry with this id is visible to you."]}
+                _("No such entry."),
+                fields={"entry": [_("No entry with this id is visible to you.")]},
             )
         attachment = services.attachment_store(
             entry=entry, uploaded_file=data["file"], kind=data["kind"], actor=request.user

@@ -4,6 +4,7 @@ reviews.services."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -41,8 +42,8 @@ def _threshold(raw: str | None) -> float | None:
     except ValueError:
         value = -1.0
     if not 0 <= value < 10_000:
-        raise ValidationFailed("threshold: a number of points, 0 or more.",
-                               fields={"threshold": ["A number of points, 0 or more."]})  # fmt: skip
+        raise ValidationFailed(_("threshold: a number of points, 0 or more."),
+                               fields={"threshold": [_("A number of points, 0 or more.")]})  # fmt: skip
     return value
 
 
@@ -347,8 +348,8 @@ class RoundViewSet(
         """Download the scoreboard, the reviewer workload or the awards list (CSV or XLSX)."""
         file_format = downloads.requested_export_format(request)
         if kind not in exports.EXPORT_KINDS:
-            raise ValidationFailed(f"kind: one of {', '.join(exports.EXPORT_KINDS)}.",
-                                   fields={"kind": ["Unknown export."]})  # fmt: skip
+            raise ValidationFailed(_("kind: one of %(kinds)s.") % {"kinds": ", ".join(exports.EXPORT_KINDS)},
+                                   fields={"kind": [_("Unknown export.")]})  # fmt: skip
         round_ = self.get_object()
         return downloads.dataset_response(
             exports.export(round_, kind),

@@ -7,6 +7,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
@@ -66,7 +67,12 @@ def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User 
     with transaction.atomic():
         locked = _lock_round(round_)
         if locked.state != RoundState.ASSIGNING:
-            raise solver.AssignmentInfeasible(["The round left 'assigning' during the solve."])
+            raise solver.AssignmentInfeasible(
+                [
+                    _("The round left '%(state)s' during the solve.")
+                    % {"state": RoundState.ASSIGNING.label}
+                ]
+            )
         kept = {
             (e, r)
             for _, e, r, status, source, has_review in loaded.existing
@@ -132,8 +138,8 @@ def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User 
 def _check_pair(round_: Round, reviewer: User, entry: Entry, *, ignoring: Assignment | None):
     """The rules one hand-made assignment must keep (the solver's, pair by pair)."""
     if not RoundEntry.objects.filter(round=round_, entry=entry).exists():
-        raise ValidationFailed("entry: the entry does not take part in this round.",
-                               fields={"entry": ["Not in this round."]})  # fmt: skip
+        raise ValidationFailed(_("entry: the entry does not take part in this round."),
+                               fields={"entry": [_("Not in this round.")]})  # fmt: skip
     member = (
         PoolMember.objects.filter(
             contest_id=round_.contest_id,
@@ -145,34 +151,40 @@ def _check_pair(round_: Round, reviewer: User, entry: Entry, *, ignoring: Assign
         .first()
     )
     if member is None:
-        raise ValidationFailed("reviewer: not an active member of the contest's pool.",
-                               fields={"reviewer": ["Not in the pool."]})  # fmt: skip
+        raise ValidationFailed(_("reviewer: not an active member of the contest's pool."),
+                               fields={"reviewer": [_("Not in the pool.")]})  # fmt: skip
     profile = member.reviewer.reviewer_profile
     if profile.employer_id and profile.employer_id == entry.organisation_id:
-        raise Conflict("The reviewer works for the entry's organisation (回避).",
+        raise Conflict(_("The reviewer works for the entry's organisation (回避)."),
                        code="conflict_of_interest")  # fmt: skip
     if (
         ReviewerConflict.objects.filter(reviewer=reviewer, organisation_id=entry.organisation_id)
         .filter(Q(contest_id=round_.contest_id) | Q(contest__isnull=True))
         .exists()
     ):
-        raise Conflict("The reviewer declared a conflict with the entry's organisation (回避).",
+        raise Conflict(_("The reviewer declared a conflict with the entry's organisation (回避)."),
                        code="conflict_of_interest")  # fmt: skip
     others = Assignment.objects.filter(round=round_, status=AssignmentStatus.ACTIVE)
     if ignoring is not None:
         others = others.exclude(pk=ignoring.pk)
     if others.filter(entry=entry, reviewer=reviewer).exists():
-        raise Conflict("The reviewer is already assigned to this entry.")
+        raise Conflict(_("The reviewer is already assigned to this entry."))
     if Assignment.objects.filter(
         round=round_, entry=entry, reviewer=reviewer, status=AssignmentStatus.RECUSED
     ).exists():
-        raise Conflict("The reviewer recused themself from this entry.",
+        raise Conflict(_("The reviewer recused themself from this entry."),
                        code="conflict_of_interest")  # fmt: skip
     if others.filter(entry=entry).count() >= round_.reviewers_per_entry:
-        raise Conflict(f"The entry already has {round_.reviewers_per_entry} reviewers.")
+        raise Conflict(
+            _("The entry already has %(reviewers_per_entry)s reviewers.")
+            % {"reviewers_per_entry": round_.reviewers_per_entry}
+        )
     max_load = member.max_load if member.max_load is not None else profile.max_load
     if others.filter(reviewer=reviewer).count() >= max_load:
-        raise Conflict(f"The reviewer already has their maximum load ({max_load}).")
+        raise Conflict(
+            _("The reviewer already has their maximum load (%(max_load)s).")
+            % {"max_load": max_load}
+        )
     if (
         round_.one_reviewer_per_employer
         and profile.employer_id
@@ -180,7 +192,7 @@ def _check_pair(round_: Round, reviewer: User, entry: Entry, *, ignoring: Assign
             entry=entry, reviewer__reviewer_profile__employer_id=profile.employer_id
         ).exists()
     ):
-        raise Conflict("Another reviewer of the same employer already reviews this entry.")
+        raise Conflict(_("Another reviewer of the same employer already reviews this entry."))
 
 
 def assignment_add(*, round: Round, reviewer: User, entry: Entry, actor: User) -> Assignment:
@@ -190,7 +202,7 @@ def assignment_add(*, round: Round, reviewer: User, entry: Entry, actor: User) -
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state not in ROUND_ASSIGNABLE_STATES:
-            raise Conflict("Assignments change only while the round is assigning or open.")
+            raise Conflict(_("Assignments change only while the round is assigning or open."))
         _check_pair(locked, reviewer, entry, ignoring=None)
         now = timezone.now()
         assignment, created = Assignment.objects.get_or_create(
@@ -229,9 +241,9 @@ def _end_assignment(
     locked = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
     check_transition(ASSIGNMENT_TRANSITIONS, locked.status, status, what="assignment")
     if locked.round.state not in ROUND_ASSIGNABLE_STATES:
-        raise Conflict("Assignments change only while the round is assigning or open.")
+        raise Conflict(_("Assignments change only while the round is assigning or open."))
     if Review.objects.filter(assignment=locked, state=ReviewState.SUBMITTED).exists():
-        raise Conflict("The review of this assignment is already submitted.")
+        raise Conflict(_("The review of this assignment is already submitted."))
     locked.status, locked.reason, locked.status_changed_at = status, reason, timezone.now()
     locked.save(update_fields=["status", "reason", "status_changed_at"])
     audit_record(
@@ -251,7 +263,7 @@ def assignment_remove(*, assignment: Assignment, actor: User, reason: str) -> As
     """Staff take a reviewer off an entry (not once the review is submitted). The row stays as
     history, and the solver never proposes the pair again in the round."""
     if not reason.strip():
-        raise ValidationFailed("reason: say why.", fields={"reason": ["Required."]})
+        raise ValidationFailed(_("reason: say why."), fields={"reason": [_("Required.")]})
     with transaction.atomic():
         removed = _end_assignment(
             assignment,
@@ -279,9 +291,11 @@ def assignment_recuse(*, assignment: Assignment, reviewer: User, reason: str) ->
     """The reviewer declines one assignment with a reason (回避). Frees the slot for a
     replacement; the pair is never proposed again in this round. Review staff get a notice."""
     if assignment.reviewer_id != reviewer.pk:
-        raise NotPermitted("Only the assigned reviewer may recuse.")
+        raise NotPermitted(_("Only the assigned reviewer may recuse."))
     if not reason.strip():
-        raise ValidationFailed("reason: say why you recuse.", fields={"reason": ["Required."]})
+        raise ValidationFailed(
+            _("reason: say why you recuse."), fields={"reason": [_("Required.")]}
+        )
     with transaction.atomic():
         recused = _end_assignment(
             assignment,

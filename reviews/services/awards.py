@@ -56,14 +56,18 @@ def award_source_check(round_: Round, *, entry_ids: list[int] | None = None) -> 
         return
     if entry_ids is None:
         raise Conflict(
-            f"Awards by rank come from the contest's final round; {round_.name} advances entries "
-            "to a later round (its advancement rule is not 'none').",
+            _(
+                "Awards by rank come from the contest's final round; %(name)s advances entries to a later round (its advancement rule is not 'none')."
+            )
+            % {"name": round_.name},
             code="award_not_final_round",
         )
     if RoundEntry.objects.filter(round=round_, entry_id__in=entry_ids, advanced=True).exists():
         raise Conflict(
-            f"The entry advanced from {round_.name} to a later round; award it from the round "
-            "where its contest ends.",
+            _(
+                "The entry advanced from %(name)s to a later round; award it from the round where its contest ends."
+            )
+            % {"name": round_.name},
             code="award_not_final_round",
         )
 
@@ -75,13 +79,13 @@ def awards_grant_by_rank(*, round: Round, tiers: dict[str, int], actor: User) ->
     (``award_source_check``)."""
     unknown = set(tiers) - set(AwardTier.values)
     if unknown:
-        raise ValidationFailed(f"tiers: unknown tier {sorted(unknown)[0]}.",
-                               fields={"tiers": [f"Unknown: {t}" for t in sorted(unknown)]})  # fmt: skip
+        raise ValidationFailed(_("tiers: unknown tier %(tier)s.") % {"tier": sorted(unknown)[0]},
+                               fields={"tiers": [_("Unknown: %(tier)s") % {"tier": t} for t in sorted(unknown)]})  # fmt: skip
     ordered = {t: tiers[t] for t in AwardTier.values if t in tiers}
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
-            raise Conflict("Awards are granted from a finalized round.")
+            raise Conflict(_("Awards are granted from a finalized round."))
         award_source_check(locked)
         rows = list(
             RoundEntry.objects.filter(round=locked).values_list("entry_id", "rank", "n_reviews")
@@ -92,7 +96,9 @@ def awards_grant_by_rank(*, round: Round, tiers: dict[str, int], actor: User) ->
         try:
             names = scoring.award_tiers(arr[:, 1], arr[:, 2], ordered)
         except ValueError as exc:
-            raise ValidationFailed(f"tiers: {exc}", fields={"tiers": [str(exc)]}) from None
+            raise ValidationFailed(
+                _("tiers: %(reason)s") % {"reason": exc}, fields={"tiers": [str(exc)]}
+            ) from None
         grants = {int(e): t for e, t in zip(arr[:, 0].tolist(), names.tolist(), strict=True) if t}
         return _award_entries(locked, grants, actor=actor, by_rank=True)
 
@@ -111,13 +117,13 @@ def award_grant(
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
-            raise Conflict("Awards are granted from a finalized round.")
+            raise Conflict(_("Awards are granted from a finalized round."))
         award_source_check(locked, entry_ids=[entry.pk])
         if not RoundEntry.objects.filter(round=locked, entry=entry).exists():
-            raise ValidationFailed("entry: the entry did not take part in this round.",
-                                   fields={"entry": ["Not in this round."]})  # fmt: skip
+            raise ValidationFailed(_("entry: the entry did not take part in this round."),
+                                   fields={"entry": [_("Not in this round.")]})  # fmt: skip
         if Award.objects.filter(entry=entry).exists():
-            raise Conflict("The entry already holds an award.")
+            raise Conflict(_("The entry already holds an award."))
         (award,) = _award_entries(locked, {entry.pk: tier}, actor=actor, by_rank=False)
         if recommended_provincial or note:
             award.recommended_provincial, award.note = recommended_provincial, note

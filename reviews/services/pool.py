@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import Organisation, ReviewerProfile, User
@@ -26,7 +27,8 @@ def pool_add(
     the reviewer role with an active profile, and ``min_load <= max_load``."""
     if max_load is not None and max_load < min_load:
         raise ValidationFailed(
-            "max_load: must be at least min_load.", fields={"max_load": ["At least min_load."]}
+            _("max_load: must be at least min_load."),
+            fields={"max_load": [_("At least min_load.")]},
         )
     ids = [u.pk for u in reviewers]
     eligible = set(
@@ -37,7 +39,7 @@ def pool_add(
     missing = [pk for pk in ids if pk not in eligible]
     if missing:
         raise ValidationFailed(
-            f"reviewers: users {missing} are not active reviewers.",
+            _("reviewers: users %(missing)s are not active reviewers.") % {"missing": missing},
             fields={"reviewers": [f"Not an active reviewer: {pk}" for pk in missing]},
         )
     with transaction.atomic():
@@ -74,7 +76,8 @@ def pool_update(
     """Change a member's load bounds or take them out of (or back into) the pool."""
     if max_load is not None and max_load < min_load:
         raise ValidationFailed(
-            "max_load: must be at least min_load.", fields={"max_load": ["At least min_load."]}
+            _("max_load: must be at least min_load."),
+            fields={"max_load": [_("At least min_load.")]},
         )
     with transaction.atomic():
         locked = PoolMember.objects.select_for_update().get(pk=member.pk)
@@ -101,11 +104,11 @@ def conflict_declare(
     themself or by staff (a reviewer cannot declare one for somebody else). Declaring the same
     conflict twice returns the existing one."""
     if actor.pk != reviewer.pk and not is_review_staff(actor):
-        raise ValidationFailed("reviewer: you may declare only your own conflicts.",
-                               fields={"reviewer": ["Only yourself."]})  # fmt: skip
+        raise ValidationFailed(_("reviewer: you may declare only your own conflicts."),
+                               fields={"reviewer": [_("Only yourself.")]})  # fmt: skip
     if not reason.strip():
-        raise ValidationFailed("reason: a conflict needs a reason.",
-                               fields={"reason": ["Required."]})  # fmt: skip
+        raise ValidationFailed(_("reason: a conflict needs a reason."),
+                               fields={"reason": [_("Required.")]})  # fmt: skip
     source = ConflictSource.REVIEWER if actor.pk == reviewer.pk else ConflictSource.STAFF
     with transaction.atomic():
         existing = ReviewerConflict.objects.filter(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import ExpertiseField, ReviewerProfile
 from core.exceptions import Conflict
@@ -47,7 +48,7 @@ class LoadedProblem:
         return arr, np.column_stack([e, r]), known
 
     def _pairs(self, rows) -> np.ndarray:
-        _, idx, known = self._index(rows)
+        _rows, idx, known = self._index(rows)
         return idx[known]
 
     def _known(self, entry_pk: int, reviewer_pk: int) -> bool:
@@ -61,9 +62,14 @@ class LoadedProblem:
             # enrolled) is a violation the solver's checker cannot see: report it here.
             e, r = arr[~known][0].tolist()
             raise Conflict(
-                f"Reviewer {r} is assigned to entry {e} but is not an active pool member.",
+                _("Reviewer %(r)s is assigned to entry %(e)s but is not an active pool member.")
+                % {"r": r, "e": e},
                 code="assignment_invalid",
-                fields={"assignments": [f"reviewer {r} / entry {e}: not in the pool"]},
+                fields={
+                    "assignments": [
+                        _("reviewer %(r)s / entry %(e)s: not in the pool") % {"r": r, "e": e}
+                    ]
+                },
             )
         return idx
 
@@ -109,7 +115,7 @@ def load_assignment_problem(round_: Round) -> LoadedProblem:
         category_fields[category_id].append(int(np.searchsorted(field_ids, field_id)))
     # Tag space: [0, F) = "category matches field f", [F, 2F) = "keyword matches field f".
     entry_tags = []
-    for _, _, category_id, keywords in entries:
+    for _entry, _org, category_id, keywords in entries:
         tags = set(category_fields.get(category_id, ()))
         words = keywords if isinstance(keywords, list) else []
         tags.update(

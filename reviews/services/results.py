@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Avg, FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict
@@ -173,7 +174,7 @@ def round_compute_results(*, round: Round, actor: User) -> Round:
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.CLOSED:
-            raise Conflict("Results are computed once the round is closed.")
+            raise Conflict(_("Results are computed once the round is closed."))
         n = _compute_results(locked)
         locked.save(update_fields=["results_computed_at", "updated_at"])
         audit_record(actor=actor, action="round.results", target=locked, data={"entries": n})

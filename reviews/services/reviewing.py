@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
@@ -24,14 +25,14 @@ def _lock_assignment_for_scoring(assignment: Assignment, reviewer: User) -> Assi
         .get(pk=assignment.pk)
     )
     if locked.reviewer_id != reviewer.pk:
-        raise NotPermitted("This is not your assignment.")
+        raise NotPermitted(_("This is not your assignment."))
     if locked.status != AssignmentStatus.ACTIVE:
-        raise Conflict("This assignment is no longer active.")
+        raise Conflict(_("This assignment is no longer active."))
     if locked.round.state != RoundState.OPEN:
-        raise Conflict("The round is not open for scoring.", code="round_not_open")
+        raise Conflict(_("The round is not open for scoring."), code="round_not_open")
     # The server's clock at the moment of the write decides, not the client's.
     if timezone.now() > locked.round.deadline:
-        raise Conflict("The deadline has passed; scores can no longer change.", code="deadline")
+        raise Conflict(_("The deadline has passed; scores can no longer change."), code="deadline")
     pledges.pledge_require(round_id=locked.round_id, reviewer=reviewer)
     return locked
 
@@ -45,37 +46,48 @@ def _clean_scores(
         criterion = by_id.get(int(item["criterion"]))
         if criterion is None:
             raise ValidationFailed(
-                f"scores: criterion {item['criterion']} is not in this round's rubric.",
-                fields={"scores": [f"Unknown criterion {item['criterion']}."]},
+                _("scores: criterion %(criterion)s is not in this round's rubric.")
+                % {"criterion": item["criterion"]},
+                fields={
+                    "scores": [
+                        _("Unknown criterion %(criterion)s.") % {"criterion": item["criterion"]}
+                    ]
+                },
             )
         key = f"scores.{criterion.name}"
         try:
             value = Decimal(str(item["score"]))
         except (InvalidOperation, TypeError):
             raise ValidationFailed(
-                f"{criterion.name}: not a number.", fields={key: ["Not a number."]}
+                _("%(name)s: not a number.") % {"name": criterion.name},
+                fields={key: [_("Not a number.")]},
             ) from None
         if value.is_nan() or value < 0 or value > criterion.max_score:
             raise ValidationFailed(
-                f"{criterion.name}: the score must lie between 0 and {criterion.max_score}.",
-                fields={key: [f"Between 0 and {criterion.max_score}."]},
+                _("%(name)s: the score must lie between 0 and %(max_score)s.")
+                % {"name": criterion.name, "max_score": criterion.max_score},
+                fields={
+                    key: [_("Between 0 and %(max_score)s.") % {"max_score": criterion.max_score}]
+                },
             )
         if value != value.quantize(_ONE_DECIMAL):
             raise ValidationFailed(
-                f"{criterion.name}: one decimal place at most.",
-                fields={key: ["One decimal place at most."]},
+                _("%(name)s: one decimal place at most.") % {"name": criterion.name},
+                fields={key: [_("One decimal place at most.")]},
             )
         if criterion.pk in clean:
             raise ValidationFailed(
-                f"{criterion.name}: scored twice.", fields={key: ["Scored twice."]}
+                _("%(name)s: scored twice.") % {"name": criterion.name},
+                fields={key: [_("Scored twice.")]},
             )
         clean[criterion.pk] = (value.quantize(_ONE_DECIMAL), str(item.get("comment", "")))
     if complete:
         missing = [c.name for c in criteria if c.pk not in clean]
         if missing:
             raise ValidationFailed(
-                f"{missing[0]}: every criterion needs a score before submitting.",
-                fields={f"scores.{name}": ["Required to submit."] for name in missing},
+                _("%(criterion)s: every criterion needs a score before submitting.")
+                % {"criterion": missing[0]},
+                fields={f"scores.{name}": [_("Required to submit.")] for name in missing},
             )
     return clean
 
@@ -101,7 +113,7 @@ def _write_review(
     criteria = list(Criterion.objects.filter(round_id=locked.round_id))
     review = Review.objects.filter(assignment=locked).first()
     if review is not None and review.state == ReviewState.SUBMITTED:
-        raise Conflict("The review is submitted and locked.", code="review_locked")
+        raise Conflict(_("The review is submitted and locked."), code="review_locked")
     if review is None:
         review = Review.objects.create(
             round_id=locked.round_id,
@@ -177,20 +189,22 @@ def review_submit(
         try:
             return _write_review(assignment, reviewer, scores=scores, comment=comment, submit=True)
         except IntegrityError:
-            raise Conflict("The review was written concurrently.", code="review_locked") from None
+            raise Conflict(
+                _("The review was written concurrently."), code="review_locked"
+            ) from None
 
 
 def review_reopen(*, review: Review, actor: User, reason: str) -> Review:
     """Staff send a submitted review back to draft, with a reason (audited), while the round is
     open; the reviewer can then change and resubmit it before the deadline."""
     if not reason.strip():
-        raise ValidationFailed("reason: say why the review is reopened.",
-                               fields={"reason": ["Required."]})  # fmt: skip
+        raise ValidationFailed(_("reason: say why the review is reopened."),
+                               fields={"reason": [_("Required.")]})  # fmt: skip
     with transaction.atomic():
         locked = Review.objects.select_for_update(of=("self",)).select_related("round")
         locked = locked.get(pk=review.pk)
         if locked.round.state != RoundState.OPEN:
-            raise Conflict("Reviews can be reopened only while the round is open.")
+            raise Conflict(_("Reviews can be reopened only while the round is open."))
         check_transition(
             REVIEW_TRANSITIONS,
             locked.state,

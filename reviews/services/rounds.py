@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, DomainError, ValidationFailed
@@ -64,7 +65,9 @@ def _check_round_settings(round_: Round) -> None:
         errors["advancement_value"] = ["A minimum score cannot be negative."]
     if errors:
         field, messages = next(iter(errors.items()))
-        raise ValidationFailed(f"{field}: {messages[0]}", fields=errors)
+        raise ValidationFailed(
+            _("%(field)s: %(messages)s") % {"field": field, "messages": messages[0]}, fields=errors
+        )
 
 
 def round_create(*, contest: Contest, actor: User, **fields) -> Round:
@@ -75,8 +78,8 @@ def round_create(*, contest: Contest, actor: User, **fields) -> Round:
     with transaction.atomic():
         if Round.objects.filter(contest=contest, order=round_.order).exists():
             raise ValidationFailed(
-                f"order: the contest already has a round {round_.order}.",
-                fields={"order": ["A round with this order exists in the contest."]},
+                _("order: the contest already has a round %(order)s.") % {"order": round_.order},
+                fields={"order": [_("A round with this order exists in the contest.")]},
             )
         round_.save()
         audit_record(actor=actor, action="round.create", target=round_, to_state=round_.state)
@@ -88,11 +91,13 @@ def round_update(*, round: Round, actor: User, **fields) -> Round:
     and entries would otherwise be judged under rules that changed under them)."""
     unknown = set(fields) - _ROUND_FIELDS
     if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state not in ROUND_EDITABLE_STATES:
-            raise Conflict("A round's settings can change only while it is a draft.")
+            raise Conflict(_("A round's settings can change only while it is a draft."))
         for key, value in fields.items():
             setattr(locked, key, value)
         _check_round_settings(locked)
@@ -103,8 +108,8 @@ def round_update(*, round: Round, actor: User, **fields) -> Round:
             .exists()
         ):
             raise ValidationFailed(
-                "order: the contest already has a round with this order.",
-                fields={"order": ["A round with this order exists in the contest."]},
+                _("order: the contest already has a round with this order."),
+                fields={"order": [_("A round with this order exists in the contest.")]},
             )
         locked.save()
         audit_record(
@@ -117,30 +122,31 @@ def rubric_set(*, round: Round, criteria: list[dict], actor: User) -> list[Crite
     """Replace the rubric of a draft round. Each item: name, description, weight, max_score.
     Guarantees at least one criterion, unique names, positive maxima with one decimal."""
     if not criteria:
-        raise ValidationFailed("criteria: a rubric needs at least one criterion.",
-                               fields={"criteria": ["At least one criterion."]})  # fmt: skip
+        raise ValidationFailed(_("criteria: a rubric needs at least one criterion."),
+                               fields={"criteria": [_("At least one criterion.")]})  # fmt: skip
     names = [c["name"].strip() for c in criteria]
     if len(set(names)) != len(names):
         raise ValidationFailed(
-            "criteria: criterion names must be unique.",
-            fields={"criteria": ["Criterion names must be unique."]},
+            _("criteria: criterion names must be unique."),
+            fields={"criteria": [_("Criterion names must be unique.")]},
         )
     for index, item in enumerate(criteria):
         max_score = Decimal(item["max_score"])
         if max_score <= 0 or max_score != max_score.quantize(_ONE_DECIMAL):
             raise ValidationFailed(
-                f"{item['name']}: the maximum score must be positive, with one decimal at most.",
-                fields={f"criteria[{index}].max_score": ["Positive, one decimal at most."]},
+                _("%(name)s: the maximum score must be positive, with one decimal at most.")
+                % {"name": item["name"]},
+                fields={f"criteria[{index}].max_score": [_("Positive, one decimal at most.")]},
             )
         if Decimal(item["weight"]) < 0:
             raise ValidationFailed(
-                f"{item['name']}: the weight cannot be negative.",
-                fields={f"criteria[{index}].weight": ["Cannot be negative."]},
+                _("%(name)s: the weight cannot be negative.") % {"name": item["name"]},
+                fields={f"criteria[{index}].weight": [_("Cannot be negative.")]},
             )
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state not in ROUND_EDITABLE_STATES:
-            raise Conflict("The rubric can change only while the round is a draft.")
+            raise Conflict(_("The rubric can change only while the round is a draft."))
         Criterion.objects.filter(round=locked).delete()
         created = Criterion.objects.bulk_create(
             [
@@ -179,7 +185,7 @@ def round_start_assigning(*, round: Round, actor: User) -> Round:
     with transaction.atomic():
         locked, from_state = _round_move(round, RoundState.ASSIGNING, actor)
         if not Criterion.objects.filter(round=locked).exists():
-            raise Conflict("The round has no rubric yet.")
+            raise Conflict(_("The round has no rubric yet."))
         previous = _previous_round(locked)
         if previous is None:
             entry_ids = list(
@@ -189,14 +195,17 @@ def round_start_assigning(*, round: Round, actor: User) -> Round:
             )
         else:
             if previous.state != RoundState.FINALIZED:
-                raise Conflict(f"The previous round ({previous.name}) is not finalized yet.")
+                raise Conflict(
+                    _("The previous round (%(name)s) is not finalized yet.")
+                    % {"name": previous.name}
+                )
             entry_ids = list(
                 RoundEntry.objects.filter(round=previous, advanced=True).values_list(
                     "entry_id", flat=True
                 )
             )
         if not entry_ids:
-            raise Conflict("No entry takes part in this round.")
+            raise Conflict(_("No entry takes part in this round."))
         RoundEntry.objects.filter(round=locked).delete()
         RoundEntry.objects.bulk_create(
             [RoundEntry(round=locked, entry_id=pk) for pk in entry_ids], batch_size=_BULK
@@ -243,7 +252,8 @@ def round_confirm_assignments(*, round: Round, actor: User) -> Round:
         if violations:
             messages = [str(v) for v in violations[:20]]
             raise Conflict(
-                f"The assignment breaks {len(violations)} rule(s): {messages[0]}",
+                _("The assignment breaks %(count)s rule(s): %(messages)s")
+                % {"count": len(violations), "messages": messages[0]},
                 code="assignment_invalid",
                 fields={"assignments": messages},
             )
@@ -300,8 +310,8 @@ def round_reopen(*, round: Round, actor: User, deadline: datetime, reason: str =
     """closed -> open with a new deadline in the future (an extension)."""
     if deadline <= timezone.now():
         raise ValidationFailed(
-            "deadline: the new deadline must be in the future.",
-            fields={"deadline": ["Must be in the future."]},
+            _("deadline: the new deadline must be in the future."),
+            fields={"deadline": [_("Must be in the future.")]},
         )
     with transaction.atomic():
         locked, from_state = _round_move(round, RoundState.OPEN, actor)
@@ -373,8 +383,8 @@ def round_set_state(*, round: Round, to_state: str, actor: User | None) -> Round
     if to_state == RoundState.FINALIZED:
         return round_finalize(round=round, actor=actor)
     raise ValidationFailed(
-        "deadline: reopening a closed round needs a new deadline (use the reopen action).",
-        fields={"deadline": ["Required to reopen."]},
+        _("deadline: reopening a closed round needs a new deadline (use the reopen action)."),
+        fields={"deadline": [_("Required to reopen.")]},
     )
 
 
@@ -385,7 +395,7 @@ def round_publish(*, round: Round, actor: User) -> Round:
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
-            raise Conflict("Only a finalized round can be published.")
+            raise Conflict(_("Only a finalized round can be published."))
         if locked.published_at:
             return _refresh(round, locked)
         locked.published_at = timezone.now()
@@ -420,9 +430,9 @@ def round_remind_late_reviewers(*, round: Round, actor: User) -> dict:
         locked = _lock_round(round)
         if locked.state != RoundState.OPEN:
             raise Conflict(
-                "Only an open round has reviewers to remind.",
+                _("Only an open round has reviewers to remind."),
                 code="round_not_open",
-                fields={"round": ["The round is not open."]},
+                fields={"round": [_("The round is not open.")]},
             )
         result = notices.late_reviewers_remind(round=locked, now=timezone.now())
         audit_record(actor=actor, action="round.remind_late", target=locked, data=result)

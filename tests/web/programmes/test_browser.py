@@ -46,7 +46,7 @@ def test_union_staff_name_a_studio_and_rate_an_assessment(page, sign_in, assert_
     form = page.get_by_role("form", name=f"评定 李明劳模创新工作室 {assessment.year} 年度")
     form.get_by_label("考核结果").select_option(label="不合格")
     form.get_by_role("button", name="保存考核结果").click()
-    expect(page.get_by_text("This field is required.")).to_be_visible()  # a fail needs a comment
+    expect(page.get_by_text("这个字段是必填项。")).to_be_visible()  # a fail needs a comment
     form = page.get_by_role("form", name=f"评定 李明劳模创新工作室 {assessment.year} 年度")
     form.get_by_label("考核结果").select_option(label="合格")
     form.get_by_role("button", name="保存考核结果").click()

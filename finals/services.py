@@ -670,10 +670,16 @@ def clean_live_scores(criteria: list[Criterion], scores: dict) -> dict[int, Deci
             )
         if value < 0 or value > criterion.max_score:
             message = _("Between 0 and %(max)s.") % {"max": criterion.max_score}
-            raise ValidationFailed(f"{criterion.name}: {message}", fields={name: [message]})
+            raise ValidationFailed(
+                _("%(name)s: %(message)s") % {"name": criterion.name, "message": message},
+                fields={name: [message]},
+            )
         if value != value.quantize(_ONE_DECIMAL):
             message = _("One decimal place at most.")
-            raise ValidationFailed(f"{criterion.name}: {message}", fields={name: [message]})
+            raise ValidationFailed(
+                _("%(name)s: %(message)s") % {"name": criterion.name, "message": message},
+                fields={name: [message]},
+            )
         clean[criterion.pk] = value
     missing = [c for c in criteria if c.pk not in clean]
     if missing:

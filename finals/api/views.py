@@ -99,7 +99,7 @@ class PanelMemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         draw = self.request.query_params.get("draw", "")
         if self.action == "list" and draw:
             if not draw.isdigit():
-                raise ValidationFailed("draw: a draw id.", fields={"draw": ["A draw id."]})
+                raise ValidationFailed(_("draw: a draw id."), fields={"draw": [_("A draw id.")]})
             members = members.filter(draw_id=int(draw))
         return members.order_by("draw_id", "seat", "field_id", "reserve_position", "id")
 

@@ -16,9 +16,9 @@ from django.views.generic import TemplateView, View
 from certificates import jobs as certificate_jobs
 from certificates import services as certificate_services
 from certificates.selectors import certificates_visible_to, certificates_zip
+from core import storage
 from core.exceptions import DomainError
 from jobs.selectors import job_live_for, job_status
-from projects import storage
 from projects.selectors import contests_visible_to
 from publicity import selectors, services, workdays
 from publicity.enums import DECIDED_STATES, NOTE_STATES, NoticeState, ObjectionState

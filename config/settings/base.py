@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dashboards",
     "publicity",
     "certificates",
+    "finals",  # the live final (决赛): panel draw, live scoring (docs/live-final.md)
     # The pages, one app per audience over the domain apps (docs/web.md).
     "django_htmx",
     "template_partials",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "web.console",
     "web.programmes",
     "web.reviewer",
+    "web.live",
 ]
 
 MIDDLEWARE = [

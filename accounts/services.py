@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.enums import STAFF_ROLES, UNION_STAFF_ROLES, Role
+from accounts.errors import AccountError
 from accounts.expert_sheet import ExpertRow, SheetProblem, read_expert_sheet
 from accounts.models import (
     ApiToken,
@@ -57,7 +58,7 @@ def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisa
         raise Conflict(
             _("An organisation with credit code %(credit_code)s already exists.")
             % {"credit_code": org.credit_code},
-            code="duplicate_organisation",
+            code=AccountError.DUPLICATE_ORGANISATION,
             fields={"credit_code": [_("An organisation with this credit code already exists.")]},
         )
     full_clean_or_400(org, exclude=["credit_code"] if not org.credit_code else ())
@@ -86,7 +87,7 @@ def organisation_update(*, actor: User | None, org: Organisation, data: dict) ->
         raise Conflict(
             _("An organisation with credit code %(credit_code)s already exists.")
             % {"credit_code": org.credit_code},
-            code="duplicate_organisation",
+            code=AccountError.DUPLICATE_ORGANISATION,
             fields={"credit_code": [_("An organisation with this credit code already exists.")]},
         )
     full_clean_or_400(org)
@@ -134,7 +135,7 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(
             _("The username '%(username)s' is taken.") % {"username": username},
-            code="duplicate_username",
+            code=AccountError.DUPLICATE_USERNAME,
             fields={"username": [_("This username is taken.")]},
         )
     user = User(
@@ -201,7 +202,7 @@ def user_update(*, actor: User | None, user: User, data: dict[str, Any]) -> User
                     "%(username)s already belongs to %(organisation)s; a user belongs to one organisation only. Clear the organisation first."
                 )
                 % {"username": user.username, "organisation": user.organisation},
-                code="user_in_other_organisation",
+                code=AccountError.USER_IN_OTHER_ORGANISATION,
                 fields={"organisation": [_("The user already belongs to another organisation.")]},
             )
         user.organisation = new_org
@@ -246,6 +247,7 @@ def reviewer_profile_save(
                 _("Only union staff change a reviewer's %(fields)s.")
                 % {"fields": ", ".join(staff_only)},
                 fields={key: [_("Only union staff change this.")] for key in staff_only},
+                code=AccountError.REVIEWER_STAFF_FIELDS,
             )
     profile, created = ReviewerProfile.objects.select_for_update().get_or_create(user=user)
     for key in ("title", "employer", "languages", "bio", "max_load", "is_active"):
@@ -286,7 +288,9 @@ def expertise_field_create(*, actor: User | None, code: str, name: str) -> Exper
         ExpertiseField.objects.filter(code=code).exists()
         or ExpertiseField.objects.filter(name=name).exists()
     ):
-        raise Conflict(_("An expertise field with this code or name exists."), code="duplicate")
+        raise Conflict(
+            _("An expertise field with this code or name exists."), code=AccountError.DUPLICATE
+        )
     field = ExpertiseField(code=code, name=name)
     full_clean_or_400(field)
     field.save()

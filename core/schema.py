@@ -40,7 +40,11 @@ ERROR_DESCRIPTIONS = {
 class ErrorSerializer(serializers.Serializer):
     """The body of every error answer."""
 
-    code = serializers.CharField(help_text="Stable machine code (never translated).")
+    code = serializers.CharField(
+        help_text="Stable machine code (never translated). A 400 is `validation_error` with the "
+        "fields named in `fields`; a refusal (403/409) carries its app's code, listed in "
+        "`<app>/errors.py` — clients branch on it, never on `detail`."
+    )
     detail = serializers.CharField(
         help_text="What went wrong, for people, in the request's language (Accept-Language; "
         "zh-hans by default)."

@@ -29,6 +29,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from core import document_metadata as metadata
+from core.errors import CoreError
 from core.exceptions import Conflict, ValidationFailed
 from core.file_safety import check_upload_content
 
@@ -256,7 +257,7 @@ def attachment_response(
                 _(
                     "This document cannot be read to remove its metadata, so it is not served; union staff can ask the entrant for a new copy."
                 ),
-                code="document_unreadable",
+                code=CoreError.DOCUMENT_UNREADABLE,
             ) from None
     response = FileResponse(
         fileobj,

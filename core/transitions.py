@@ -19,6 +19,7 @@ from enum import Enum
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from core.errors import CoreError
 from core.exceptions import InvalidTransition
 
 # The object a refused move is about, by the stable key the services pass as ``what``.
@@ -72,6 +73,7 @@ def check_transition(
             )
             % {**names, "what": str(SUBJECTS.get(what, what)), "options": options},
             fields={"state": [_("'%(target)s' is not reachable from '%(current)s'.") % names]},
+            code=CoreError.INVALID_TRANSITION,
         )
 
 

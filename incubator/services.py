@@ -30,6 +30,7 @@ from incubator.enums import (
     MilestoneStatus,
     ReportState,
 )
+from incubator.errors import IncubatorError
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 from incubator.periods import report_periods
 from projects.models import Entry
@@ -77,7 +78,7 @@ def incubation_admit(
                 "Entry '%(title)s' is %(state)s; only reviewed entries (award winners as a rule) can be admitted."
             )
             % {"title": entry.title, "state": entry.get_state_display()},
-            code="entry_not_admissible",
+            code=IncubatorError.ENTRY_NOT_ADMISSIBLE,
             fields={"entry": [_("This entry has not been through review.")]},
         )
     if entry.state not in ADMISSIBLE_ENTRY_STATES and not admission_note.strip():
@@ -108,7 +109,7 @@ def incubation_admit(
         if Incubation.objects.filter(entry=entry).exists():
             raise Conflict(
                 _("This entry has already been admitted."),
-                code="already_admitted",
+                code=IncubatorError.ALREADY_ADMITTED,
                 fields={"entry": [_("This entry already has an incubation record.")]},
             )
         incubation.save()
@@ -147,7 +148,7 @@ def _check_admission_start(*, entry: Entry, start_date: date, interval: int, con
         raise ValidationFailed(
             _("start_date: the incubation cannot start before the award (%(awarded_on)s).")
             % {"awarded_on": awarded_on},
-            code="start_before_award",
+            code=IncubatorError.START_BEFORE_AWARD,
             fields={
                 "start_date": [
                     _("Choose a date on or after the award (%(awarded_on)s).")
@@ -165,7 +166,7 @@ def _check_admission_start(*, entry: Entry, start_date: date, interval: int, con
     )
     raise ValidationFailed(
         _("start_date: %(message)s") % {"message": message},
-        code="start_date_backdated",
+        code=IncubatorError.START_DATE_BACKDATED,
         fields={"start_date": [message], "confirm_backdated": [_("Confirm the backdated start.")]},
     )
 
@@ -306,7 +307,7 @@ def milestone_add(
 ) -> Milestone:
     """Plan a milestone of an active incubation, due after the incubation starts."""
     if incubation.stage not in ACTIVE_STAGES:
-        raise Conflict(_("The incubation has ended."), code="incubation_ended")
+        raise Conflict(_("The incubation has ended."), code=IncubatorError.INCUBATION_ENDED)
     if due_date <= incubation.start_date:
         raise _field_error(
             "due_date",
@@ -414,7 +415,7 @@ def incubation_report_file(
             raise Conflict(
                 _("The period ends on %(period_end)s; report on it after that.")
                 % {"period_end": locked.period_end},
-                code="period_not_over",
+                code=IncubatorError.PERIOD_NOT_OVER,
             )
         for key in REPORT_FIGURES:
             if key in figures:

@@ -36,6 +36,7 @@ from innovation.enums import (
     AssessmentState,
     StudioState,
 )
+from innovation.errors import StudioError
 from innovation.models import (
     Studio,
     StudioApplication,
@@ -107,7 +108,10 @@ def _require_own_organisation(actor: User | None, organisation: Organisation) ->
     if actor is None or is_staff_user(actor):
         return
     if actor.organisation_id != organisation.pk:
-        raise NotPermitted(_("Enterprise members act for their own organisation only."))
+        raise NotPermitted(
+            _("Enterprise members act for their own organisation only."),
+            code=StudioError.NOT_YOUR_ORGANISATION,
+        )
 
 
 # --- studios ------------------------------------------------------------------------------------
@@ -141,7 +145,7 @@ def studio_register(
         raise Conflict(
             _("%(organisation)s already has a studio named %(studio)s.")
             % {"organisation": organisation.name, "studio": studio.name},
-            code="duplicate_studio",
+            code=StudioError.DUPLICATE_STUDIO,
             fields={"name": [_("This organisation already has a studio with this name.")]},
         )
     with transaction.atomic():
@@ -173,7 +177,9 @@ def studio_update(
     with transaction.atomic():
         locked = Studio.objects.select_for_update().get(pk=studio.pk)
         if locked.state == StudioState.REVOKED:
-            raise Conflict(_("A revoked studio can no longer be changed."), code="studio_revoked")
+            raise Conflict(
+                _("A revoked studio can no longer be changed."), code=StudioError.STUDIO_REVOKED
+            )
         if locked.applications.filter(
             state__in=OPEN_APPLICATION_STATES - EDITABLE_APPLICATION_STATES
         ).exists():
@@ -181,7 +187,7 @@ def studio_update(
                 _(
                     "The studio's application is with the reviewers; wait until it is decided or returned."
                 ),
-                code="studio_in_review",
+                code=StudioError.STUDIO_IN_REVIEW,
             )
         values = {k: v for k, v in data.items() if k in STUDIO_FIELDS}
         _check_studio_values(values)
@@ -200,7 +206,7 @@ def studio_update(
             ):
                 raise Conflict(
                     _("This organisation already has a studio with this name."),
-                    code="duplicate_studio",
+                    code=StudioError.DUPLICATE_STUDIO,
                     fields={"name": [_("This organisation already has a studio with this name.")]},
                 )
             locked.save()
@@ -275,7 +281,9 @@ def studio_flag_clear(*, actor: User | None, studio: Studio, reason: str) -> Stu
     with transaction.atomic():
         locked = Studio.objects.select_for_update().get(pk=studio.pk)
         if locked.revocation_flagged_at is None:
-            raise Conflict(_("The studio is not flagged for revocation."), code="not_flagged")
+            raise Conflict(
+                _("The studio is not flagged for revocation."), code=StudioError.NOT_FLAGGED
+            )
         locked.revocation_flagged_at = None
         locked.revocation_flag_reason = ""
         locked.save(update_fields=["revocation_flagged_at", "revocation_flag_reason", "updated_at"])
@@ -301,7 +309,9 @@ def studio_attachment_add(
             },
         )
     if studio.attachments.count() >= settings.STUDIO_ATTACHMENTS_MAX:
-        raise Conflict(_("The studio has as many attachments as allowed."), code="too_many_files")
+        raise Conflict(
+            _("The studio has as many attachments as allowed."), code=StudioError.TOO_MANY_FILES
+        )
     mime = storage.detect_content_type(upload)
     if mime not in ALLOWED_ATTACHMENT_TYPES:
         raise ValidationFailed(
@@ -309,27 +319,22 @@ def studio_attachment_add(
             fields={"file": [_("Only PDF, JPEG, PNG, DOCX and XLSX files are accepted.")]},
         )
     name = storage.clean_filename(upload.name, content_type=mime)
-    stored = storage.file_save(upload)
-    try:
-        with transaction.atomic():
-            attachment = StudioAttachment.objects.create(
-                studio=studio,
-                original_name=name,
-                storage_name=stored.storage_name,
-                content_type=mime,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=actor,
-            )
-            audit_record(
-                actor=actor,
-                action="studio.attachment_add",
-                target=studio,
-                data={"attachment": attachment.pk, "name": attachment.original_name},
-            )
-    except Exception:
-        storage.file_delete(stored.storage_name)
-        raise
+    with storage.file_stored(upload) as stored, transaction.atomic():
+        attachment = StudioAttachment.objects.create(
+            studio=studio,
+            original_name=name,
+            storage_name=stored.storage_name,
+            content_type=mime,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="studio.attachment_add",
+            target=studio,
+            data={"attachment": attachment.pk, "name": attachment.original_name},
+        )
     return attachment
 
 
@@ -345,10 +350,13 @@ def studio_application_open(*, actor: User | None, studio: Studio, level: str) -
     with transaction.atomic():
         locked = Studio.objects.select_for_update().get(pk=studio.pk)
         if locked.state == StudioState.REVOKED:
-            raise Conflict(_("A revoked studio cannot apply again."), code="studio_revoked")
+            raise Conflict(
+                _("A revoked studio cannot apply again."), code=StudioError.STUDIO_REVOKED
+            )
         if locked.applications.filter(state__in=OPEN_APPLICATION_STATES).exists():
             raise Conflict(
-                _("The studio already has an open application."), code="application_already_open"
+                _("The studio already has an open application."),
+                code=StudioError.APPLICATION_ALREADY_OPEN,
             )
         kind = ApplicationKind.INITIAL
         if locked.state == StudioState.NAMED:
@@ -394,7 +402,7 @@ def _application_move(
     studio = Studio.objects.select_for_update().get(pk=locked.studio_id)
     check_transition(APPLICATION_TRANSITIONS, locked.state, to_state, what="application")
     if studio.state == StudioState.REVOKED:
-        raise Conflict(_("The studio has been revoked."), code="studio_revoked")
+        raise Conflict(_("The studio has been revoked."), code=StudioError.STUDIO_REVOKED)
     from_state = locked.state
     locked.state = to_state
     now = timezone.now()
@@ -469,7 +477,9 @@ def studio_application_name(
             )
         else:
             if studio.state != StudioState.NAMED:
-                raise Conflict(_("Only a named studio can be upgraded."), code="studio_not_named")
+                raise Conflict(
+                    _("Only a named studio can be upgraded."), code=StudioError.STUDIO_NOT_NAMED
+                )
             studio.save()
             audit_record(
                 actor=actor,
@@ -524,7 +534,7 @@ def studio_application_comment_add(
     if application.state not in (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW):
         raise Conflict(
             _("Comments are added while the application is submitted or under review."),
-            code="application_not_in_review",
+            code=StudioError.APPLICATION_NOT_IN_REVIEW,
         )
     with transaction.atomic():
         comment = StudioReviewComment.objects.create(
@@ -555,7 +565,9 @@ def studio_assessment_file(
     non-negative, and one report per studio and year (409 on a second one)."""
     _require_own_organisation(actor, studio.organisation)
     if studio.state != StudioState.NAMED:
-        raise Conflict(_("Only a named studio files yearly reports."), code="studio_not_named")
+        raise Conflict(
+            _("Only a named studio files yearly reports."), code=StudioError.STUDIO_NOT_NAMED
+        )
     today = timezone.localdate()
     if year > today.year or (studio.named_on and year < studio.named_on.year):
         raise ValidationFailed(
@@ -588,7 +600,7 @@ def studio_assessment_file(
     except IntegrityError as exc:
         raise Conflict(
             _("The report for %(year)s has already been filed.") % {"year": year},
-            code="assessment_exists",
+            code=StudioError.ASSESSMENT_EXISTS,
             fields={"year": [_("A report for this year already exists.")]},
         ) from exc
     return assessment

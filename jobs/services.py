@@ -44,6 +44,7 @@ from core.exceptions import Conflict, DomainError
 from core.services import audit_record
 from core.transitions import check_transition
 from jobs.enums import JOB_TRANSITIONS, LIVE_STATES, JobState
+from jobs.errors import JobError
 from jobs.models import Job
 from jobs.registry import JobKind, get_kind
 from jobs.selectors import target_key
@@ -187,7 +188,7 @@ def _busy(holder: Job) -> Conflict:
     return Conflict(
         _("Another step is running on this object: %(label)s (job %(id)s, %(state)s).")
         % {"label": label, "id": holder.pk, "state": holder.get_state_display()},
-        code="job_running",
+        code=JobError.JOB_RUNNING,
         fields={"job": [str(holder.pk)]},
     )
 

@@ -33,7 +33,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import audit_record
+from core.services import state_saved
 from core.transitions import check_transition
 from notifications.enums import DEFAULT_CHANNELS, DELIVERY_TRANSITIONS, DeliveryState, NoticeChannel
 from notifications.models import Notice
@@ -469,14 +469,13 @@ def notice_retry(*, notice: Notice, actor: User) -> Notice:
         locked.state = DeliveryState.PENDING
         locked.attempts = 0
         locked.due_at = timezone.now()
-        locked.save(update_fields=["state", "attempts", "due_at"])
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="notice.retry",
-            target=locked,
             from_state=from_state,
-            to_state=locked.state,
             data={"last_error": locked.last_error},
+            fields=["attempts", "due_at"],
         )
         queue_delivery_on_commit([locked.pk])
     return locked

@@ -174,16 +174,16 @@ def _entry_build(ctx: DemoContext, *, contest, org_id, field, fields, categories
 
 def _attach_plan(entry: Entry) -> None:
     upload = SimpleUploadedFile(f"{entry.title}-项目计划书.pdf", demo_pdf(entry.title))
-    stored = storage.file_save(upload)
-    Attachment.objects.create(
-        entry=entry,
-        kind=AttachmentKind.PLAN,
-        original_name=storage.clean_filename(upload.name, content_type="application/pdf"),
-        storage_name=stored.storage_name,
-        content_type="application/pdf",
-        size=stored.size,
-        sha256=stored.sha256,
-    )
+    with storage.file_stored(upload) as stored:
+        Attachment.objects.create(
+            entry=entry,
+            kind=AttachmentKind.PLAN,
+            original_name=storage.clean_filename(upload.name, content_type="application/pdf"),
+            storage_name=stored.storage_name,
+            content_type="application/pdf",
+            size=stored.size,
+            sha256=stored.sha256,
+        )
 
 
 def seed(ctx: DemoContext) -> None:

@@ -24,6 +24,7 @@ from core import exports as core_exports
 from core.exceptions import ValidationFailed
 from core.exports import BOM, safe_cell
 from projects.enums import EntryState, Honour
+from projects.errors import ProjectError
 
 HEADERS = [
     "编号", "大赛", "组别", "参赛单位", "所在地区", "统一社会信用代码", "项目名称", "状态",
@@ -114,6 +115,6 @@ def check_export_size(queryset: QuerySet, *, file_format: str) -> int:
                 "The filtered list has %(count)s entries; this export is limited to %(cap)s. Narrow the filters (e.g. by contest, category or state)."
             )
             % {"count": count, "cap": cap},
-            code="export_too_large",
+            code=ProjectError.EXPORT_TOO_LARGE,
         )
     return count

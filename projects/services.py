@@ -24,7 +24,7 @@ from accounts.enums import Role
 from accounts.models import ExpertiseField, Organisation, User
 from core import storage
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
-from core.services import audit_record
+from core.services import audit_record, model_update, state_saved
 from core.transitions import check_transition
 from core.validation import full_clean_or_400
 from projects.enums import (
@@ -37,6 +37,7 @@ from projects.enums import (
     EntryState,
     TeamRole,
 )
+from projects.errors import ProjectError
 from projects.models import Attachment, Category, Contest, Entry, TeamMember
 
 CONTEST_FIELDS = (
@@ -65,7 +66,7 @@ def _check_edition_free(contest: Contest) -> None:
     if Contest.objects.filter(edition=contest.edition).exclude(pk=contest.pk).exists():
         raise Conflict(
             _("Edition %(edition)s already exists.") % {"edition": contest.edition},
-            code="duplicate_edition",
+            code=ProjectError.DUPLICATE_EDITION,
             fields={"edition": [_("A contest with this edition already exists.")]},
         )
 
@@ -82,7 +83,7 @@ def contest_create(*, actor: User | None, data: dict[str, Any]) -> Contest:
             contest.save()
         except IntegrityError as exc:  # a concurrent create took the edition
             raise Conflict(_("Edition %(edition)s already exists.") % {"edition": contest.edition},
-                           code="duplicate_edition") from exc  # fmt: skip
+                           code=ProjectError.DUPLICATE_EDITION) from exc  # fmt: skip
         audit_record(actor=actor, action="contest.create", target=contest)
     return contest
 
@@ -96,13 +97,9 @@ def contest_update(*, actor: User | None, contest: Contest, data: dict[str, Any]
             raise Conflict(
                 _("A contest in state '%(state)s' can no longer be changed.")
                 % {"state": locked.get_state_display()},
-                code="contest_frozen",
+                code=ProjectError.CONTEST_FROZEN,
             )
-        changed = {}
-        for key, value in data.items():
-            if key in CONTEST_FIELDS and getattr(locked, key) != value:
-                changed[key] = [str(getattr(locked, key)), str(value)]
-                setattr(locked, key, value)
+        changed = model_update(instance=locked, data=data, fields=CONTEST_FIELDS)
         if not changed:
             return locked
         full_clean_or_400(locked, exclude=["created_by"])
@@ -131,25 +128,19 @@ def contest_set_state(
             if not locked.categories.exists():
                 raise ValidationFailed(
                     _("Add at least one category before opening registration."),
-                    code="contest_incomplete",
+                    code=ProjectError.CONTEST_INCOMPLETE,
                     fields={"categories": [_("At least one category is required.")]},
                 )
             if locked.registration_closes_at <= timezone.now():
                 raise Conflict(
                     _("The registration closing time has passed; extend it before opening."),
-                    code="registration_closed",
+                    code=ProjectError.REGISTRATION_CLOSED,
                     fields={"registration_closes_at": [_("Must be in the future.")]},
                 )
         from_state = locked.state
         locked.state = to_state
-        locked.save(update_fields=["state", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="contest.state",
-            target=locked,
-            from_state=from_state,
-            to_state=to_state,
-            reason=reason,
+        state_saved(
+            locked, actor=actor, action="contest.state", from_state=from_state, reason=reason
         )
     contest.state = locked.state
     return locked
@@ -160,7 +151,7 @@ def _check_contest_editable(contest: Contest) -> None:
         raise Conflict(
             _("A contest in state '%(state)s' can no longer be changed.")
             % {"state": contest.get_state_display()},
-            code="contest_frozen",
+            code=ProjectError.CONTEST_FROZEN,
         )
 
 
@@ -180,7 +171,7 @@ def category_create(
         raise Conflict(
             _("Category code '%(code)s' is already used in this contest.")
             % {"code": category.code},
-            code="duplicate_category",
+            code=ProjectError.DUPLICATE_CATEGORY,
             fields={"code": [_("Already used in this contest.")]},
         )
     with transaction.atomic():
@@ -211,7 +202,7 @@ def category_update(
         raise Conflict(
             _("Category code '%(code)s' is already used in this contest.")
             % {"code": category.code},
-            code="duplicate_category",
+            code=ProjectError.DUPLICATE_CATEGORY,
             fields={"code": [_("Already used in this contest.")]},
         )
     with transaction.atomic():
@@ -247,12 +238,15 @@ def _check_registration_open(contest: Contest) -> None:
         }
     else:
         message = _("Registration for this contest is closed: entries can no longer be changed.")
-    raise Conflict(message, code="registration_closed")
+    raise Conflict(message, code=ProjectError.REGISTRATION_CLOSED)
 
 
 def _check_actor_org(actor: User, organisation_id: int) -> None:
     if not (actor and actor.has_role(Role.ENTERPRISE) and actor.organisation_id == organisation_id):
-        raise NotPermitted(_("Only members of the entering organisation may change its entries."))
+        raise NotPermitted(
+            _("Only members of the entering organisation may change its entries."),
+            code=ProjectError.NOT_YOUR_ORGANISATION,
+        )
 
 
 def _lock_entry(entry: Entry) -> Entry:
@@ -267,7 +261,7 @@ def _check_editable(entry: Entry) -> None:
         raise Conflict(
             _("Only draft entries can be changed; this one is '%(state)s'.")
             % {"state": entry.get_state_display()},
-            code="entry_not_editable",
+            code=ProjectError.ENTRY_NOT_EDITABLE,
         )
 
 
@@ -304,7 +298,10 @@ def entry_create(
     count against the organisation's limit; submitting does.
     """
     if not actor.organisation_id or not actor.has_role(Role.ENTERPRISE):
-        raise NotPermitted(_("Only members of an organisation can create entries."))
+        raise NotPermitted(
+            _("Only members of an organisation can create entries."),
+            code=ProjectError.NOT_AN_ENTERPRISE_MEMBER,
+        )
     if category.contest_id != contest.pk:
         raise ValidationFailed(
             _("The category does not belong to this contest."),
@@ -464,7 +461,7 @@ def entry_submit(*, entry: Entry, actor: User) -> Entry:
         if missing:
             raise ValidationFailed(
                 _("The entry is incomplete: %(missing)s.") % {"missing": ", ".join(missing)},
-                code="incomplete_entry",
+                code=ProjectError.INCOMPLETE_ENTRY,
                 fields=missing,
             )
         counted = (
@@ -483,7 +480,7 @@ def entry_submit(*, entry: Entry, actor: User) -> Entry:
                     "Your organisation has already submitted %(counted)s entries to this contest; the limit is %(limit)s."
                 )
                 % {"counted": counted, "limit": limit},
-                code="entry_limit_reached",
+                code=ProjectError.ENTRY_LIMIT_REACHED,
             )
         submitted = entry_set_state(entry=locked, to_state=EntryState.SUBMITTED, actor=actor)
     entry.state, entry.submitted_at = submitted.state, submitted.submitted_at
@@ -530,20 +527,16 @@ def entry_set_state(
         check_transition(ENTRY_TRANSITIONS, locked.state, to_state, what="entry")
         from_state = locked.state
         locked.state = to_state
-        fields = ["state", "updated_at"]
         if to_state == EntryState.SUBMITTED:
             locked.submitted_at = timezone.now()
-            fields.append("submitted_at")
         elif to_state == EntryState.DRAFT:
             locked.submitted_at = None
-            fields.append("submitted_at")
-        locked.save(update_fields=fields)
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="entry.state",
-            target=locked,
             from_state=from_state,
-            to_state=to_state,
+            fields=["submitted_at"],
             reason=reason,
             data=data,
         )
@@ -584,8 +577,7 @@ def attachment_store(
         )
     content_type = storage.detect_content_type(uploaded_file)
     original_name = storage.clean_filename(uploaded_file.name or "", content_type=content_type)
-    stored = storage.file_save(uploaded_file)
-    try:
+    with storage.file_stored(uploaded_file) as stored:
         if stored.size > max_bytes:
             raise _file_refused(
                 _("The file is larger than %(max_bytes)s MB.")
@@ -613,9 +605,6 @@ def attachment_store(
                 data={"attachment": attachment.pk, "name": original_name, "kind": kind,
                       "content_type": content_type, "size": stored.size},
             )  # fmt: skip
-    except BaseException:
-        storage.file_delete(stored.storage_name)
-        raise
     return attachment
 
 

@@ -361,8 +361,7 @@ def objection_submit(
     if content_type not in ("application/pdf", "image/jpeg", "image/png"):
         raise _invalid("file", _("The scan must be a PDF, JPEG or PNG file."))
     scan_name = storage.clean_filename(scan.name or "", content_type=content_type)
-    stored = storage.file_save(scan)
-    try:
+    with storage.file_stored(scan) as stored:
         if stored.size > max_bytes:
             raise _invalid(
                 "file", _("The scan is larger than %(mb)s MB.") % {"mb": max_bytes >> 20}
@@ -398,9 +397,6 @@ def objection_submit(
                     % {"end": timezone.localtime(locked.ends_at).strftime("%Y-%m-%d %H:%M")},
                     code="period_over",
                 )  # fmt: skip
-    except BaseException:
-        storage.file_delete(stored.storage_name)
-        raise
     return objection
 
 

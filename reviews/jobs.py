@@ -20,6 +20,7 @@ from jobs.services import JobContext, JobFailed, job_start
 from reviews import assignment as solver
 from reviews import selectors, services
 from reviews.enums import AwardTier, RoundState
+from reviews.errors import ReviewError
 from reviews.models import Round
 
 STAFF = frozenset(UNION_STAFF_ROLES)
@@ -34,7 +35,7 @@ PUBLISH = "reviews.round.publish"
 
 def _require_state(round_: Round, state: str, message: str) -> None:
     if Round.objects.values_list("state", flat=True).get(pk=round_.pk) != state:
-        raise Conflict(message)
+        raise Conflict(message, code=ReviewError.ROUND_STATE_CHANGED)
 
 
 # --- assignment ---------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ def _run_assign(ctx: JobContext) -> dict:
         raise JobFailed(
             exc.reasons[0] if exc.reasons else str(_("No assignment satisfies every rule.")),
             details=list(exc.reasons),
-            code="assignment_infeasible",
+            code=ReviewError.ASSIGNMENT_INFEASIBLE,
         ) from None
     ctx.progress("storing", 80)
     try:

@@ -18,6 +18,7 @@ from accounts.models import User
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from reviews.enums import AssignmentStatus, RoundState
+from reviews.errors import ReviewError
 from reviews.models import Assignment, PledgeAcceptance, Round
 from reviews.selectors import is_review_staff, pledge_text_of
 
@@ -31,7 +32,9 @@ def pledge_set(*, round: Round, text: str, actor: User) -> Round:
     """Set the round's pledge text (empty = the default pledge), before the round opens.
     Audited; 409 ``pledge_frozen`` once reviewers may have read it."""
     if not is_review_staff(actor):
-        raise NotPermitted(_("Only union staff set the pledge."))
+        raise NotPermitted(
+            _("Only union staff set the pledge."), code=ReviewError.PLEDGE_STAFF_ONLY
+        )
     text = (text or "").strip()
     if len(text) > PLEDGE_MAX_CHARS:
         raise ValidationFailed(
@@ -42,7 +45,8 @@ def pledge_set(*, round: Round, text: str, actor: User) -> Round:
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.state not in PLEDGE_EDITABLE_STATES:
             raise Conflict(
-                _("The pledge can change only before the round opens."), code="pledge_frozen"
+                _("The pledge can change only before the round opens."),
+                code=ReviewError.PLEDGE_FROZEN,
             )
         if locked.pledge_text == text:
             return locked
@@ -67,12 +71,14 @@ def pledge_accept(*, round: Round, reviewer: User, ip_address: str | None) -> Pl
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.state != RoundState.OPEN:
-            raise Conflict(_("The round is not open."), code="round_not_open")
+            raise Conflict(_("The round is not open."), code=ReviewError.ROUND_NOT_OPEN)
         assigned = Assignment.objects.filter(
             round=locked, reviewer=reviewer, status=AssignmentStatus.ACTIVE
         ).exists()
         if not assigned:
-            raise NotPermitted(_("You have no assignment in this round."))
+            raise NotPermitted(
+                _("You have no assignment in this round."), code=ReviewError.NOT_ASSIGNED
+            )
         existing = PledgeAcceptance.objects.filter(round=locked, reviewer=reviewer).first()
         if existing is not None:
             return existing
@@ -102,5 +108,5 @@ def pledge_require(*, round_id: int, reviewer: User) -> None:
     if not PledgeAcceptance.objects.filter(round_id=round_id, reviewer=reviewer).exists():
         raise Conflict(
             _("Accept the round's pledge of confidentiality and impartiality before scoring."),
-            code="pledge_required",
+            code=ReviewError.PLEDGE_REQUIRED,
         )

@@ -25,6 +25,7 @@ from projects.models import Entry
 from reviews import assignment as solver
 from reviews import notices
 from reviews.enums import AssignmentSource, RoundState
+from reviews.errors import ReviewError
 from reviews.models import Assignment, Round
 
 
@@ -154,7 +155,10 @@ def round_add_reviewers(
             locked = services.round_reopen(round=locked, actor=actor, deadline=deadline,
                                            reason=reason)  # fmt: skip
         elif locked.state != RoundState.OPEN:
-            raise Conflict(_("A reviewer can be added while the round is open or closed."))
+            raise Conflict(
+                _("A reviewer can be added while the round is open or closed."),
+                code=ReviewError.ROUND_NOT_REVIEWING,
+            )
         loaded = services.load_assignment_problem(locked)
         pks = np.asarray(sorted({e.pk for e in entries}), dtype=np.int64)
         index = loaded.entry_index(pks)

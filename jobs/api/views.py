@@ -14,6 +14,7 @@ from core.exceptions import NotPermitted
 from jobs import selectors, services
 from jobs.api.serializers import JobSerializer
 from jobs.enums import LIVE_STATES
+from jobs.errors import JobError
 
 
 def job_accepted(job) -> Response:
@@ -53,6 +54,8 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         """Cancel a queued or running job (staff of its kind). 409 once it has finished."""
         job = self.get_object()
         if not selectors.job_may_cancel(job=job, user=request.user):
-            raise NotPermitted(_("Only staff may cancel this job."))
+            raise NotPermitted(
+                _("Only staff may cancel this job."), code=JobError.JOB_CANCEL_NOT_PERMITTED
+            )
         job = services.job_cancel(job=job, actor=request.user)
         return Response(JobSerializer(selectors.job_status(job)).data)

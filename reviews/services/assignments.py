@@ -24,6 +24,7 @@ from reviews.enums import (
     ReviewState,
     RoundState,
 )
+from reviews.errors import ReviewError
 from reviews.models import Assignment, PoolMember, Review, ReviewerConflict, Round, RoundEntry
 from reviews.services._common import _BULK, _lock_round
 from reviews.services.problem import LoadedProblem
@@ -136,7 +137,11 @@ def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User 
 
 
 def _check_pair(round_: Round, reviewer: User, entry: Entry, *, ignoring: Assignment | None):
-    """The rules one hand-made assignment must keep (the solver's, pair by pair)."""
+    """The rules one hand-made assignment must keep: taking part (the entry in the round, the
+    reviewer in the pool), then the solver's own rules, judged by the solver's checker
+    (``solver.check_assignment``) on the entry's reviewers with the new one added — conflicts of
+    interest, recusals, k, the reviewer's load, one reviewer per employer — so that a hand-made
+    pair and a solved one obey one rule function. ``ignoring``: the assignment a swap replaces."""
     if not RoundEntry.objects.filter(round=round_, entry=entry).exists():
         raise ValidationFailed(_("entry: the entry does not take part in this round."),
                                fields={"entry": [_("Not in this round.")]})  # fmt: skip
@@ -154,45 +159,81 @@ def _check_pair(round_: Round, reviewer: User, entry: Entry, *, ignoring: Assign
         raise ValidationFailed(_("reviewer: not an active member of the contest's pool."),
                                fields={"reviewer": [_("Not in the pool.")]})  # fmt: skip
     profile = member.reviewer.reviewer_profile
-    if profile.employer_id and profile.employer_id == entry.organisation_id:
-        raise Conflict(_("The reviewer works for the entry's organisation (回避)."),
-                       code="conflict_of_interest")  # fmt: skip
-    if (
-        ReviewerConflict.objects.filter(reviewer=reviewer, organisation_id=entry.organisation_id)
-        .filter(Q(contest_id=round_.contest_id) | Q(contest__isnull=True))
-        .exists()
-    ):
-        raise Conflict(_("The reviewer declared a conflict with the entry's organisation (回避)."),
-                       code="conflict_of_interest")  # fmt: skip
+    max_load = member.max_load if member.max_load is not None else profile.max_load
     others = Assignment.objects.filter(round=round_, status=AssignmentStatus.ACTIVE)
     if ignoring is not None:
         others = others.exclude(pk=ignoring.pk)
-    if others.filter(entry=entry, reviewer=reviewer).exists():
-        raise Conflict(_("The reviewer is already assigned to this entry."))
-    if Assignment.objects.filter(
+    current = list(
+        others.filter(entry=entry).values_list(
+            "reviewer_id", "reviewer__reviewer_profile__employer_id"
+        )
+    )
+    declared = (
+        ReviewerConflict.objects.filter(reviewer=reviewer, organisation_id=entry.organisation_id)
+        .filter(Q(contest_id=round_.contest_id) | Q(contest__isnull=True))
+        .exists()
+    )
+    recused = Assignment.objects.filter(
         round=round_, entry=entry, reviewer=reviewer, status=AssignmentStatus.RECUSED
-    ).exists():
-        raise Conflict(_("The reviewer recused themself from this entry."),
-                       code="conflict_of_interest")  # fmt: skip
-    if others.filter(entry=entry).count() >= round_.reviewers_per_entry:
+    ).exists()
+    load_elsewhere = others.filter(reviewer=reviewer).exclude(entry=entry).count()
+    # A one-entry problem: reviewer 0 is the candidate, 1.. the entry's reviewers now (the
+    # candidate among them if already assigned, which the checker calls a duplicate). Only the
+    # candidate's load is in question: their room is what their maximum leaves after the
+    # entries they already review.
+    employers = [profile.employer_id] + [employer for _reviewer, employer in current]
+    orgs = [org if org is not None else -1 for org in employers]
+    in_place = [
+        0 if reviewer_id == reviewer.pk else 1 + i for i, (reviewer_id, _e) in enumerate(current)
+    ]
+    problem = solver.AssignmentProblem(
+        k=round_.reviewers_per_entry,
+        entry_org=[entry.organisation_id if entry.organisation_id is not None else -1],
+        entry_tags=[[]],
+        reviewer_org=orgs,
+        reviewer_tags=[[] for _org in orgs],
+        min_load=[0] * len(orgs),
+        max_load=[max(max_load - load_elsewhere, 0)] + [1] * len(current),
+        reviewer_org_conflicts=[(0, entry.organisation_id)] if declared else [],
+        forbidden_pairs=[(0, 0)] if recused else [],
+        same_employer_limit=round_.one_reviewer_per_employer,
+    )
+    pairs = [(0, 0)] + [(0, r) for r in in_place]
+    broken = {v.kind for v in solver.check_assignment(problem, pairs, require_complete=False)}
+    _refuse_pair(broken, round_=round_, max_load=max_load)
+
+
+def _refuse_pair(broken: set[str], *, round_: Round, max_load: int) -> None:
+    """What each rule the checker found broken means for a hand-made pair, in the order staff
+    are told. A kind this table does not know refuses too (never allow what the checker
+    rejects)."""
+    # The kinds of ``reviews.assignment.Violation`` a single pair can break.
+    refusals = [
+        ("conflict_employer", _("The reviewer works for the entry's organisation (回避)."),
+         ReviewError.CONFLICT_OF_INTEREST),
+        ("conflict_declared",
+         _("The reviewer declared a conflict with the entry's organisation (回避)."),
+         ReviewError.CONFLICT_OF_INTEREST),
+        ("duplicate", _("The reviewer is already assigned to this entry."),
+         ReviewError.ALREADY_ASSIGNED),
+        ("forbidden", _("The reviewer recused themself from this entry."),
+         ReviewError.CONFLICT_OF_INTEREST),
+        ("entry_count", _("The entry already has %(reviewers_per_entry)s reviewers.")
+         % {"reviewers_per_entry": round_.reviewers_per_entry}, ReviewError.ENTRY_FULL),
+        ("load_high", _("The reviewer already has their maximum load (%(max_load)s).")
+         % {"max_load": max_load}, ReviewError.REVIEWER_LOAD_FULL),
+        ("same_employer", _("Another reviewer of the same employer already reviews this entry."),
+         ReviewError.SAME_EMPLOYER),
+    ]  # fmt: skip
+    for kind, message, code in refusals:
+        if kind in broken:
+            raise Conflict(message, code=ReviewError(code))
+    if broken:
         raise Conflict(
-            _("The entry already has %(reviewers_per_entry)s reviewers.")
-            % {"reviewers_per_entry": round_.reviewers_per_entry}
+            _("The assignment breaks a rule of the round: %(rules)s.")
+            % {"rules": ", ".join(sorted(broken))},
+            code=ReviewError.ASSIGNMENT_INVALID,
         )
-    max_load = member.max_load if member.max_load is not None else profile.max_load
-    if others.filter(reviewer=reviewer).count() >= max_load:
-        raise Conflict(
-            _("The reviewer already has their maximum load (%(max_load)s).")
-            % {"max_load": max_load}
-        )
-    if (
-        round_.one_reviewer_per_employer
-        and profile.employer_id
-        and others.filter(
-            entry=entry, reviewer__reviewer_profile__employer_id=profile.employer_id
-        ).exists()
-    ):
-        raise Conflict(_("Another reviewer of the same employer already reviews this entry."))
 
 
 def assignment_add(*, round: Round, reviewer: User, entry: Entry, actor: User) -> Assignment:
@@ -202,7 +243,10 @@ def assignment_add(*, round: Round, reviewer: User, entry: Entry, actor: User) -
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state not in ROUND_ASSIGNABLE_STATES:
-            raise Conflict(_("Assignments change only while the round is assigning or open."))
+            raise Conflict(
+                _("Assignments change only while the round is assigning or open."),
+                code=ReviewError.ROUND_NOT_ASSIGNABLE,
+            )
         _check_pair(locked, reviewer, entry, ignoring=None)
         now = timezone.now()
         assignment, created = Assignment.objects.get_or_create(
@@ -241,9 +285,14 @@ def _end_assignment(
     locked = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
     check_transition(ASSIGNMENT_TRANSITIONS, locked.status, status, what="assignment")
     if locked.round.state not in ROUND_ASSIGNABLE_STATES:
-        raise Conflict(_("Assignments change only while the round is assigning or open."))
+        raise Conflict(
+            _("Assignments change only while the round is assigning or open."),
+            code=ReviewError.ROUND_NOT_ASSIGNABLE,
+        )
     if Review.objects.filter(assignment=locked, state=ReviewState.SUBMITTED).exists():
-        raise Conflict(_("The review of this assignment is already submitted."))
+        raise Conflict(
+            _("The review of this assignment is already submitted."), code=ReviewError.REVIEW_LOCKED
+        )
     locked.status, locked.reason, locked.status_changed_at = status, reason, timezone.now()
     locked.save(update_fields=["status", "reason", "status_changed_at"])
     audit_record(
@@ -291,7 +340,9 @@ def assignment_recuse(*, assignment: Assignment, reviewer: User, reason: str) ->
     """The reviewer declines one assignment with a reason (回避). Frees the slot for a
     replacement; the pair is never proposed again in this round. Review staff get a notice."""
     if assignment.reviewer_id != reviewer.pk:
-        raise NotPermitted(_("Only the assigned reviewer may recuse."))
+        raise NotPermitted(
+            _("Only the assigned reviewer may recuse."), code=ReviewError.NOT_YOUR_ASSIGNMENT
+        )
     if not reason.strip():
         raise ValidationFailed(
             _("reason: say why you recuse."), fields={"reason": [_("Required.")]}

@@ -13,6 +13,7 @@ from projects.enums import EntryState
 from projects.models import Entry
 from reviews import scoring
 from reviews.enums import AdvancementRule, AwardTier, RoundState
+from reviews.errors import ReviewError
 from reviews.models import Award, Round, RoundEntry
 from reviews.services._common import _entries_bulk_set_state, _lock_round
 
@@ -60,7 +61,7 @@ def award_source_check(round_: Round, *, entry_ids: list[int] | None = None) -> 
                 "Awards by rank come from the contest's final round; %(name)s advances entries to a later round (its advancement rule is not 'none')."
             )
             % {"name": round_.name},
-            code="award_not_final_round",
+            code=ReviewError.AWARD_NOT_FINAL_ROUND,
         )
     if RoundEntry.objects.filter(round=round_, entry_id__in=entry_ids, advanced=True).exists():
         raise Conflict(
@@ -68,7 +69,7 @@ def award_source_check(round_: Round, *, entry_ids: list[int] | None = None) -> 
                 "The entry advanced from %(name)s to a later round; award it from the round where its contest ends."
             )
             % {"name": round_.name},
-            code="award_not_final_round",
+            code=ReviewError.AWARD_NOT_FINAL_ROUND,
         )
 
 
@@ -85,7 +86,10 @@ def awards_grant_by_rank(*, round: Round, tiers: dict[str, int], actor: User) ->
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
-            raise Conflict(_("Awards are granted from a finalized round."))
+            raise Conflict(
+                _("Awards are granted from a finalized round."),
+                code=ReviewError.ROUND_NOT_FINALIZED,
+            )
         award_source_check(locked)
         rows = list(
             RoundEntry.objects.filter(round=locked).values_list("entry_id", "rank", "n_reviews")
@@ -117,13 +121,16 @@ def award_grant(
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
-            raise Conflict(_("Awards are granted from a finalized round."))
+            raise Conflict(
+                _("Awards are granted from a finalized round."),
+                code=ReviewError.ROUND_NOT_FINALIZED,
+            )
         award_source_check(locked, entry_ids=[entry.pk])
         if not RoundEntry.objects.filter(round=locked, entry=entry).exists():
             raise ValidationFailed(_("entry: the entry did not take part in this round."),
                                    fields={"entry": [_("Not in this round.")]})  # fmt: skip
         if Award.objects.filter(entry=entry).exists():
-            raise Conflict(_("The entry already holds an award."))
+            raise Conflict(_("The entry already holds an award."), code=ReviewError.AWARD_EXISTS)
         (award,) = _award_entries(locked, {entry.pk: tier}, actor=actor, by_rank=False)
         if recommended_provincial or note:
             award.recommended_provincial, award.note = recommended_provincial, note

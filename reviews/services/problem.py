@@ -14,6 +14,7 @@ from core.exceptions import Conflict
 from projects.models import Category
 from reviews import assignment as solver
 from reviews.enums import AssignmentSource, AssignmentStatus
+from reviews.errors import ReviewError
 from reviews.models import Assignment, PoolMember, ReviewerConflict, Round, RoundEntry
 from reviews.services._common import CATEGORY_TAG_WEIGHT, KEYWORD_TAG_WEIGHT
 
@@ -64,7 +65,7 @@ class LoadedProblem:
             raise Conflict(
                 _("Reviewer %(r)s is assigned to entry %(e)s but is not an active pool member.")
                 % {"r": r, "e": e},
-                code="assignment_invalid",
+                code=ReviewError.ASSIGNMENT_INVALID,
                 fields={
                     "assignments": [
                         _("reviewer %(r)s / entry %(e)s: not in the pool") % {"r": r, "e": e}

@@ -18,6 +18,7 @@ from core.exceptions import Conflict
 from core.services import audit_record
 from reviews import notices, scoring
 from reviews.enums import AdvancementRule, AssignmentStatus, ReviewState, RoundState
+from reviews.errors import ReviewError
 from reviews.models import Criterion, Review, ReviewScore, Round, RoundEntry
 from reviews.services._common import _lock_round, _refresh
 
@@ -174,7 +175,10 @@ def round_compute_results(*, round: Round, actor: User) -> Round:
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.CLOSED:
-            raise Conflict(_("Results are computed once the round is closed."))
+            raise Conflict(
+                _("Results are computed once the round is closed."),
+                code=ReviewError.ROUND_NOT_CLOSED,
+            )
         n = _compute_results(locked)
         locked.save(update_fields=["results_computed_at", "updated_at"])
         audit_record(actor=actor, action="round.results", target=locked, data={"entries": n})

@@ -14,6 +14,7 @@ from core.services import audit_record
 from core.transitions import check_transition
 from reviews import pledges
 from reviews.enums import REVIEW_TRANSITIONS, AssignmentStatus, ReviewState, RoundState
+from reviews.errors import ReviewError
 from reviews.models import Assignment, Criterion, Review, ReviewScore
 from reviews.services._common import _ONE_DECIMAL, _TOTAL_PLACES
 
@@ -25,14 +26,18 @@ def _lock_assignment_for_scoring(assignment: Assignment, reviewer: User) -> Assi
         .get(pk=assignment.pk)
     )
     if locked.reviewer_id != reviewer.pk:
-        raise NotPermitted(_("This is not your assignment."))
+        raise NotPermitted(_("This is not your assignment."), code=ReviewError.NOT_YOUR_ASSIGNMENT)
     if locked.status != AssignmentStatus.ACTIVE:
-        raise Conflict(_("This assignment is no longer active."))
+        raise Conflict(
+            _("This assignment is no longer active."), code=ReviewError.ASSIGNMENT_INACTIVE
+        )
     if locked.round.state != RoundState.OPEN:
-        raise Conflict(_("The round is not open for scoring."), code="round_not_open")
+        raise Conflict(_("The round is not open for scoring."), code=ReviewError.ROUND_NOT_OPEN)
     # The server's clock at the moment of the write decides, not the client's.
     if timezone.now() > locked.round.deadline:
-        raise Conflict(_("The deadline has passed; scores can no longer change."), code="deadline")
+        raise Conflict(
+            _("The deadline has passed; scores can no longer change."), code=ReviewError.DEADLINE
+        )
     pledges.pledge_require(round_id=locked.round_id, reviewer=reviewer)
     return locked
 
@@ -113,7 +118,7 @@ def _write_review(
     criteria = list(Criterion.objects.filter(round_id=locked.round_id))
     review = Review.objects.filter(assignment=locked).first()
     if review is not None and review.state == ReviewState.SUBMITTED:
-        raise Conflict(_("The review is submitted and locked."), code="review_locked")
+        raise Conflict(_("The review is submitted and locked."), code=ReviewError.REVIEW_LOCKED)
     if review is None:
         review = Review.objects.create(
             round_id=locked.round_id,
@@ -190,7 +195,7 @@ def review_submit(
             return _write_review(assignment, reviewer, scores=scores, comment=comment, submit=True)
         except IntegrityError:
             raise Conflict(
-                _("The review was written concurrently."), code="review_locked"
+                _("The review was written concurrently."), code=ReviewError.REVIEW_LOCKED
             ) from None
 
 
@@ -204,7 +209,10 @@ def review_reopen(*, review: Review, actor: User, reason: str) -> Review:
         locked = Review.objects.select_for_update(of=("self",)).select_related("round")
         locked = locked.get(pk=review.pk)
         if locked.round.state != RoundState.OPEN:
-            raise Conflict(_("Reviews can be reopened only while the round is open."))
+            raise Conflict(
+                _("Reviews can be reopened only while the round is open."),
+                code=ReviewError.ROUND_NOT_OPEN,
+            )
         check_transition(
             REVIEW_TRANSITIONS,
             locked.state,

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import Conflict, DomainError, ValidationFailed
-from core.services import audit_record
+from core.services import audit_record, model_update, state_saved
 from core.transitions import check_transition
 from projects.enums import EntryState
 from projects.models import Contest, Entry
 from reviews import assignment as solver
 from reviews import notices
 from reviews.enums import ROUND_EDITABLE_STATES, ROUND_TRANSITIONS, AdvancementRule, RoundState
+from reviews.errors import ReviewError
 from reviews.models import Assignment, Criterion, Round, RoundEntry
 from reviews.services._common import (
     _BULK,
@@ -97,9 +98,11 @@ def round_update(*, round: Round, actor: User, **fields) -> Round:
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state not in ROUND_EDITABLE_STATES:
-            raise Conflict(_("A round's settings can change only while it is a draft."))
-        for key, value in fields.items():
-            setattr(locked, key, value)
+            raise Conflict(
+                _("A round's settings can change only while it is a draft."),
+                code=ReviewError.ROUND_NOT_DRAFT,
+            )
+        model_update(instance=locked, data=fields, fields=_ROUND_FIELDS)
         _check_round_settings(locked)
         if (
             "order" in fields
@@ -146,7 +149,10 @@ def rubric_set(*, round: Round, criteria: list[dict], actor: User) -> list[Crite
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state not in ROUND_EDITABLE_STATES:
-            raise Conflict(_("The rubric can change only while the round is a draft."))
+            raise Conflict(
+                _("The rubric can change only while the round is a draft."),
+                code=ReviewError.ROUND_NOT_DRAFT,
+            )
         Criterion.objects.filter(round=locked).delete()
         created = Criterion.objects.bulk_create(
             [
@@ -185,7 +191,7 @@ def round_start_assigning(*, round: Round, actor: User) -> Round:
     with transaction.atomic():
         locked, from_state = _round_move(round, RoundState.ASSIGNING, actor)
         if not Criterion.objects.filter(round=locked).exists():
-            raise Conflict(_("The round has no rubric yet."))
+            raise Conflict(_("The round has no rubric yet."), code=ReviewError.RUBRIC_MISSING)
         previous = _previous_round(locked)
         if previous is None:
             entry_ids = list(
@@ -197,7 +203,8 @@ def round_start_assigning(*, round: Round, actor: User) -> Round:
             if previous.state != RoundState.FINALIZED:
                 raise Conflict(
                     _("The previous round (%(name)s) is not finalized yet.")
-                    % {"name": previous.name}
+                    % {"name": previous.name},
+                    code=ReviewError.PREVIOUS_ROUND_NOT_FINALIZED,
                 )
             entry_ids = list(
                 RoundEntry.objects.filter(round=previous, advanced=True).values_list(
@@ -205,18 +212,18 @@ def round_start_assigning(*, round: Round, actor: User) -> Round:
                 )
             )
         if not entry_ids:
-            raise Conflict(_("No entry takes part in this round."))
+            raise Conflict(
+                _("No entry takes part in this round."), code=ReviewError.ROUND_WITHOUT_ENTRIES
+            )
         RoundEntry.objects.filter(round=locked).delete()
         RoundEntry.objects.bulk_create(
             [RoundEntry(round=locked, entry_id=pk) for pk in entry_ids], batch_size=_BULK
         )
-        locked.save(update_fields=["state", "updated_at"])
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="round.state",
-            target=locked,
             from_state=from_state,
-            to_state=locked.state,
             data={"entries": len(entry_ids)},
         )
     return _refresh(round, locked)
@@ -229,13 +236,11 @@ def round_back_to_draft(*, round: Round, actor: User) -> Round:
         locked, from_state = _round_move(round, RoundState.DRAFT, actor)
         Assignment.objects.filter(round=locked).delete()
         RoundEntry.objects.filter(round=locked).delete()
-        locked.save(update_fields=["state", "updated_at"])
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="round.state",
-            target=locked,
             from_state=from_state,
-            to_state=locked.state,
         )
     return _refresh(round, locked)
 
@@ -254,24 +259,23 @@ def round_confirm_assignments(*, round: Round, actor: User) -> Round:
             raise Conflict(
                 _("The assignment breaks %(count)s rule(s): %(messages)s")
                 % {"count": len(violations), "messages": messages[0]},
-                code="assignment_invalid",
+                code=ReviewError.ASSIGNMENT_INVALID,
                 fields={"assignments": messages},
             )
         now = timezone.now()
         locked.assignments_confirmed_at = now
-        locked.save(update_fields=["state", "assignments_confirmed_at", "updated_at"])
         _entries_bulk_set_state(
             entry_ids=loaded.entry_ids.tolist(),
             to_state=EntryState.IN_REVIEW,
             actor=actor,
             reason=f"Review round {locked.name} opened.",
         )
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="round.state",
-            target=locked,
             from_state=from_state,
-            to_state=locked.state,
+            fields=["assignments_confirmed_at"],
             data={"assignments": len(pairs)},
         )
         # notifications (issue 6): one notice per reviewer listing their entries, written in
@@ -288,13 +292,11 @@ def round_close(*, round: Round, actor: User | None = None) -> Round:
         if _lock_round(round).state == RoundState.CLOSED:
             return round
         locked, from_state = _round_move(round, RoundState.CLOSED, actor)
-        locked.save(update_fields=["state", "updated_at"])
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="round.state",
-            target=locked,
             from_state=from_state,
-            to_state=locked.state,
             reason="" if actor else "Deadline reached.",
         )
         # Entries with fewer than k reviews: staff are told (reviews/notices.py).
@@ -317,13 +319,12 @@ def round_reopen(*, round: Round, actor: User, deadline: datetime, reason: str =
         locked, from_state = _round_move(round, RoundState.OPEN, actor)
         locked.deadline = deadline
         locked.results_computed_at = None
-        locked.save(update_fields=["state", "deadline", "results_computed_at", "updated_at"])
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="round.state",
-            target=locked,
             from_state=from_state,
-            to_state=locked.state,
+            fields=["deadline", "results_computed_at"],
             reason=reason,
             data={"deadline": deadline.isoformat()},
         )
@@ -354,13 +355,12 @@ def round_finalize(*, round: Round, actor: User) -> Round:
             entry_ids=others, to_state=EntryState.NOT_ADVANCED, actor=actor, reason=reason
         )
         locked.finalized_at = timezone.now()
-        locked.save(update_fields=["state", "finalized_at", "results_computed_at", "updated_at"])
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="round.state",
-            target=locked,
             from_state=from_state,
-            to_state=locked.state,
+            fields=["finalized_at", "results_computed_at"],
             data={"advanced": len(advanced), "not_advanced": len(others)},
         )
     return _refresh(round, locked)
@@ -395,7 +395,9 @@ def round_publish(*, round: Round, actor: User) -> Round:
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.state != RoundState.FINALIZED:
-            raise Conflict(_("Only a finalized round can be published."))
+            raise Conflict(
+                _("Only a finalized round can be published."), code=ReviewError.ROUND_NOT_FINALIZED
+            )
         if locked.published_at:
             return _refresh(round, locked)
         locked.published_at = timezone.now()
@@ -431,7 +433,7 @@ def round_remind_late_reviewers(*, round: Round, actor: User) -> dict:
         if locked.state != RoundState.OPEN:
             raise Conflict(
                 _("Only an open round has reviewers to remind."),
-                code="round_not_open",
+                code=ReviewError.ROUND_NOT_OPEN,
                 fields={"round": [_("The round is not open.")]},
             )
         result = notices.late_reviewers_remind(round=locked, now=timezone.now())

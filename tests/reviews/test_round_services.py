@@ -192,3 +192,57 @@ def test_assignment_moves_follow_the_table(open_round, pool, union_staff):
             round=open_round, reviewer=back.reviewer, entry=back.entry, actor=union_staff
         )
     assert Assignment.objects.get(pk=back.pk).status == AssignmentStatus.RECUSED
+
+
+def test_each_rule_of_a_hand_made_pair_is_refused_with_its_reason(
+    draft_round, entries, pool, union_staff
+):
+    """Manual additions are judged by the solver's checker (``_check_pair`` builds the entry's
+    one-entry problem): every rule it can break has its own reason and nothing is written."""
+    from django.utils import translation
+
+    from tests.factories.accounts import OrganisationFactory
+
+    services.round_start_assigning(round=draft_round, actor=union_staff)
+
+    def refused(reviewer, entry):
+        before = Assignment.objects.count()
+        with translation.override("en"), pytest.raises(Conflict) as exc:
+            services.assignment_add(
+                round=draft_round, reviewer=reviewer, entry=entry, actor=union_staff
+            )
+        assert Assignment.objects.count() == before
+        return exc.value
+
+    own = pool[0].reviewer_profile
+    own.employer = entries[0].organisation
+    own.save()
+    assert "works for the entry's organisation" in refused(pool[0], entries[0]).detail
+    services.conflict_declare(
+        reviewer=pool[1], organisation=entries[1].organisation, reason="前同事", actor=pool[1]
+    )
+    error = refused(pool[1], entries[1])
+    assert "declared a conflict" in error.detail and error.code == "conflict_of_interest"
+    services.assignment_add(
+        round=draft_round, reviewer=pool[2], entry=entries[2], actor=union_staff
+    )
+    assert "already assigned" in refused(pool[2], entries[2]).detail
+    services.assignment_add(
+        round=draft_round, reviewer=pool[3], entry=entries[2], actor=union_staff
+    )
+    assert "already has 2 reviewers" in refused(pool[1], entries[2]).detail
+    member = pool[3].review_pools.get()
+    member.max_load = 1
+    member.save()
+    assert "maximum load (1)" in refused(pool[3], entries[3]).detail
+    draft_round.one_reviewer_per_employer = True
+    draft_round.save(update_fields=["one_reviewer_per_employer"])
+    shared = OrganisationFactory()
+    for reviewer in (pool[1], pool[2]):
+        profile = reviewer.reviewer_profile
+        profile.employer = shared
+        profile.save()
+    services.assignment_add(
+        round=draft_round, reviewer=pool[2], entry=entries[3], actor=union_staff
+    )
+    assert "same employer" in refused(pool[1], entries[3]).detail

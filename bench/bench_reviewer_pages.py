@@ -14,8 +14,8 @@ submitted once). Figures only, no assertion; the query counts are the same whate
 ``--rush-entries N`` (default 0: the demo round) adds, once, an open blind round "压力测试·评审"
 on N of the large contest's entries with k = 3 reviewers each, spread over the synthetic
 reviewers, 60 % of the reviews submitted and 10 % drafted with scores (bulk inserts), so that
-the deadline rush is timed against a large round: e.g. ``--entries 100000 --rush-entries 20000``
-is 60,000 assignments, 600 per reviewer.
+the deadline rush is timed against a large round: e.g. ``--entries 100000 --rush-entries 20000
+--reviewers 2000`` is 60,000 assignments, 30 per reviewer (a reviewer's usual load).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--rush-entries", type=int, default=0)
+    parser.add_argument("--reviewers", type=int, default=100, help="synthetic reviewers")
     args = parser.parse_args()
 
     ensure_database(BENCH_DATABASE_URL)
@@ -55,9 +56,12 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
-    if Entry.objects.count() < args.entries:
-        print(f"seeding {args.entries} entries (once)...")
-        call_command("seed_demo", entries=args.entries, reviewers=100, verbosity=0)
+    from accounts.models import User
+
+    synthetic = User.objects.filter(username__startswith="synth_rev").count()
+    if Entry.objects.count() < args.entries or synthetic < args.reviewers:
+        print(f"seeding {args.entries} entries and {args.reviewers} reviewers (once)...")
+        call_command("seed_demo", entries=args.entries, reviewers=args.reviewers, verbosity=0)
     if args.rush_entries:
         _rush_round(args.rush_entries)
     round_ = (
@@ -193,8 +197,9 @@ def _rush_round(n_entries: int, k: int = 3) -> None:
         )  # fmt: skip
         reviews = []
         for i, a in enumerate(assignments):
-            if i % 10 < 7:
-                submitted = i % 10 < 6
+            kind = (i // k) % 10  # by entry, so that every reviewer has some of each kind
+            if kind < 7:
+                submitted = kind < 6
                 reviews.append(
                     Review(
                         round=round_, reviewer_id=a.reviewer_id, entry_id=a.entry_id,

@@ -21,6 +21,7 @@ APPS = (
     "jobs",
     "dashboards",
     "publicity",
+    "finals",
 )
 
 # Plain (non-viewset) views listed in the API root beside the viewsets: root key -> URL name.

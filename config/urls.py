@@ -26,5 +26,6 @@ urlpatterns = [
     path("console/", include("web.console.urls")),
     path("programmes/", include("web.programmes.urls")),
     path("studios/", include("web.programmes.directory_urls")),
+    path("live/", include("web.live.urls")),
     path("", include("web.public.urls")),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.selectors import is_staff_user
+from core import storage
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
@@ -43,7 +44,6 @@ from innovation.models import (
     StudioMember,
     StudioReviewComment,
 )
-from projects import storage
 from projects.enums import Honour
 
 STUDIO_FIELDS = (
@@ -287,7 +287,7 @@ def studio_attachment_add(
     *, actor: User | None, studio: Studio, upload: UploadedFile
 ) -> StudioAttachment:
     """Store one file of a studio under a random name outside any public path, with the same
-    checks as entry attachments (projects.storage): the type is read from the content (office
+    checks as entry attachments (core.storage): the type is read from the content (office
     files are opened to prove they are documents), the name is cleaned, size and count are
     bounded. Nothing half-written stays behind: the file goes if the row cannot be written."""
     max_bytes = settings.STUDIO_ATTACHMENT_MAX_BYTES

@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import ExpertiseField, Organisation
+from core import storage
 from core.demo import DemoContext
-from projects import storage
 from projects.enums import AttachmentKind, ContestState, EntryState, Honour, TeamRole
 from projects.models import Attachment, Category, Contest, Entry, TeamMember
 from projects.services import entry_set_state

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import ExpertiseField, Organisation, User
+from core import storage
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
 from core.validation import full_clean_or_400
-from projects import storage
 from projects.enums import (
     CONTEST_TRANSITIONS,
     ENTRY_COUNTED_STATES,

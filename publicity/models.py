@@ -104,7 +104,7 @@ class Objection(models.Model):
     contact = models.CharField(_("telephone"), max_length=50)
     email = models.EmailField(_("e-mail"))
     reason = models.TextField(_("reason for the objection"))
-    # The signed or sealed scan, stored like an attachment (projects.storage, private files).
+    # The signed or sealed scan, stored like an attachment (core.storage, private files).
     scan_name = models.CharField(max_length=200)
     scan_storage_name = models.CharField(max_length=100, unique=True)
     scan_content_type = models.CharField(max_length=100)
@@ -133,7 +133,7 @@ class Objection(models.Model):
     def __str__(self) -> str:
         return f"{self.name} → {self.entry_id}"
 
-    # The fields projects.storage.attachment_response reads.
+    # The fields core.storage.attachment_response reads.
     @property
     def storage_name(self) -> str:
         return self.scan_storage_name

@@ -34,11 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import storage
 from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
 from notifications.rendering import render_notice, site_link
-from projects import storage
 from projects.models import Contest, Entry
 from publicity import workdays
 from publicity.enums import (

@@ -1,12 +1,12 @@
 """The one way a reviewer receives an attachment of an entry assigned to them (the API's download
 and the scoring page's viewer both call it): under the name the reviewer may see, and in a blind
-round as a copy without the document's metadata (``projects.metadata``)."""
+round as a copy without the document's metadata (``core.document_metadata``)."""
 
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
 
-from projects.storage import attachment_response
+from core.storage import attachment_response
 from reviews.models import Assignment
 
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsAnyStaff
 from core import exports as downloads
 from core.parsers import MultiPartParser
+from core.storage import attachment_response
 from innovation import exports, selectors, services
 from innovation.api import serializers as s
 from innovation.filters import (
@@ -18,7 +19,6 @@ from innovation.filters import (
     StudioFilter,
 )
 from innovation.permissions import DirectoryThrottle, IsStudioReviewer, StudioAccess
-from projects.storage import attachment_response
 
 
 class StudioViewSet(

@@ -14,12 +14,13 @@ from rest_framework.response import Response
 from accounts.enums import Role
 from accounts.permissions import HasRole, ReadOnlyOrRole
 from core import exports as downloads
+from core import storage
 from core.exceptions import ValidationFailed
 from core.exports import ATTACHMENT_DOWNLOAD_RESPONSES
 from core.pagination import KeysFirstPagination
 from core.parsers import FormParser, MultiPartParser
 from core.services import audit_trail
-from projects import exports, selectors, services, storage
+from projects import exports, selectors, services
 from projects.api import serializers as s
 from projects.enums import ContestState
 from projects.filters import AttachmentFilter, CategoryFilter, ContestFilter, EntryFilter

@@ -13,8 +13,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.permissions import IsUnionStaff
+from core import storage
 from core.exports import ATTACHMENT_DOWNLOAD_RESPONSES
-from projects import storage
 from projects.api.views import AnyMediaRenderer
 from publicity import selectors, services
 from publicity.api import serializers as s

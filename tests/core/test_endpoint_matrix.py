@@ -67,6 +67,7 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
     """A real id for each path, chosen so that the caller can see the object where their role
     allows it (so the request reaches the serializer and the service, not just a 404)."""
     from accounts.models import Organisation
+    from finals.models import LiveSession, PanelDraw, PanelMember
     from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
     from innovation.enums import StudioState
     from innovation.models import Studio, StudioApplication, StudioAssessment, StudioAttachment
@@ -129,6 +130,10 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
         "notices": own_notice.pk,
         "notice-deliveries": first(Notice.objects),
         **_publicity_ids(),
+        # the live final (finals/, issue 14): seated in seed_matrix_data
+        "panel-draws": first(PanelDraw.objects),
+        "panel-members": first(PanelMember.objects),
+        "live-sessions": first(LiveSession.objects),
     }
 
 
@@ -194,6 +199,10 @@ def seed_matrix_data() -> dict[str, User]:
             )
         NoticeFactory(recipient=users[member])
     _seed_publicity(users, finalized)
+    # A live final with a seated panel (the demo data has none yet).
+    from tests.factories.finals import make_final, seat_final
+
+    seat_final(make_final())
     return users
 
 

@@ -156,6 +156,6 @@ def test_every_api_serializer_uses_the_bounded_strict_fields():
 
 def test_documented_download_types_are_the_accepted_upload_types():
     from core.exports import ATTACHMENT_MEDIA_TYPES
-    from projects.storage import ACCEPTED_TYPES
+    from core.storage import ACCEPTED_TYPES
 
     assert set(ATTACHMENT_MEDIA_TYPES) == set(ACCEPTED_TYPES)

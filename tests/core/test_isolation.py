@@ -54,6 +54,7 @@ OWN_ROWS = {
 }
 # Lists an enterprise member may read that hold no organisation's data (or are public by design).
 NOT_ORGANISATION_DATA = {
+    "/api/v1/results-notices/": "published results notices (公示), public to anyone",
     "/api/v1/contests/": "contest editions",
     "/api/v1/categories/": "tracks of contests",
     "/api/v1/expertise-fields/": "tags",
@@ -327,7 +328,7 @@ MARKER = "LEAKMARK9Z"
 def _plant_marker_and_blind(round_: Round, reviewer: User) -> list[str]:
     """Make the open round blind and put the marker in everything that names an entrant (all but
     the reviewer's own employer, whose name the reviewer's profile rightly shows)."""
-    from projects.storage import file_save
+    from core.storage import file_save
     from tests.factories.documents import pdf_with_metadata
     from tests.factories.projects import AttachmentFactory, TeamMemberFactory
 

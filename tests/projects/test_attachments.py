@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core import storage
 from core.exceptions import ValidationFailed
-from projects import storage
 from projects.demo import demo_pdf
 from projects.enums import EntryState
 from projects.models import Attachment

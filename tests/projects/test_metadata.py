@@ -1,4 +1,4 @@
-"""Copies of documents without their metadata (projects.metadata), checked on real files."""
+"""Copies of documents without their metadata (core.document_metadata), checked on real files."""
 
 import io
 import zipfile
@@ -6,7 +6,7 @@ import zipfile
 import pikepdf
 import pytest
 
-from projects import metadata
+from core import document_metadata as metadata
 from tests.factories.documents import docx_with_metadata, pdf_with_metadata
 
 MARKER = "METAMARK5K"

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(
     [ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"]
     + list((ROOT / "web").glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
-    # Domain apps with a catalogue of their own (publicity, certificates).
+    # Domain apps with a catalogue of their own (publicity, certificates, finals; scripts/messages.sh).
     + list(ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
 )
 

@@ -5,6 +5,7 @@ the results final. Thin views over ``publicity.selectors`` / ``publicity.service
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from certificates import jobs as certificate_jobs
+from certificates import services as certificate_services
+from certificates.selectors import certificates_visible_to, certificates_zip
+from core import storage
 from core.exceptions import DomainError
-from projects import storage
+from jobs.selectors import job_live_for, job_status
+from projects.selectors import contests_visible_to
 from publicity import selectors, services, workdays
 from publicity.enums import DECIDED_STATES, NOTE_STATES, NoticeState, ObjectionState
 from reviews.selectors import rounds_visible_to
@@ -191,3 +197,50 @@ class ObjectionView(UnionStaffMixin, TemplateView):
 class ObjectionScanView(UnionStaffMixin, View):
     def get(self, request, pk):
         return storage.attachment_response(_objection_or_404(request, pk))
+
+
+# --- certificates (issue 13) --------------------------------------------------------------------
+
+
+class ContestCertificatesView(UnionStaffMixin, TemplateView):
+    """A contest's certificates: generate them (a background job with progress) once the
+    results are final, and download all of them as one ZIP."""
+
+    template_name = "console/publicity/certificates.html"
+
+    def _contest(self):
+        return get_object_or_404(contests_visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contest = self._contest()
+        live = job_live_for(user=self.request.user, target=contest, kind=certificate_jobs.GENERATE)
+        context.update(
+            contest=contest,
+            certificates=certificates_visible_to(self.request.user).filter(contest=contest),
+            to_certify=certificate_services.awards_to_certify(contest).count(),
+            final=certificate_services.final_notices(contest).exists(),
+            job=job_status(live) if live else None,
+            page_title=_("Certificates · %(contest)s") % {"contest": contest.name},
+            breadcrumbs=[(CRUMB, reverse("console:notices")), (_("Certificates"), None)],
+        )
+        return context
+
+    def post(self, request, pk):
+        contest = self._contest()
+        try:
+            job = certificate_jobs.certificates_generate_start(contest=contest, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+            return _see_other(reverse("console:certificates", args=[pk]))
+        return _see_other(reverse("console:job", args=[job.pk]))
+
+
+class ContestCertificatesZipView(UnionStaffMixin, View):
+    def get(self, request, pk):
+        contest = get_object_or_404(contests_visible_to(request.user), pk=pk)
+        certificates = certificates_visible_to(request.user).filter(contest=contest).defer(None)
+        response = HttpResponse(certificates_zip(certificates), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="certificates-{contest.pk}.zip"'
+        response["Cache-Control"] = "private, no-store"
+        return response

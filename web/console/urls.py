@@ -31,5 +31,15 @@ urlpatterns += [
         "objections/<int:pk>/scan/",
         publicity_views.ObjectionScanView.as_view(),
         name="objection-scan",
-    ),  # fmt: skip
+    ),
+    path(
+        "contests/<int:pk>/certificates/",
+        publicity_views.ContestCertificatesView.as_view(),
+        name="certificates",
+    ),
+    path(
+        "contests/<int:pk>/certificates.zip",
+        publicity_views.ContestCertificatesZipView.as_view(),
+        name="certificates-zip",
+    ),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import ExpertiseField
 from core.exceptions import DomainError
+from core.storage import attachment_response
 from incubator import services as incubator_services
 from incubator.selectors import (
     incubation_outcome_totals,
@@ -33,7 +34,6 @@ from innovation.selectors import (
     studios_visible_to,
 )
 from innovation.services import FIGURE_FIELDS
-from projects.storage import attachment_response
 from web.enterprise.forms import (
     IncubationReportForm,
     StudioApplicationForm,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.enterprise import programme_views, views
+from web.enterprise import certificate_views, programme_views, views
 
 app_name = "enterprise"
 
@@ -38,3 +38,8 @@ urlpatterns += [
     path("incubations/reports/<int:pk>/", programme_views.incubation_report,
          name="incubation_report"),
 ]  # fmt: skip
+
+# Award certificates (issue 13).
+urlpatterns += [
+    path("certificates/<int:pk>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf"),
+]

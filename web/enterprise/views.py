@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
+from certificates.selectors import certificates_visible_to
 from core.exceptions import DomainError
 from core.services import audit_trail
 from incubator.selectors import incubations_visible_to, reports_overdue, reports_visible_to
@@ -330,5 +331,7 @@ def results(request):
         "page_title": pgettext_lazy("review outcome", "Results"),
         "breadcrumbs": _crumbs(HOME, (pgettext_lazy("review outcome", "Results"), None)),
         "outcomes": outcomes[:200],
+        # Award certificates (issue 13), once the results are final.
+        "certificates": certificates_visible_to(request.user).order_by("-issued_at")[:100],
     }
     return render(request, "enterprise/results.html", context)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates import selectors as certificate_selectors
 from core.exceptions import DomainError
 from core.net import client_ip
 from publicity import selectors, services
@@ -117,3 +118,17 @@ def objection_create(request, pk: int):
         "accepting": accepting,
     }
     return render(request, "public/publicity/objection_form.html", context, status=status)
+
+
+def certificate_verify(request, number: str = ""):
+    """Anyone checks a certificate number (typed in, or from the QR code on the certificate)."""
+    number = (number or request.GET.get("number", "")).strip()
+    shown = certificate_selectors.certificate_verify(number) if number else None
+    context = {
+        "page_title": _("Verify a certificate"),
+        "breadcrumbs": [(_("Home"), reverse("public:home")), (_("Verify a certificate"), None)],
+        "number": number,
+        "shown": shown,
+    }
+    return render(request, "public/publicity/certificate_verify.html", context,
+                  status=404 if number and shown is None else 200)  # fmt: skip

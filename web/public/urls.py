@@ -13,4 +13,10 @@ urlpatterns += [
     path("notices/", publicity_views.notice_list, name="notices"),
     path("notices/<int:pk>/", publicity_views.notice_detail, name="notice"),
     path("notices/<int:pk>/objection/", publicity_views.objection_create, name="objection"),
+    path("certificates/verify/", publicity_views.certificate_verify, name="certificate_lookup"),
+    path(
+        "certificates/verify/<str:number>/",
+        publicity_views.certificate_verify,
+        name="certificate_verify",
+    ),  # fmt: skip
 ]

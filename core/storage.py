@@ -1,5 +1,7 @@
-"""File I/O of attachments: type detection from content, name cleaning, private storage and the
-download response. The rules (who, when, how many) live in ``projects.services.attachment_add``.
+"""Stored files, for every app (entry and studio attachments, objection scans, certificates): type
+detection from content, name cleaning, private storage, the one rollback path
+(:func:`file_stored`) and the download response. The rules (who, when, how many) live in the
+apps' services (``projects.services.attachment_add``, ``innovation.services``, ``publicity``).
 
 Files are written under ``settings.PRIVATE_MEDIA_ROOT/attachments/`` with random names; nothing
 there is routed by a URL, so a file is only ever read through :func:`attachment_response`, which
@@ -15,6 +17,8 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -24,10 +28,9 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
+from core import document_metadata as metadata
 from core.exceptions import Conflict, ValidationFailed
 from core.file_safety import check_upload_content
-from projects import metadata
-from projects.models import Attachment
 
 logger = logging.getLogger(__name__)
 
@@ -198,13 +201,31 @@ def file_delete(storage_name: str) -> None:
     _path(storage_name).unlink(missing_ok=True)
 
 
-def attachment_open(attachment: Attachment) -> BinaryIO:
+@contextmanager
+def file_stored(fileobj: BinaryIO) -> Iterator[StoredFile]:
+    """The one way a service stores an upload: the file is saved, the block writes its row (in
+    its own transaction, inside the block), and if anything in the block fails — a refused rule,
+    a database error — the file is removed again, so no file without a row stays behind::
+
+        with storage.file_stored(upload) as stored:
+            with transaction.atomic():
+                ...create the row with stored.storage_name...
+    """
+    stored = file_save(fileobj)
+    try:
+        yield stored
+    except BaseException:
+        file_delete(stored.storage_name)
+        raise
+
+
+def attachment_open(attachment: StoredAttachment) -> BinaryIO:
     """The stored bytes of an attachment as a binary file object (the caller closes it)."""
     return _path(attachment.storage_name).open("rb")
 
 
 def attachment_response(
-    attachment: Attachment | StoredAttachment,
+    attachment: StoredAttachment,
     *,
     download_name: str | None = None,
     strip_metadata: bool = False,
@@ -214,7 +235,7 @@ def attachment_response(
     ``filename*`` for non-ASCII names), the content type decided at upload, ``nosniff`` and a
     sandboxing CSP so a browser never renders it as a page. Pass ``download_name`` to hide the
     stored original name and ``strip_metadata`` to send a copy without the document's metadata
-    (``projects.metadata``; blind review rounds). A document that cannot be cleaned is refused
+    (``core.document_metadata``; blind review rounds). A document that cannot be cleaned is refused
     with 409 ``document_unreadable``, never sent as stored."""
     name = download_name or attachment.original_name
     try:

@@ -1,0 +1,125 @@
+"""Issuing award certificates once the results are final (all writes of ``certificates``).
+
+``certificates_issue`` runs inside the job of ``certificates.jobs`` (one transaction: a failed or
+cancelled run leaves no certificate behind). It issues one certificate per award that a **final**
+results notice covers and that has none yet, so running it again issues only what is new."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from certificates.models import Certificate
+from certificates.pdf import render_certificate
+from core.exceptions import Conflict
+from core.services import audit_record
+from notifications.rendering import site_link
+from projects.models import Contest
+from publicity.enums import NoticeState
+from publicity.models import ResultsNotice
+from reviews.enums import AWARD_TIER_ORDER, AwardTier
+from reviews.models import Award
+
+
+def certificate_number(contest: Contest, seq: int) -> str:
+    """``2026-05-0001-K4QX``: year, edition, sequence and a check code (HMAC of the site's secret),
+    so a number cannot be guessed from its neighbours and a mistyped one is unknown."""
+    base = f"{contest.year}-{contest.edition:02d}-{seq:04d}"
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"certificate:{contest.pk}:{base}".encode(),
+                      hashlib.sha256).digest()  # fmt: skip
+    return f"{base}-{base64.b32encode(digest).decode()[:4]}"
+
+
+def verify_path(number: str) -> str:
+    return f"/certificates/verify/{number}/"
+
+
+def final_notices(contest: Contest):
+    return ResultsNotice.objects.filter(contest=contest, state=NoticeState.FINAL)
+
+
+def check_results_final(contest: Contest) -> None:
+    if not final_notices(contest).exists():
+        raise Conflict(
+            _("Certificates are issued once the results notice of the contest is final."),
+            code="results_not_final",
+        )
+
+
+def awards_to_certify(contest: Contest):
+    """Awards covered by a final notice of the contest (its round's, or the contest's) that hold
+    no certificate yet, in tier order."""
+    notices = list(final_notices(contest).values_list("pk", "round_id"))
+    if not notices:
+        return Award.objects.none()
+    whole_contest = any(round_id is None for _pk, round_id in notices)
+    scope = Q(round__contest=contest)
+    if not whole_contest:
+        scope &= Q(round_id__in=[round_id for _pk, round_id in notices])
+    return (
+        Award.objects.filter(scope, certificate__isnull=True)
+        .select_related("entry__organisation", "round")
+        .prefetch_related("entry__team")
+        .order_by("entry__category_id", "entry_id")
+    )
+
+
+def _notice_for(award: Award, notices: list[ResultsNotice]) -> ResultsNotice:
+    for notice in notices:
+        if notice.round_id == award.round_id:
+            return notice
+    return next(n for n in notices if n.round_id is None)
+
+
+def certificates_issue(
+    *, contest: Contest, actor: User | None, progress: Callable[[int, int], None] | None = None
+) -> list[Certificate]:
+    """Issue the certificates not issued yet (see the module doc). Refused (409) before the
+    results are final."""
+    with transaction.atomic():
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        check_results_final(locked)
+        notices = list(final_notices(locked))
+        order = {tier: i for i, tier in enumerate(AWARD_TIER_ORDER)}
+        awards = sorted(awards_to_certify(locked), key=lambda a: (order.get(a.tier, 9), a.entry_id))
+        seq = Certificate.objects.filter(contest=locked).aggregate(m=Max("seq"))["m"] or 0
+        issuer = getattr(settings, "CERTIFICATE_ISSUER", "十堰市总工会")
+        issued = []
+        for i, award in enumerate(awards):
+            seq += 1
+            notice = _notice_for(award, notices)
+            entry = award.entry
+            data = {
+                "number": certificate_number(locked, seq),
+                "contest_name": locked.name,
+                "edition": locked.edition,
+                "year": locked.year,
+                "entry_title": entry.title,
+                "organisation_name": entry.organisation.name,
+                "team": [m.name for m in sorted(entry.team.all(), key=lambda m: m.position)],
+                "tier": award.tier,
+                "tier_label": str(AwardTier(award.tier).label),
+                "awarded_on": timezone.localtime(notice.finalized_at).date(),
+            }
+            pdf = render_certificate({**data, "issuer": issuer},
+                                     verify_url=site_link(verify_path(data["number"])))  # fmt: skip
+            certificate = Certificate.objects.create(
+                seq=seq, contest=locked, entry=entry, organisation=entry.organisation,
+                award=award, notice=notice, issued_at=timezone.now(), pdf=pdf,
+                pdf_sha256=hashlib.sha256(pdf).hexdigest(), **data,
+            )  # fmt: skip
+            audit_record(actor=actor, action="certificate.issue", target=certificate,
+                         data={"number": certificate.number, "award": award.pk})  # fmt: skip
+            issued.append(certificate)
+            if progress:
+                progress(i + 1, len(awards))
+    return issued

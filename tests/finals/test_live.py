@@ -1,0 +1,271 @@
+"""The live session: the host's moves by the table, scores on the spot (one per member and
+entry, refused once closed), blanked members, the reveal computed once — also under races on
+real PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from core.exceptions import Conflict, InvalidTransition, ValidationFailed
+from core.models import AuditEvent
+from finals import selectors, services
+from finals.enums import SlotState
+from finals.models import LiveScore, LiveSlot, PanelMember
+from reviews import services as review_services
+from reviews.models import Assignment
+from tests.factories.finals import make_final, scores_for, seat_final
+
+
+def _open(final):
+    slot = services.slot_move(
+        session=final.session, to_state=SlotState.PRESENTING, actor=final.staff
+    )
+    return services.slot_move(
+        session=final.session, to_state=SlotState.SCORING_OPEN, actor=final.staff, slot=slot
+    )
+
+
+@pytest.mark.django_db
+def test_host_walks_an_entry_through_the_table():
+    final = seat_final(make_final())
+    slot = _open(final)
+    assert slot.position == 1 and slot.state == SlotState.SCORING_OPEN
+    for i, member in enumerate(final.members):
+        services.score_submit(
+            session=final.session,
+            member=member,
+            slot=slot,
+            scores=scores_for(final.round, [0.8, 0.9, 0.7, 0.6, 0.5][i]),
+        )
+    services.slot_move(session=final.session, to_state=SlotState.SCORING_CLOSED, actor=final.staff)
+    slot = services.slot_move(session=final.session, to_state=SlotState.REVEALED, actor=final.staff)
+    assert slot.final_score == Decimal("70.000")
+    assert slot.result["dropped"] == [2, 5]
+    board = selectors.board(final.session)
+    assert board["shown"]["final"] == Decimal("70.000")
+    assert [m["label"] for m in board["shown"]["marks"]] == [f"Judge {n}" for n in range(1, 6)]
+    assert [m["dropped"] for m in board["shown"]["marks"]] == [False, True, False, False, True]
+    assert board["ranking"][0]["slot"].pk == slot.pk
+
+
+@pytest.mark.django_db
+def test_wrong_moves_are_invalid_transitions():
+    final = seat_final(make_final())
+    services.slot_move(session=final.session, to_state=SlotState.PRESENTING, actor=final.staff)
+    with pytest.raises(InvalidTransition):
+        services.slot_move(session=final.session, to_state=SlotState.REVEALED, actor=final.staff)
+    with pytest.raises(Conflict) as exc:  # a second entry while one is on stage
+        second = LiveSlot.objects.get(session=final.session, position=2)
+        services.slot_move(
+            session=final.session, to_state=SlotState.PRESENTING, actor=final.staff, slot=second
+        )
+    assert exc.value.code == "entry_on_stage"
+
+
+@pytest.mark.django_db
+def test_resubmitting_replaces_the_score_and_keeps_one_row():
+    final = seat_final(make_final())
+    slot = _open(final)
+    member = final.members[0]
+    services.score_submit(
+        session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.5)
+    )
+    score, created = services.score_submit(
+        session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.9)
+    )
+    assert not created
+    assert LiveScore.objects.filter(slot=slot, member=member).count() == 1
+    assert score.total == Decimal("90.000")
+
+
+@pytest.mark.django_db
+def test_score_after_close_is_refused_and_nothing_changes():
+    final = seat_final(make_final())
+    slot = _open(final)
+    member = final.members[0]
+    services.score_submit(
+        session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.5)
+    )
+    services.slot_move(session=final.session, to_state=SlotState.SCORING_CLOSED, actor=final.staff)
+    with pytest.raises(Conflict) as exc:
+        services.score_submit(
+            session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.9)
+        )
+    assert exc.value.code == "scoring_closed"
+    assert LiveScore.objects.get(slot=slot, member=member).total == Decimal("50.000")
+
+
+@pytest.mark.django_db
+def test_out_of_range_score_names_the_criterion():
+    final = seat_final(make_final())
+    slot = _open(final)
+    scores = scores_for(final.round, 0.5)
+    first = final.round.criteria.order_by("position").first()
+    scores[str(first.pk)] = "99"
+    with pytest.raises(ValidationFailed) as exc:
+        services.score_submit(
+            session=final.session, member=final.members[0], slot=slot, scores=scores
+        )
+    assert list(exc.value.fields) == [f"scores.{first.name}"]
+    assert not LiveScore.objects.exists()
+
+
+@pytest.mark.django_db
+def test_conflict_declared_after_seating_blanks_the_member_when_scoring_opens():
+    final = seat_final(make_final())
+    member = final.members[0]
+    entry = LiveSlot.objects.get(session=final.session, position=1).entry
+    # the member recuses (回避) from that finalist in the round: the pair is no longer active
+    review_services.assignment_recuse(
+        assignment=Assignment.objects.get(round=final.round, reviewer=member.reviewer, entry=entry),
+        reviewer=member.reviewer,
+        reason="前雇主",
+    )
+    slot = _open(final)
+    assert slot.blanked == [member.pk]
+    with pytest.raises(Conflict) as exc:
+        services.score_submit(
+            session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.5)
+        )
+    assert exc.value.code == "conflict_of_interest"
+    for other in final.members[1:]:
+        services.score_submit(
+            session=final.session, member=other, slot=slot, scores=scores_for(final.round, 0.8)
+        )
+    services.slot_move(session=final.session, to_state=SlotState.SCORING_CLOSED, actor=final.staff)
+    slot = services.slot_move(session=final.session, to_state=SlotState.REVEALED, actor=final.staff)
+    assert slot.result["counted"] == [2, 3, 4, 5] and slot.result["dropped"] == []
+    assert slot.final_score == Decimal("80.000")
+
+
+@pytest.mark.django_db
+def test_sign_in_code_is_single_use_expiring_and_revocable():
+    final = seat_final(make_final(), pledge=False)
+    member = final.members[0]
+    code, token = services.sign_in_code_issue(member=member, actor=final.staff)
+    redeemed = services.sign_in_redeem(token=token, ip_address="10.1.2.3")
+    assert selectors.member_of_code(redeemed.pk) == member
+    with pytest.raises(Conflict):
+        services.sign_in_redeem(token=token, ip_address="10.1.2.3")
+    member.refresh_from_db()
+    assert member.pledged_at and member.pledge_ip == "10.1.2.3" and member.pledge_text
+    services.sign_in_code_revoke(member=member, actor=final.staff)
+    assert selectors.member_of_code(redeemed.pk) is None
+    _, token2 = services.sign_in_code_issue(member=member, actor=final.staff)
+    code2 = selectors.code_for_token(token2)
+    code2.expires_at = code2.created_at
+    code2.save()
+    with pytest.raises(Conflict):
+        services.sign_in_redeem(token=token2, ip_address=None)
+    assert code.token_hash != token  # only the hash is stored
+
+
+def _race(target, n=2):
+    barrier = threading.Barrier(n)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait()
+            target()
+            outcomes.append("ok")
+        except Exception as exc:  # noqa: BLE001 - the test records which error each got
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_hosts_revealing_at_once_make_one_result():
+    final = seat_final(make_final())
+    slot = _open(final)
+    for member in final.members:
+        services.score_submit(
+            session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.7)
+        )
+    services.slot_move(session=final.session, to_state=SlotState.SCORING_CLOSED, actor=final.staff)
+    outcomes = _race(
+        lambda: services.slot_move(
+            session=final.session, to_state=SlotState.REVEALED, actor=final.staff, slot=slot
+        )
+    )
+    assert outcomes == ["InvalidTransition", "ok"]
+    assert (
+        AuditEvent.objects.filter(
+            action="live_slot.move", target_id=str(slot.pk), to_state=SlotState.REVEALED
+        ).count()
+        == 1
+    )
+    slot.refresh_from_db()
+    assert slot.state == SlotState.REVEALED and slot.final_score == Decimal("70.000")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_member_double_submitting_at_once_leaves_one_score():
+    final = seat_final(make_final())
+    slot = _open(final)
+    member = final.members[0]
+    outcomes = _race(
+        lambda: services.score_submit(
+            session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.6)
+        ),
+        n=3,
+    )
+    assert outcomes == ["ok", "ok", "ok"]
+    assert LiveScore.objects.filter(slot=slot, member=member).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_score_racing_the_close_is_either_in_or_refused():
+    final = seat_final(make_final())
+    slot = _open(final)
+    member = final.members[0]
+    results = {}
+
+    def close():
+        services.slot_move(
+            session=final.session, to_state=SlotState.SCORING_CLOSED, actor=final.staff
+        )
+
+    def score():
+        try:
+            services.score_submit(
+                session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.6)
+            )
+            results["score"] = "ok"
+        except Conflict:
+            results["score"] = "refused"
+
+    barrier = threading.Barrier(2)
+
+    def run(fn):
+        try:
+            barrier.wait()
+            fn()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in (close, score)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    slot.refresh_from_db()
+    stored = LiveScore.objects.filter(slot=slot, member=member)
+    assert slot.state == SlotState.SCORING_CLOSED
+    if results["score"] == "ok":
+        assert stored.get().updated_at <= slot.closed_at
+    else:
+        assert not stored.exists()
+    assert PanelMember.objects.filter(pk=member.pk).exists()

@@ -525,6 +525,8 @@ PUBLICITY_OBJECTIONS_PER_NOTICE_PER_HOUR = env.int(
 PUBLICITY_FORM_MIN_SECONDS = env.int("PUBLICITY_FORM_MIN_SECONDS", default=5)
 PUBLICITY_FORM_MAX_AGE_SECONDS = env.int("PUBLICITY_FORM_MAX_AGE_SECONDS", default=4 * 60 * 60)
 PUBLICITY_MAIL_MAX_ATTEMPTS = env.int("PUBLICITY_MAIL_MAX_ATTEMPTS", default=5)
+# Who signs the award certificates (printed on them).
+CERTIFICATE_ISSUER = env("CERTIFICATE_ISSUER", default="十堰市总工会")
 CELERY_BEAT_SCHEDULE.update(
     {
         "publicity-finalize-due-notices": {

@@ -275,6 +275,21 @@ class HostMoveView(UnionStaffMixin, View):
         return redirect_after_post(request, reverse("live:host", args=[pk]))
 
 
+class RecordReviewsView(UnionStaffMixin, View):
+    def post(self, request, pk):
+        session = _session_or_404(request, pk)
+        try:
+            counts = services.session_record_reviews(session=session, actor=request.user)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(written)s scores recorded as the round's reviews.") % counts,
+            )
+        return redirect_after_post(request, reverse("live:host", args=[pk]))
+
+
 class MemberCodeView(UnionStaffMixin, View):
     """A member's QR code (a new sign-in code; the earlier ones stop working), or revoke."""
 

@@ -20,6 +20,7 @@ class ReviewError(StrEnum):
     ROUND_NOT_FINALIZED = "round_not_finalized"
     ROUND_NOT_REVIEWING = "round_not_reviewing"
     ROUND_STATE_CHANGED = "round_state_changed"
+    BLIND_TEXT_FLAGGED = "blind_text_flagged"
     # assignments
     ROUND_NOT_ASSIGNABLE = "round_not_assignable"
     ASSIGNMENT_INVALID = "assignment_invalid"

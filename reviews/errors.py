@@ -19,7 +19,8 @@ class ReviewError(StrEnum):
     ROUND_NOT_CLOSED = "round_not_closed"
     ROUND_NOT_FINALIZED = "round_not_finalized"
     ROUND_NOT_REVIEWING = "round_not_reviewing"
-    ROUND_STATE_CHANGED = "round_state_changed"
+    # a step (job) started on a round that is not in the state it needs
+    ROUND_WRONG_STATE = "round_wrong_state"
     BLIND_TEXT_FLAGGED = "blind_text_flagged"
     # assignments
     ROUND_NOT_ASSIGNABLE = "round_not_assignable"

@@ -35,7 +35,7 @@ PUBLISH = "reviews.round.publish"
 
 def _require_state(round_: Round, state: str, message: str) -> None:
     if Round.objects.values_list("state", flat=True).get(pk=round_.pk) != state:
-        raise Conflict(message, code=ReviewError.ROUND_STATE_CHANGED)
+        raise Conflict(message, code=ReviewError.ROUND_WRONG_STATE)
 
 
 # --- assignment ---------------------------------------------------------------------------------

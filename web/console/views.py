@@ -24,6 +24,7 @@ from reviews import expert_pool, rereview, selectors, services
 from reviews import jobs as round_jobs
 from reviews.enums import ROUND_TRANSITIONS, AssignmentStatus, RoundState
 from web.common.htmx import is_partial_request, render_page
+from web.common.links import local_next
 from web.common.mixins import UnionStaffMixin
 from web.console import forms
 
@@ -345,7 +346,7 @@ class RoundMoveView(UnionStaffMixin, View):
                 messages.info(request, _("Started in the background: its progress is shown below."))
             else:
                 messages.success(request, _("Done."))
-        return redirect(request.POST.get("next") or reverse("console:round", args=[pk]))
+        return redirect(local_next(request, reverse("console:round", args=[pk])))
 
 
 # -------------------------------------------------------------------------------- pool
@@ -527,7 +528,7 @@ class AssignmentView(UnionStaffMixin, TemplateView):
     def post(self, request, pk):
         round_ = _round_or_404(request, pk)
         action = request.POST.get("action")
-        back = request.POST.get("next") or reverse("console:assignment", args=[pk])
+        back = local_next(request, reverse("console:assignment", args=[pk]))
         try:
             if action == "start":
                 round_jobs.round_assign_start(round=round_, actor=request.user)

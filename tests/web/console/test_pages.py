@@ -275,3 +275,14 @@ def test_results_page_offers_no_step_while_a_job_holds_the_round(client, union_s
     page = client.get(f"/console/rounds/{round_.pk}/results/").content.decode()
     assert 'value="compute"' not in page
     assert 'role="status"' in page
+
+
+def test_a_move_returns_only_to_a_page_of_this_site(client, union_staff, scored_round):
+    """``next`` is followed only when it points into the site: never an open redirect."""
+    client.force_login(union_staff)
+    url = f"/console/rounds/{scored_round.pk}/move/"
+    away = client.post(url, {"to": "assigning", "next": "https://evil.example/phish"})
+    assert away.status_code == 302
+    assert away["Location"] == f"/console/rounds/{scored_round.pk}/"
+    here = client.post(url, {"to": "assigning", "next": "/console/"})
+    assert here.status_code == 302 and here["Location"] == "/console/"

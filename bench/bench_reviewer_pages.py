@@ -10,6 +10,12 @@ unsubmitted assignments in that round, accepts the pledge for them, and times th
 Django's test Client in this process. Submits go through distinct assignments (each can be
 submitted once). Figures only, no assertion; the query counts are the same whatever the size
 (tests/web/reviewer/test_pages.py checks that).
+
+``--rush-entries N`` (default 0: the demo round) adds, once, an open blind round "压力测试·评审"
+on N of the large contest's entries with k = 3 reviewers each, spread over the synthetic
+reviewers, 60 % of the reviews submitted and 10 % drafted with scores (bulk inserts), so that
+the deadline rush is timed against a large round: e.g. ``--entries 100000 --rush-entries 20000
+--reviewers 2000`` is 60,000 assignments, 30 per reviewer (a reviewer's usual load).
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--rush-entries", type=int, default=0)
+    parser.add_argument("--reviewers", type=int, default=100, help="synthetic reviewers")
     args = parser.parse_args()
 
     ensure_database(BENCH_DATABASE_URL)
@@ -48,9 +56,14 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
-    if Entry.objects.count() < args.entries:
-        print(f"seeding {args.entries} entries (once)...")
-        call_command("seed_demo", entries=args.entries, reviewers=100, verbosity=0)
+    from accounts.models import User
+
+    synthetic = User.objects.filter(username__startswith="synth_rev").count()
+    if Entry.objects.count() < args.entries or synthetic < args.reviewers:
+        print(f"seeding {args.entries} entries and {args.reviewers} reviewers (once)...")
+        call_command("seed_demo", entries=args.entries, reviewers=args.reviewers, verbosity=0)
+    if args.rush_entries:
+        _rush_round(args.rush_entries)
     round_ = (
         Round.objects.filter(state=RoundState.OPEN, deadline__gt=timezone.now())
         .annotate(n=Count("assignments"))
@@ -123,6 +136,84 @@ def main() -> None:
             lambda i: client.post(f"/review/assignments/{next(queue).pk}/submit/", data),
             submits,
         )
+
+
+def _rush_round(n_entries: int, k: int = 3) -> None:
+    """Once: an open round on ``n_entries`` entries of the large contest (bulk inserts)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from projects.models import Contest, Entry
+    from reviews.enums import AssignmentSource, ReviewState, RoundState
+    from reviews.models import Assignment, Criterion, Review, ReviewScore, Round, RoundEntry
+
+    name = "压力测试·评审"
+    if Round.objects.filter(name=name).exists():
+        return
+    contest = Contest.objects.filter(edition=99).first()
+    reviewers = list(User.objects.filter(username__startswith="synth_rev").order_by("pk"))
+    if contest is None or len(reviewers) < k:
+        print("no large contest or synthetic reviewers: seed with --entries and reviewers")
+        return
+    print(f"building the rush round on {n_entries} entries (once)...")
+    now = timezone.now()
+    with transaction.atomic():
+        round_ = Round.objects.create(
+            contest=contest, name=name, order=1, reviewers_per_entry=k, is_blind=True,
+            opens_at=now - timedelta(days=7), deadline=now + timedelta(days=1),
+            state=RoundState.OPEN, assignments_confirmed_at=now - timedelta(days=7),
+        )  # fmt: skip
+        criteria = Criterion.objects.bulk_create(
+            Criterion(
+                round=round_,
+                name=f"评分项{i + 1}",
+                weight=Decimal(25),
+                max_score=Decimal(25),
+                position=i,
+            )  # fmt: skip
+            for i in range(4)
+        )
+        entry_ids = list(
+            Entry.objects.filter(contest=contest)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:n_entries]
+        )
+        RoundEntry.objects.bulk_create(
+            (RoundEntry(round=round_, entry_id=e) for e in entry_ids), batch_size=5000
+        )
+        pairs = [
+            (e, reviewers[(i * k + j) % len(reviewers)].pk)
+            for i, e in enumerate(entry_ids)
+            for j in range(k)
+        ]
+        assignments = Assignment.objects.bulk_create(
+            (Assignment(round=round_, entry_id=e, reviewer_id=r, source=AssignmentSource.SOLVER)
+             for e, r in pairs),
+            batch_size=5000,
+        )  # fmt: skip
+        reviews = []
+        for i, a in enumerate(assignments):
+            kind = (i // k) % 10  # by entry, so that every reviewer has some of each kind
+            if kind < 7:
+                submitted = kind < 6
+                reviews.append(
+                    Review(
+                        round=round_, reviewer_id=a.reviewer_id, entry_id=a.entry_id,
+                        assignment=a, total=Decimal(80),
+                        state=ReviewState.SUBMITTED if submitted else ReviewState.DRAFT,
+                        submitted_at=now if submitted else None,
+                    )
+                )  # fmt: skip
+        reviews = Review.objects.bulk_create(reviews, batch_size=5000)
+        ReviewScore.objects.bulk_create(
+            (ReviewScore(review=r, criterion=c, score=Decimal(20)) for r in reviews for c in criteria),
+            batch_size=10000,
+        )  # fmt: skip
+    print(f"rush round: {len(assignments)} assignments, {len(reviews)} reviews")
 
 
 if __name__ == "__main__":

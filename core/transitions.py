@@ -21,17 +21,23 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from core.exceptions import InvalidTransition
 
-# The object a refused move is about, by the stable key the services pass as ``what``.
+# The object a refused move is about, by the stable key the services pass as ``what`` (every
+# key used in the code must be here: tests/core/test_error_messages.py).
 SUBJECTS = {
     "application": pgettext_lazy("transition subject", "application"),
     "assignment": pgettext_lazy("transition subject", "assignment"),
     "contest": pgettext_lazy("transition subject", "contest"),
+    "draw": pgettext_lazy("transition subject", "draw"),
+    "entry on stage": pgettext_lazy("transition subject", "entry on stage"),
     "entry": pgettext_lazy("transition subject", "entry"),
     "incubation": pgettext_lazy("transition subject", "incubation"),
     "job": pgettext_lazy("transition subject", "job"),
     "milestone": pgettext_lazy("transition subject", "milestone"),
     "notice": pgettext_lazy("transition subject", "notice"),
+    "objection": pgettext_lazy("transition subject", "objection"),
+    "panel member": pgettext_lazy("transition subject", "panel member"),
     "report": pgettext_lazy("transition subject", "report"),
+    "results notice": pgettext_lazy("transition subject", "results notice"),
     "review": pgettext_lazy("transition subject", "review"),
     "round": pgettext_lazy("transition subject", "round"),
     "studio": pgettext_lazy("transition subject", "studio"),

@@ -731,3 +731,64 @@ def score_submit(
             data={"member": member.pk, "scores": values, "total": str(total)},
         )
     return score, created
+
+
+def session_record_reviews(*, session: LiveSession, actor: User) -> dict:
+    """Once every finalist is revealed, write the on-the-spot scores into the final round as the
+    panel's submitted reviews (``reviews.pledges.pledge_accept`` with the address the member
+    pledged from, then ``reviews.services.review_submit``), so that staff close and finalize the
+    round and grant awards by rank from the final's scores as for any round. The round must be
+    open (its assignments confirmed). Reviews already submitted are left alone, so running it
+    again writes nothing twice. Returns counts."""
+    from reviews import pledges
+
+    _require_staff(actor)
+    session = LiveSession.objects.select_related("round").get(pk=session.pk)
+    round_ = session.round
+    if round_.state != RoundState.OPEN:
+        raise Conflict(
+            _("Open the final round (confirm its assignments) before recording the scores."),
+            code="round_not_open",
+        )
+    slots = list(LiveSlot.objects.filter(session=session))
+    if any(s.state != SlotState.REVEALED for s in slots):
+        raise Conflict(
+            _("Every finalist must be revealed before the scores are recorded."),
+            code="session_unfinished",
+        )
+    written = skipped = 0
+    with transaction.atomic():
+        scores = LiveScore.objects.filter(slot__session=session).select_related(
+            "member__reviewer", "slot"
+        )
+        for score in scores:
+            member = score.member
+            assignment = Assignment.objects.filter(
+                round=round_,
+                reviewer=member.reviewer,
+                entry_id=score.slot.entry_id,
+                status=AssignmentStatus.ACTIVE,
+            ).first()
+            if (
+                assignment is None
+                or hasattr(assignment, "review")
+                and (assignment.review.state == "submitted")
+            ):
+                skipped += 1
+                continue
+            pledges.pledge_accept(
+                round=round_, reviewer=member.reviewer, ip_address=member.pledge_ip
+            )
+            review_services.review_submit(
+                assignment=assignment,
+                reviewer=member.reviewer,
+                scores=[{"criterion": int(k), "score": v} for k, v in score.scores.items()],
+            )
+            written += 1
+        audit_record(
+            actor=actor,
+            action="live_session.record_reviews",
+            target=session,
+            data={"written": written, "skipped": skipped},
+        )
+    return {"written": written, "skipped": skipped}

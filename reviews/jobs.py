@@ -80,19 +80,30 @@ def round_assign_start(*, round: Round, actor, send: bool = True) -> Job:
 
 def _run_confirm(ctx: JobContext) -> dict:
     ctx.progress("checking", 10)
-    round_ = services.round_confirm_assignments(round=ctx.target, actor=ctx.actor)
+    round_ = services.round_confirm_assignments(
+        round=ctx.target,
+        actor=ctx.actor,
+        blind_override_reason=ctx.params.get("blind_override_reason", ""),
+    )
     return {"state": round_.state, "confirmed_at": round_.assignments_confirmed_at.isoformat()}
 
 
-def round_confirm_start(*, round: Round, actor, send: bool = True) -> Job:
-    """assigning -> open as a job: re-check everything, open the round, notify reviewers."""
+def round_confirm_start(
+    *, round: Round, actor, blind_override_reason: str = "", send: bool = True
+) -> Job:
+    """assigning -> open as a job: re-check everything, open the round, notify reviewers.
+    A blind round whose entrants' free text names them is refused here at once (409
+    ``blind_text_flagged``) unless ``blind_override_reason`` says why it may open; the job
+    checks again and records the reason in the opening's audit row."""
     _require_state(
         round,
         RoundState.ASSIGNING,
         _("Only a round in '%(state)s' can have its assignments confirmed.")
         % {"state": RoundState.ASSIGNING.label},
     )
-    return job_start(kind=CONFIRM, target=round, actor=actor, send=send)
+    checked = services.blind_opening_check(round=round, override_reason=blind_override_reason)
+    params = {"blind_override_reason": checked["blind_override_reason"]} if checked else None
+    return job_start(kind=CONFIRM, target=round, actor=actor, params=params, send=send)
 
 
 def _warnings(round_: Round) -> list[dict]:

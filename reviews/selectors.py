@@ -94,14 +94,19 @@ def assignments_for_staff(user: User) -> QuerySet[Assignment]:
     return qs if is_review_staff(user) else qs.none()
 
 
-def assignments_of_reviewer(user: User) -> QuerySet[Assignment]:
+def assignments_of_reviewer(user: User, *, closed_too: bool = False) -> QuerySet[Assignment]:
     """A reviewer's own active assignments in open rounds, with what the reviewer may read of the
-    entry (the serializer decides what to redact in a blind round)."""
+    entry (the serializer decides what to redact in a blind round). ``closed_too``: also those of
+    closed and finalized rounds, for the read-only scoring page after the round closed (scores
+    are the services' to refuse there)."""
     if not user.is_authenticated or not user.has_role(Role.REVIEWER):
         return Assignment.objects.none()
+    states = [RoundState.OPEN]
+    if closed_too:
+        states += [RoundState.CLOSED, RoundState.FINALIZED]
     return (
         Assignment.objects.filter(
-            reviewer=user, status=AssignmentStatus.ACTIVE, round__state=RoundState.OPEN
+            reviewer=user, status=AssignmentStatus.ACTIVE, round__state__in=states
         )
         .select_related("round", "entry", "entry__category", "entry__organisation")
         .prefetch_related(

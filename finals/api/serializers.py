@@ -141,3 +141,8 @@ class ScoreResultSerializer(serializers.Serializer):
 
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
+
+
+class RecordedSerializer(serializers.Serializer):
+    written = serializers.IntegerField()
+    skipped = serializers.IntegerField()

@@ -145,7 +145,15 @@ class LiveSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     polls ``version/``."""
 
     serializer_class = s.LiveSessionSerializer
-    _HOST = ("present", "open_scoring", "close_scoring", "reveal", "list", "retrieve")
+    _HOST = (
+        "present",
+        "open_scoring",
+        "close_scoring",
+        "reveal",
+        "record_reviews",
+        "list",
+        "retrieve",
+    )
 
     def get_permissions(self):
         if self.action in self._HOST:
@@ -193,6 +201,14 @@ class LiveSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def reveal(self, request, pk=None):
         """Show the score: computed once; a second click is a 409."""
         return self._move(request, SlotState.REVEALED)
+
+    @extend_schema(request=None, responses=s.RecordedSerializer)
+    @action(detail=True, methods=["post"], url_path="record-reviews")
+    def record_reviews(self, request, pk=None):
+        """Every finalist revealed: the scores become the panel's reviews of the final round."""
+        return Response(
+            services.session_record_reviews(session=self.get_object(), actor=request.user)
+        )
 
     @extend_schema(request=s.ScoreSerializer, responses=s.ScoreResultSerializer)
     @action(detail=True, methods=["post"])

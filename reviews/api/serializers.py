@@ -137,6 +137,16 @@ class RoundReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class RoundConfirmSerializer(serializers.Serializer):
+    """Confirming the assignments (assigning -> open). ``blind_override_reason``: a blind round
+    whose entrants' free text names them opens only with it (else 409 ``blind_text_flagged``);
+    it is recorded in the audit row."""
+
+    blind_override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=1000
+    )
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

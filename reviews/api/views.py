@@ -202,12 +202,20 @@ class RoundViewSet(
         round_ = services.round_set_state(round=round_, to_state=to_state, actor=request.user)
         return self._render(round_)
 
-    @extend_schema(request=None, responses={202: JobSerializer})
+    @extend_schema(request=s.RoundConfirmSerializer, responses={202: JobSerializer})
     @action(detail=True, methods=["post"], url_path="confirm-assignments")
     def confirm_assignments(self, request, pk=None):
-        """Start the confirmation job (re-check, open the round, notify reviewers): 202."""
+        """Start the confirmation job (re-check, open the round, notify reviewers): 202. A blind
+        round whose entrants' free text names them: 409 ``blind_text_flagged`` unless
+        ``blind_override_reason`` says why it may open anyway (recorded in the audit)."""
+        serializer = s.RoundConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         return job_accepted(
-            round_jobs.round_confirm_start(round=self.get_object(), actor=request.user)
+            round_jobs.round_confirm_start(
+                round=self.get_object(),
+                actor=request.user,
+                blind_override_reason=serializer.validated_data["blind_override_reason"],
+            )
         )
 
     @extend_schema(request=s.RoundReopenSerializer, responses=s.RoundMovedSerializer)

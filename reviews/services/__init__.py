@@ -54,6 +54,8 @@ from reviews.services.reviewing import (
     weighted_total,
 )
 from reviews.services.rounds import (
+    BLIND_OVERRIDE_MAX_CHARS,
+    blind_opening_check,
     close_due_rounds,
     round_back_to_draft,
     round_close,
@@ -70,6 +72,8 @@ from reviews.services.rounds import (
 )
 
 __all__ = [
+    "BLIND_OVERRIDE_MAX_CHARS",
+    "blind_opening_check",
     "CATEGORY_TAG_WEIGHT",
     "KEYWORD_TAG_WEIGHT",
     "LoadedProblem",

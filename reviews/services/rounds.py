@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.exceptions import Conflict, DomainError, ValidationFailed
@@ -18,7 +19,7 @@ from core.transitions import check_transition
 from projects.enums import EntryState
 from projects.models import Contest, Entry
 from reviews import assignment as solver
-from reviews import notices
+from reviews import notices, selectors
 from reviews.enums import ROUND_EDITABLE_STATES, ROUND_TRANSITIONS, AdvancementRule, RoundState
 from reviews.models import Assignment, Criterion, Round, RoundEntry
 from reviews.services._common import (
@@ -240,12 +241,60 @@ def round_back_to_draft(*, round: Round, actor: User) -> Round:
     return _refresh(round, locked)
 
 
-def round_confirm_assignments(*, round: Round, actor: User) -> Round:
+BLIND_OVERRIDE_MAX_CHARS = 1000
+
+
+def blind_opening_check(*, round: Round, override_reason: str = "") -> dict:
+    """A blind round opens only when no entrant's free text names the entrant (the
+    organisation, its contact, a team member or their employer: ``selectors.blind_text_flags``),
+    or when staff open it anyway with a reason (e.g. "settled with the entrant", "the name is
+    the product's"). 409 ``blind_text_flagged`` naming how many entries, otherwise what the
+    opening's audit row records: ``{}`` for a clean or non-blind round, else the flagged entries
+    and the reason."""
+    if not round.is_blind:
+        return {}
+    flags = selectors.blind_text_flags(round)
+    if not flags:
+        return {}
+    reason = " ".join((override_reason or "").split())[:BLIND_OVERRIDE_MAX_CHARS]
+    if not reason:
+        raise Conflict(
+            ngettext(
+                "%(count)s entry names its entrant in its free text, which reviewers of a blind "
+                "round would read. Settle it with the entrant, or open the round anyway with a "
+                "reason.",
+                "%(count)s entries name their entrant in their free text, which reviewers of a "
+                "blind round would read. Settle it with the entrants, or open the round anyway "
+                "with a reason.",
+                len(flags),
+            )
+            % {"count": len(flags)},
+            code="blind_text_flagged",
+            fields={
+                "blind_override_reason": [
+                    _("Say why the round may open with these entries as they are.")
+                ],
+                "entries": [str(flag["entry"]) for flag in flags[:100]],
+            },
+        )
+    return {
+        "blind_flagged_entries": [flag["entry"] for flag in flags[:1000]],
+        "blind_flags": len(flags),
+        "blind_override_reason": reason,
+    }
+
+
+def round_confirm_assignments(
+    *, round: Round, actor: User, blind_override_reason: str = ""
+) -> Round:
     """assigning -> open: re-checks the whole assignment (exactly k reviewers per entry, loads,
-    every conflict) and refuses with the list of violations; then makes the assignments visible
-    to reviewers and moves the entries to in_review (bulk, audited)."""
+    every conflict) and refuses with the list of violations; a blind round whose entrants' free
+    text names them is refused too unless staff give a reason (:func:`blind_opening_check`,
+    recorded in the audit row); then makes the assignments visible to reviewers and moves the
+    entries to in_review (bulk, audited)."""
     with transaction.atomic():
         locked, from_state = _round_move(round, RoundState.OPEN, actor)
+        blind = blind_opening_check(round=locked, override_reason=blind_override_reason)
         loaded = load_assignment_problem(locked)
         pairs = loaded.active_pairs()
         violations = solver.check_assignment(loaded.problem, pairs)
@@ -272,7 +321,7 @@ def round_confirm_assignments(*, round: Round, actor: User) -> Round:
             target=locked,
             from_state=from_state,
             to_state=locked.state,
-            data={"assignments": len(pairs)},
+            data={"assignments": len(pairs), **blind},
         )
         # notifications (issue 6): one notice per reviewer listing their entries, written in
         # this transaction and sent after commit.

@@ -185,3 +185,18 @@ def test_a_stored_state_value_is_named_by_its_label_too():
         check_transition(ENTRY_TRANSITIONS, "in_review", EntryState.DRAFT, what="entry")
     assert err.value.detail.startswith("参赛项目无法从“评审中”变为“草稿”。")
     assert "in_review" not in err.value.detail
+
+
+def test_every_transition_subject_in_the_code_has_a_noun():
+    """``check_transition(..., what="x")``: "x" is a key of SUBJECTS, so the refusal names the
+    object in the request's language, not by the English key."""
+    used = {
+        (kw.value.value, f"{path.relative_to(ROOT)}:{node.lineno}")
+        for path in _sources()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and _name(node.func) == "check_transition"
+        for kw in node.keywords
+        if kw.arg == "what" and isinstance(kw.value, ast.Constant)
+    }
+    assert len(used) > 10
+    assert sorted(where for key, where in used if key not in SUBJECTS) == []

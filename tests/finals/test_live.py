@@ -269,3 +269,44 @@ def test_score_racing_the_close_is_either_in_or_refused():
     else:
         assert not stored.exists()
     assert PanelMember.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.django_db
+def test_revealed_scores_become_the_rounds_reviews_once():
+    from reviews.models import Review
+
+    final = seat_final(make_final(finalists=2))
+    review_services.round_confirm_assignments(round=final.round, actor=final.staff)
+    for _ in range(2):
+        slot = _open(final)
+        for member, share in zip(final.members, [0.8, 0.9, 0.7, 0.6, 0.5], strict=True):
+            services.score_submit(
+                session=final.session,
+                member=member,
+                slot=slot,
+                scores=scores_for(final.round, share),
+            )
+        services.slot_move(
+            session=final.session, to_state=SlotState.SCORING_CLOSED, actor=final.staff
+        )
+        services.slot_move(session=final.session, to_state=SlotState.REVEALED, actor=final.staff)
+    assert services.session_record_reviews(session=final.session, actor=final.staff) == {
+        "written": 10,
+        "skipped": 0,
+    }
+    assert Review.objects.filter(round=final.round, state="submitted").count() == 10
+    again = services.session_record_reviews(session=final.session, actor=final.staff)
+    assert again == {"written": 0, "skipped": 10}
+    review_services.round_close(round=final.round, actor=final.staff)
+    review_services.round_compute_results(round=final.round, actor=final.staff)
+    scores = set(final.round.round_entries.values_list("score", flat=True))
+    assert scores == {Decimal("70.000")}  # the round's own trimmed mean agrees with the screen
+
+
+@pytest.mark.django_db
+def test_recording_needs_every_finalist_revealed():
+    final = seat_final(make_final())
+    review_services.round_confirm_assignments(round=final.round, actor=final.staff)
+    with pytest.raises(Conflict) as exc:
+        services.session_record_reviews(session=final.session, actor=final.staff)
+    assert exc.value.code == "session_unfinished"

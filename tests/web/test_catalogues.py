@@ -118,3 +118,13 @@ def test_no_two_catalogues_translate_one_message_differently(tmp_path):
         "one message, different translations (give the app-specific wording a context, "
         f"pgettext / {{% translate ... context %}}, or use the same wording): {clashes}"
     )
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=_ids)
+def test_translations_keep_their_placeholders(po):
+    """A python-format message's translation names exactly the msgid's %(name)s placeholders
+    (a missing one drops a fact from the message, an unknown one is a KeyError at run time)."""
+    checked = subprocess.run(
+        ["msgfmt", "--check-format", "-o", os.devnull, str(po)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr

@@ -322,7 +322,11 @@ class RoundMoveView(UnionStaffMixin, View):
             elif to_state == "publish":
                 round_jobs.round_publish_start(round=round_, actor=request.user)
             elif to_state == RoundState.OPEN and round_.state == RoundState.ASSIGNING:
-                round_jobs.round_confirm_start(round=round_, actor=request.user)
+                round_jobs.round_confirm_start(
+                    round=round_,
+                    actor=request.user,
+                    blind_override_reason=request.POST.get("blind_override_reason", ""),
+                )
             elif to_state == RoundState.FINALIZED:
                 round_jobs.round_finalize_start(round=round_, actor=request.user)
             elif to_state == "remind":

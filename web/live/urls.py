@@ -16,6 +16,7 @@ urlpatterns = [
     # staff: the live session
     path("sessions/<int:pk>/host/", views.HostView.as_view(), name="host"),
     path("sessions/<int:pk>/host/move/", views.HostMoveView.as_view(), name="host-move"),
+    path("sessions/<int:pk>/record/", views.RecordReviewsView.as_view(), name="record"),
     path("sessions/<int:pk>/screen/", views.ScreenView.as_view(), name="screen"),
     path("sessions/<int:pk>/version/", views.VersionView.as_view(), name="version"),
     # the panel member's phone (signed in by the QR code, not as a user)

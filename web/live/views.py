@@ -185,7 +185,7 @@ class MemberRespondView(UnionStaffMixin, View):
             PanelMember.objects.filter(draw__in=selectors.draws_visible_to(request.user)), pk=pk
         )
         try:
-            _, called = services.member_respond(
+            _member, called = services.member_respond(
                 member=member,
                 confirmed=request.POST.get("answer") == "confirm",
                 actor=request.user,
@@ -272,6 +272,21 @@ class HostMoveView(UnionStaffMixin, View):
             )
         except DomainError as exc:
             _error(request, exc)
+        return redirect_after_post(request, reverse("live:host", args=[pk]))
+
+
+class RecordReviewsView(UnionStaffMixin, View):
+    def post(self, request, pk):
+        session = _session_or_404(request, pk)
+        try:
+            counts = services.session_record_reviews(session=session, actor=request.user)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(written)s scores recorded as the round's reviews.") % counts,
+            )
         return redirect_after_post(request, reverse("live:host", args=[pk]))
 
 

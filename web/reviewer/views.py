@@ -28,7 +28,7 @@ from core.exceptions import DomainError
 from core.net import client_ip
 from reviews import pledges, selectors, services
 from reviews.downloads import reviewer_attachment_response
-from reviews.enums import ReviewState
+from reviews.enums import ReviewState, RoundState
 from web.common.htmx import is_partial_request, render_page
 from web.common.mixins import ReviewerMixin
 from web.reviewer import forms
@@ -39,8 +39,18 @@ def _home():
     return reverse("reviewer:home")
 
 
-def _assignment_or_404(request, pk: int):
-    return get_object_or_404(selectors.assignments_of_reviewer(request.user), pk=pk)
+def _assignment_or_404(request, pk: int, *, closed_too: bool = False):
+    """The caller's assignment. ``closed_too``: in a closed or finalized round as well, for
+    reading only, and only after the reviewer accepted that round's pledge (without it they
+    never saw the entry, and a closed round is no reason to show it now)."""
+    assignment = get_object_or_404(
+        selectors.assignments_of_reviewer(request.user, closed_too=closed_too), pk=pk
+    )
+    if assignment.round.state != RoundState.OPEN and not selectors.pledge_accepted(
+        assignment.round, request.user
+    ):
+        raise Http404
+    return assignment
 
 
 def _redirect_303(url: str):
@@ -135,6 +145,8 @@ class _AssignmentPage(ReviewerMixin, TemplateView):
             form = forms.ScoreForm(criteria=criteria, initial=initial)
         if review is not None and review.state == ReviewState.SUBMITTED:
             locked_reason = _("You submitted this review; it is locked.")
+        elif round_.state != RoundState.OPEN:
+            locked_reason = _("The round is closed; scores can no longer change.")
         elif timezone.now() > round_.deadline:
             locked_reason = _("The deadline has passed; scores can no longer change.")
         else:
@@ -178,8 +190,10 @@ class _AssignmentPage(ReviewerMixin, TemplateView):
     def assignment_with_pledge(self):
         """The caller's assignment, or a redirect to the round's pledge while it is not accepted
         (the service refuses a score without it anyway)."""
-        assignment = _assignment_or_404(self.request, self.kwargs["pk"])
-        if not selectors.pledge_accepted(assignment.round, self.request.user):
+        assignment = _assignment_or_404(self.request, self.kwargs["pk"], closed_too=True)
+        if assignment.round.state == RoundState.OPEN and not selectors.pledge_accepted(
+            assignment.round, self.request.user
+        ):
             url = reverse("reviewer:pledge", args=[assignment.round_id])
             here = reverse("reviewer:assignment", args=[assignment.pk])
             return assignment, redirect(f"{url}?next={here}")
@@ -265,7 +279,7 @@ class AttachmentView(ReviewerMixin, View):
     """One file of the assigned entry, as the API serves it (blind: neutral name, no metadata)."""
 
     def get(self, request, pk, attachment_id):
-        assignment = _assignment_or_404(request, pk)
+        assignment = _assignment_or_404(request, pk, closed_too=True)
         names = selectors.reviewer_attachment_names(
             assignment.entry, blind=assignment.round.is_blind
         )

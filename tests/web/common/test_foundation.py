@@ -168,3 +168,15 @@ def test_sign_in_page_is_locked_per_account_like_the_api(client):
         "/accounts/login/", {"username": other.username, "password": "Correct-Horse-42"}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_out_ends_the_session_and_needs_a_post(client):
+    member = EnterpriseUserFactory()
+    client.force_login(member)
+    assert client.get("/accounts/logout/").status_code == 405  # no sign-out by a crafted link
+    assert client.get("/enterprise/", **ZH).status_code == 200
+    response = client.post("/accounts/logout/", **ZH)
+    assert response.status_code == 302
+    again = client.get("/enterprise/", **ZH)
+    assert again.status_code == 302 and again["Location"].startswith("/accounts/login/")

@@ -3,6 +3,7 @@ malformed input leaves behind, and constant query counts on save and submit."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -297,8 +298,57 @@ def test_closed_round_shows_what_was_submitted_read_only(client, scoring_round):
     services.round_close(round=round_, actor=None)
     page = client.get("/review/").content.decode()
     assert a.entry.title in page and "100" in page
-    assert f"/review/assignments/{a.pk}/" not in page  # no way back into the form
-    assert client.get(f"/review/assignments/{a.pk}/").status_code == 404
+    assert f"/review/assignments/{a.pk}/" in page  # the read-only page, not a 404
+    response = client.get(f"/review/assignments/{a.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-locked-reason" in page and "hx-post" not in page
+    assert "您已提交此评审，不能再修改。" in page
+    assert re.search(r'value="30(\.0)?"', page) and " disabled" in page
+
+
+def test_after_the_round_closed_a_draft_is_read_only_and_says_why(client, scoring_round):
+    from reviews import services
+
+    round_, _, pool = scoring_round
+    accept_pledges(round_)
+    a = assignments_of(round_, pool[0])[0]
+    client.force_login(pool[0])
+    client.post(f"/review/assignments/{a.pk}/save/", _post_scores(round_, [10, 10, 10, 10]))
+    services.round_close(round=round_, actor=None)
+    response = client.get(f"/review/assignments/{a.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "本轮评审已截止，评分不能再修改。" in page
+    assert "hx-post" not in page and re.search(r'value="10(\.0)?"', page)
+    before = Review.objects.get(assignment=a).total
+    refused = client.post(
+        f"/review/assignments/{a.pk}/save/", _post_scores(round_, [20, 20, 20, 20])
+    )
+    assert refused.status_code == 400
+    assert Review.objects.get(assignment=a).total == before
+    refused = client.post(
+        f"/review/assignments/{a.pk}/submit/", _post_scores(round_, [20, 20, 20, 20])
+    )
+    assert refused.status_code == 400
+    assert Review.objects.get(assignment=a).state == ReviewState.DRAFT
+
+
+def test_a_closed_rounds_page_stays_404_for_others_and_without_the_pledge(client, scoring_round):
+    from reviews import services
+
+    round_, _, pool = scoring_round
+    mine = assignments_of(round_, pool[0])[0]
+    PledgeAcceptance.objects.filter(round=round_).delete()
+    services.round_close(round=round_, actor=None)
+    client.force_login(pool[0])
+    assert client.get(f"/review/assignments/{mine.pk}/").status_code == 404  # no pledge
+    assert client.get(f"/review/assignments/{mine.pk}/files/1/").status_code == 404
+    accept_pledges(round_)
+    assert client.get(f"/review/assignments/{mine.pk}/").status_code == 200
+    client.force_login(pool[1])
+    others = [x for x in assignments_of(round_, pool[0]) if x.reviewer_id == pool[0].pk]
+    assert client.get(f"/review/assignments/{others[0].pk}/").status_code == 404
 
 
 def test_after_the_deadline_the_page_is_read_only_and_saves_are_refused(client, scoring_round):

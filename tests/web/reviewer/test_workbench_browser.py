@@ -101,11 +101,13 @@ def test_reviewer_scores_an_entry_from_pledge_to_submit(
     expect(page.get_by_role("button", name="提交评审")).to_have_count(0)
     screenshot(page, "reviewer-submitted")
 
-    # 6. the other pages pass axe; another reviewer's assignment is a 404
-    for url in (f"/review/assignments/{mine[1].pk}/recuse/", "/review/conflicts/",
-                "/review/profile/"):  # fmt: skip
+    # 6. the other pages pass axe (and are pictured); another reviewer's assignment is a 404
+    for url, name in ((f"/review/assignments/{mine[1].pk}/recuse/", "reviewer-recusal"),
+                      ("/review/conflicts/", "reviewer-conflicts"),
+                      ("/review/profile/", "reviewer-profile")):  # fmt: skip
         page.goto(url)
         assert_accessible(page)
+        screenshot(page, name)
     other = round_.assignments.exclude(reviewer=reviewer).exclude(entry=first.entry).first()
     assert page.goto(f"/review/assignments/{other.pk}/").status == 404
 

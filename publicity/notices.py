@@ -1,4 +1,5 @@
-"""Who is told what about the results notice: the objector is e-mailed the decision.
+"""Who is told what about the results notice: union staff are told of each new objection (inbox
+and e-mail, ``objection_received``); the objector is e-mailed the decision.
 
 The objector is not a user of the product, so the decision is not a ``notifications.Notice``
 (whose recipient is a user): it is an ``ObjectionMail`` row written in the decision's
@@ -19,13 +20,38 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.enums import UNION_STAFF_ROLES
+from accounts.selectors import users_holding
 from notifications.rendering import render_notice, site_link
+from notifications.services import Recipient, notices_enqueue_bulk
 from publicity.enums import MailState, ObjectionState
 from publicity.models import Objection, ObjectionMail, ResultsNotice
 
 logger = logging.getLogger(__name__)
 
 MAIL_KIND = "objection_decided"
+RECEIVED_KIND = "objection_received"
+
+
+def objection_received_notify(*, objection: Objection, notice: ResultsNotice) -> int:
+    """Tell union staff of a new objection, in the transaction that files it (one notice per
+    staff member and objection)."""
+    context = {
+        "notice_title": notice.title,
+        "entry_title": objection.entry.title,
+        "unit": objection.unit,
+        "ends_at": notice.ends_at.isoformat() if notice.ends_at else "",
+        "link": site_link(f"/console/objections/{objection.pk}/"),
+    }
+    return notices_enqueue_bulk(
+        kind=RECEIVED_KIND,
+        subject=objection,
+        occasion="received",
+        recipients=[
+            Recipient(user=staff, context={**context, "recipient_name": str(staff)})
+            for staff in users_holding(UNION_STAFF_ROLES)
+        ],
+    )
 
 
 def objection_decided_notify(*, objection: Objection, notice: ResultsNotice) -> ObjectionMail:

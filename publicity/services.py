@@ -382,6 +382,7 @@ def objection_submit(
                 submitted_at=timezone.now(),
             )
             _step(objection, kind=StepKind.RECEIVED, actor=None, to_state=objection.state)
+            notices.objection_received_notify(objection=objection, notice=locked)
             audit_record(actor=None, action="objection.submit", target=objection,
                          to_state=objection.state,
                          data={"notice": locked.pk, "entry": entry_id, "ip": ip_address or ""})  # fmt: skip

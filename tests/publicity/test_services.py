@@ -278,3 +278,22 @@ def test_mail_server_down_keeps_the_mail_pending_for_the_sweep(notice, awarded, 
     assert notices.objection_mail_deliver(mail_id=row.pk) is False
     row.refresh_from_db()
     assert row.state == MailState.PENDING and row.attempts == 1 and "down" in row.last_error
+
+
+def test_union_staff_are_told_of_a_new_objection(notice, awarded, union_staff):
+    from notifications.models import Notice
+
+    objection = _submit(notice, awarded[1][0])
+    (told,) = Notice.objects.filter(kind="objection_received")
+    assert told.recipient == union_staff and told.subject_id == str(objection.pk)
+    assert f"/console/objections/{objection.pk}/" in told.body
+
+
+def test_a_refused_objection_tells_nobody(national_day_notice):
+    from notifications.models import Notice
+
+    notice, entries = national_day_notice
+    at = time_machine.travel(dt.datetime(2025, 10, 11, 0, 0, 1, tzinfo=BJ), tick=False)
+    with at, pytest.raises(Conflict):
+        _submit(notice, entries[0])
+    assert not Notice.objects.filter(kind="objection_received").exists()

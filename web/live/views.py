@@ -185,7 +185,7 @@ class MemberRespondView(UnionStaffMixin, View):
             PanelMember.objects.filter(draw__in=selectors.draws_visible_to(request.user)), pk=pk
         )
         try:
-            _, called = services.member_respond(
+            _member, called = services.member_respond(
                 member=member,
                 confirmed=request.POST.get("answer") == "confirm",
                 actor=request.user,

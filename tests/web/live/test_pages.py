@@ -156,3 +156,29 @@ def test_screen_shows_the_revealed_score_and_nothing_before():
     version = client.get(f"/live/sessions/{final.session.pk}/version/").json()["version"]
     unchanged = client.get(f"/live/sessions/{final.session.pk}/version/?v={version}")
     assert unchanged.status_code == 204
+
+
+def test_version_poll_is_a_constant_few_queries(django_assert_max_num_queries):
+    final = seat_final(make_final())
+    client = _staff(final)
+    url = f"/live/sessions/{final.session.pk}/version/"
+    version = client.get(url).json()["version"]
+    with django_assert_max_num_queries(4):  # session, user, roles, the version
+        assert client.get(f"{url}?v={version}").status_code == 204
+
+
+def test_decline_on_the_page_calls_up_the_reserve():
+    final = make_final()
+    services.draw_run(draw=final.draw, actor=final.staff, seed=3)
+    client = _staff(final)
+    invited = final.draw.members.filter(status="invited").first()
+    response = client.post(
+        f"/live/members/{invited.pk}/respond/", {"answer": "decline"}, follow=True
+    )
+    assert response.status_code == 200
+    reserve = final.draw.members.get(reserve_position=1)
+    reserve.refresh_from_db()
+    assert reserve.status == "invited"
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Reserve {reserve.reviewer} is called up."
+    ]

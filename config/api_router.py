@@ -22,6 +22,7 @@ APPS = (
     "dashboards",
     "publicity",
     "finals",
+    "certificates",
 )
 
 # Plain (non-viewset) views listed in the API root beside the viewsets: root key -> URL name.
@@ -33,6 +34,7 @@ ROOT_VIEWS = {
     "dashboard": "dashboard",
     "studio-statistics": "studio-statistics",
     "incubator-statistics": "incubator-statistics",
+    "certificate-verification": "certificate-verification",
 }
 
 

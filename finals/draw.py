@@ -265,3 +265,11 @@ def _reason_key(reason: tuple[str, int]) -> tuple[int, int]:
 
 def reason_counts(excluded: Iterable[Exclusion]) -> Counter:
     return Counter(rule for x in excluded for rule, _ in x.reasons)
+
+
+def presentation_order(entry_ids: list[int], *, seed: int) -> list[int]:
+    """The finalists' order on stage drawn by lot (出场顺序抽签) with the draw's seed: the same
+    seed and finalists give the same order. A separate stream from the panel's
+    (``seed`` XOR a constant), so drawing the order never changes the panel."""
+    ordered = sorted(entry_ids)
+    return random.Random(seed ^ 0x5EED_0DE5).sample(ordered, len(ordered))

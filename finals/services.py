@@ -353,12 +353,19 @@ def member_respond(
 
 
 def draw_seat(
-    *, draw: PanelDraw, actor: User, order: list[int] | None = None, anonymise: bool = True
+    *,
+    draw: PanelDraw,
+    actor: User,
+    order: list[int] | None = None,
+    anonymise: bool = True,
+    draw_order: bool = False,
 ) -> LiveSession:
     """Seat the confirmed panel: seats 1..N, each member a reviewer of every finalist of the
     final round (``reviews.services.assignment_add`` — a pair its conflict rule refuses is
     blanked: that member does not score that entry), and the live session with the finalists
-    in presentation ``order`` (entry ids; default: by entry id). The round must be assigning or
+    in presentation ``order`` (entry ids; or, with ``draw_order``, drawn by lot (出场顺序抽签)
+    with the draw's recorded seed, so it replays too; default: by entry id). The round must be
+    assigning or
     open (its finalists enrolled); every drawn seat must be answered and filled."""
     _require_staff(actor)
     with transaction.atomic():
@@ -397,6 +404,8 @@ def draw_seat(
                     fields={"order": [_("Every finalist of the round, once each.")]},
                 )
             entry_ids = list(order)
+        elif draw_order:
+            entry_ids = drawing.presentation_order(entry_ids, seed=locked.seed)
         for seat, member in enumerate(confirmed, start=1):
             member.seat = seat
         PanelMember.objects.bulk_update(confirmed, ["seat"])
@@ -432,6 +441,7 @@ def draw_seat(
             data={
                 "seats": {m.seat: m.reviewer_id for m in confirmed},
                 "order": entry_ids,
+                "order_drawn": bool(draw_order and not order),
                 "blanked": blanked,
                 "session": session.pk,
             },

@@ -19,17 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,21 +35,19 @@ from core import storage
 from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
-from notifications.rendering import render_notice, site_link
 from projects.models import Contest, Entry
-from publicity import workdays
+from publicity import notices, workdays
 from publicity.enums import (
     DECIDED_STATES,
     NOTE_STATES,
     NOTICE_TRANSITIONS,
     OBJECTION_TRANSITIONS,
-    MailState,
     NoticeState,
     ObjectionState,
     Remedy,
     StepKind,
 )
-from publicity.models import NoticeVersion, Objection, ObjectionMail, ObjectionStep, ResultsNotice
+from publicity.models import NoticeVersion, Objection, ObjectionStep, ResultsNotice
 from reviews import services as review_services
 from reviews.enums import AwardTier, RoundState
 from reviews.models import Award, Round, RoundEntry
@@ -386,6 +381,7 @@ def objection_submit(
                 submitted_at=timezone.now(),
             )
             _step(objection, kind=StepKind.RECEIVED, actor=None, to_state=objection.state)
+            notices.objection_received_notify(objection=objection, notice=locked)
             audit_record(actor=None, action="objection.submit", target=objection,
                          to_state=objection.state,
                          data={"notice": locked.pk, "entry": entry_id, "ip": ip_address or ""})  # fmt: skip
@@ -499,76 +495,5 @@ def objection_decide(
         locked.reply, locked.remedy = reply, remedy
         locked.decided_at, locked.decided_by = timezone.now(), actor
         locked.save(update_fields=["reply", "remedy", "decided_at", "decided_by"])
-        mail = _mail_write(locked, notice)
-        transaction.on_commit(lambda: _mail_queue(mail.pk))
+        notices.objection_decided_notify(objection=locked, notice=notice)
     return locked
-
-
-# --- the decision e-mailed to the objector ---------------------------------------------------
-
-
-def _mail_write(objection: Objection, notice: ResultsNotice) -> ObjectionMail:
-    context = {
-        "name": objection.name,
-        "notice_title": notice.title,
-        "entry_title": objection.entry.title,
-        "upheld": objection.state == ObjectionState.UPHELD,
-        "reply": objection.reply,
-        "submitted_at": objection.submitted_at.isoformat(),
-        "link": site_link(f"/notices/{notice.pk}/"),
-        "contact": notice.contact,
-    }
-    title, body = render_notice(kind=MAIL_KIND, language="zh-hans", context=context)
-    mail, _created = ObjectionMail.objects.get_or_create(
-        objection=objection,
-        defaults={"to": objection.email, "title": title, "body": body,
-                  "created_at": timezone.now()},
-    )  # fmt: skip
-    return mail
-
-
-def _mail_queue(mail_id: int) -> None:
-    from publicity.tasks import deliver_objection_mail
-
-    try:
-        deliver_objection_mail.apply_async(args=[mail_id], queue="notices", retry=False)
-    except Exception:  # the broker is down: the sweep sends it later
-        logger.warning("Could not queue objection mail %s", mail_id, exc_info=True)
-
-
-def objection_mail_deliver(*, mail_id: int) -> bool:
-    """Send one pending decision mail, at most once (the row is claimed under a lock and marked
-    sent in the same transaction). Returns True when it was sent now. A failure counts an
-    attempt; after ``PUBLICITY_MAIL_MAX_ATTEMPTS`` the mail is marked failed for staff."""
-    with transaction.atomic():
-        mail = (
-            ObjectionMail.objects.select_for_update(skip_locked=True)
-            .filter(pk=mail_id, state=MailState.PENDING)
-            .first()
-        )
-        if mail is None:
-            return False
-        mail.attempts += 1
-        try:
-            EmailMessage(subject=mail.title, body=mail.body, to=[mail.to],
-                         headers={"X-Objection-Id": str(mail.objection_id)}).send()  # fmt: skip
-        except (smtplib.SMTPException, OSError) as exc:
-            mail.last_error = str(exc)[:1000]
-            if mail.attempts >= int(getattr(settings, "PUBLICITY_MAIL_MAX_ATTEMPTS", 5)):
-                mail.state = MailState.FAILED
-            mail.save(update_fields=["attempts", "last_error", "state"])
-            logger.warning("Objection mail %s failed: %s", mail.pk, exc)
-            return False
-        mail.state, mail.sent_at = MailState.SENT, timezone.now()
-        mail.save(update_fields=["attempts", "state", "sent_at"])
-    return True
-
-
-def objection_mails_pending(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> list[int]:
-    """Mails still pending a while after they were written (their message was lost)."""
-    cutoff = timezone.now() - older_than
-    return list(
-        ObjectionMail.objects.filter(Q(state=MailState.PENDING) & Q(created_at__lte=cutoff))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
-    )

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from publicity import services
+from publicity import notices, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def deliver_objection_mail(mail_id: int) -> None:
     """Send one decision mail (a second run finds it sent and does nothing)."""
-    services.objection_mail_deliver(mail_id=mail_id)
+    notices.objection_mail_deliver(mail_id=mail_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def sweep_objection_mails() -> None:
     """Beat: try again the decision mails still pending (lost message, mail server down)."""
-    for mail_id in services.objection_mails_pending():
-        services.objection_mail_deliver(mail_id=mail_id)
+    for mail_id in notices.objection_mails_pending():
+        notices.objection_mail_deliver(mail_id=mail_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

@@ -231,3 +231,15 @@ def wait_until(predicate, *, timeout: float = 30, interval: float = 0.1):
             return result
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout}s")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the settings' language (en in the test settings). A request through
+    the test client activates its Accept-Language for the thread and Django leaves it active,
+    so without this a test after a zh-hans request would see Chinese service messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

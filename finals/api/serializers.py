@@ -78,6 +78,9 @@ class SeatSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), required=False, default=list
     )
     anonymise = serializers.BooleanField(default=True)
+    draw_order = serializers.BooleanField(
+        default=False, help_text="Draw the presentation order by lot with the draw's seed."
+    )
 
 
 class NoteSerializer(serializers.Serializer):

@@ -79,6 +79,7 @@ class PanelDrawViewSet(
             actor=request.user,
             order=serializer.validated_data["order"] or None,
             anonymise=serializer.validated_data["anonymise"],
+            draw_order=serializer.validated_data["draw_order"],
         )
         return Response(s.LiveSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 

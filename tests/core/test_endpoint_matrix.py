@@ -47,6 +47,7 @@ PUBLIC = {
     ("GET", "/api/v1/studio-directory/export/"): "the public directory as CSV/XLSX",
     ("GET", "/api/v1/results-notices/"): "the results notices (公示) are public (issue 13)",
     ("GET", "/api/v1/results-notices/{id}/"): "one public results notice with its versions",
+    ("GET", "/api/v1/certificate-verification/"): "anyone verifies a certificate number (issue 13)",
 }
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -129,7 +130,7 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
         "incubation-reports": first(IncubationReport.objects, **inc_scope),
         "notices": own_notice.pk,
         "notice-deliveries": first(Notice.objects),
-        **_publicity_ids(),
+        **_publicity_ids(mine),
         # the live final (finals/, issue 14): seated in seed_matrix_data
         "panel-draws": first(PanelDraw.objects),
         "panel-members": first(PanelMember.objects),
@@ -137,12 +138,17 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
     }
 
 
-def _publicity_ids() -> dict[str, int]:
+def _publicity_ids(mine: dict) -> dict[str, int]:
+    from certificates.models import Certificate
     from publicity.models import Objection, ResultsNotice
 
     return {
         "results-notices": ResultsNotice.objects.order_by("pk").first().pk,
         "objections": Objection.objects.order_by("pk").first().pk,
+        "certificates": (
+            Certificate.objects.filter(**mine).order_by("pk").first()
+            or Certificate.objects.order_by("pk").first()
+        ).pk,
     }
 
 
@@ -157,6 +163,15 @@ def _seed_publicity(users: dict[str, User], finalized) -> None:
     entry_id = notice.versions.get().rows[0]["entry"]
     data = objection_data(type("E", (), {"pk": entry_id}))
     publicity.objection_submit(notice=notice, scan=scan_upload(), **data)
+    # A second notice of the same round, final (its period forced over), with its certificates.
+    from certificates.services import certificates_issue
+    from publicity.models import ResultsNotice
+    from tests.factories.publicity import make_notice
+
+    final = make_notice(actor=users["union_zhang"], round_=finalized, title="已确定的公示")
+    ResultsNotice.objects.filter(pk=final.pk).update(ends_at=final.published_at)
+    publicity.notice_finalize(actor=users["union_zhang"], notice=final)
+    certificates_issue(contest=finalized.contest, actor=users["union_zhang"])
 
 
 def _profile_id(user: User) -> int:

@@ -198,3 +198,13 @@ def test_exclusion_reasons_name_rule_and_finalist():
         2: (("declared", 11),),
     }
     assert [p.expert for p in result.panel] == [3]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(st.integers(1, 10_000), max_size=30), st.integers(0, 2**62))
+def test_presentation_order_is_a_replayable_permutation(entries, seed):
+    from finals.draw import presentation_order
+
+    order = presentation_order(list(entries), seed=seed)
+    assert sorted(order) == sorted(entries)
+    assert presentation_order(list(reversed(sorted(entries))), seed=seed) == order

@@ -155,3 +155,16 @@ def test_member_of_a_finalists_employer_is_blanked_by_the_assignment_rule():
     assert Assignment.objects.filter(round=final.round, reviewer=final.experts[0]).count() == 2
     event = AuditEvent.objects.get(action="panel_draw.seat")
     assert event.data["blanked"] == [[member.pk, final.entries[0].pk]]
+
+
+def test_presentation_order_drawn_by_lot_replays_from_the_seed():
+    from finals.draw import presentation_order
+
+    final = make_final(finalists=4)
+    services.draw_run(draw=final.draw, actor=final.staff, seed=11)
+    for member in final.draw.members.filter(status="invited"):
+        services.member_respond(member=member, confirmed=True, actor=final.staff)
+    session = services.draw_seat(draw=final.draw, actor=final.staff, draw_order=True)
+    order = list(session.slots.order_by("position").values_list("entry_id", flat=True))
+    assert order == presentation_order([e.pk for e in final.entries], seed=11)
+    assert AuditEvent.objects.get(action="panel_draw.seat").data["order_drawn"] is True

@@ -12,7 +12,7 @@ from django.core import mail
 from core.exceptions import Conflict, InvalidTransition, ValidationFailed
 from core.models import AuditEvent
 from projects.enums import EntryState
-from publicity import services
+from publicity import notices, services
 from publicity.enums import MailState, NoticeState, ObjectionState, Remedy
 from publicity.models import NoticeVersion, Objection, ObjectionMail
 from reviews.models import Award
@@ -252,8 +252,8 @@ def test_objector_is_emailed_the_decision_once(notice, awarded, union_staff):
     services.objection_decide(actor=union_staff, objection=objection, upheld=False,
                               reply="经核实，异议不成立。")  # fmt: skip
     row = ObjectionMail.objects.get()
-    assert services.objection_mail_deliver(mail_id=row.pk) is True
-    assert services.objection_mail_deliver(mail_id=row.pk) is False
+    assert notices.objection_mail_deliver(mail_id=row.pk) is True
+    assert notices.objection_mail_deliver(mail_id=row.pk) is False
     (message,) = mail.outbox
     assert message.to == ["liming@example.com"]
     assert "异议不成立" in message.body and "经核实，异议不成立。" in message.body
@@ -275,6 +275,25 @@ def test_mail_server_down_keeps_the_mail_pending_for_the_sweep(notice, awarded, 
         raise smtplib.SMTPServerDisconnected("down")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
-    assert services.objection_mail_deliver(mail_id=row.pk) is False
+    assert notices.objection_mail_deliver(mail_id=row.pk) is False
     row.refresh_from_db()
     assert row.state == MailState.PENDING and row.attempts == 1 and "down" in row.last_error
+
+
+def test_union_staff_are_told_of_a_new_objection(notice, awarded, union_staff):
+    from notifications.models import Notice
+
+    objection = _submit(notice, awarded[1][0])
+    (told,) = Notice.objects.filter(kind="objection_received")
+    assert told.recipient == union_staff and told.subject_id == str(objection.pk)
+    assert f"/console/objections/{objection.pk}/" in told.body
+
+
+def test_a_refused_objection_tells_nobody(national_day_notice):
+    from notifications.models import Notice
+
+    notice, entries = national_day_notice
+    at = time_machine.travel(dt.datetime(2025, 10, 11, 0, 0, 1, tzinfo=BJ), tick=False)
+    with at, pytest.raises(Conflict):
+        _submit(notice, entries[0])
+    assert not Notice.objects.filter(kind="objection_received").exists()

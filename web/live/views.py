@@ -208,7 +208,9 @@ class DrawSeatView(UnionStaffMixin, View):
     def post(self, request, pk):
         draw = _draw_or_404(request, pk)
         try:
-            session = services.draw_seat(draw=draw, actor=request.user)
+            session = services.draw_seat(
+                draw=draw, actor=request.user, draw_order=request.POST.get("draw_order") == "on"
+            )
         except DomainError as exc:
             _error(request, exc)
             return redirect_after_post(request, reverse("live:draw", args=[pk]))

@@ -73,7 +73,9 @@ def test_notice_objection_decision_certificate_and_verification(
     # 2. staff handle it: acknowledge, a note, the decision with a reply
     sign_in(page, staff)
     page.goto("/console/notices/")
+    assert_accessible(page)
     page.get_by_role("link", name=notice.title).click()
+    assert_accessible(page)
     page.get_by_role("link", name="李明").click()
     expect(page.get_by_role("link", name="异议书.pdf")).to_be_visible()
     page.get_by_role("button", name="受理该异议").click()
@@ -93,6 +95,7 @@ def test_notice_objection_decision_certificate_and_verification(
     page.get_by_role("button", name="确定最终结果").click()
     expect(page.get_by_text("结果已确定。")).to_be_visible()
     page.get_by_role("link", name="获奖证书").click()
+    assert_accessible(page)
     page.get_by_role("button", name="生成 3 份证书").click()
     expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100",
                                                               timeout=60_000)  # fmt: skip
@@ -101,7 +104,8 @@ def test_notice_objection_decision_certificate_and_verification(
     # 4. the enterprise downloads its certificate (and sees no other organisation's)
     page.context.clear_cookies()
     sign_in(page, member)
-    page.goto("/enterprise/results/")
+    page.goto("/enterprise/")
+    page.get_by_role("link", name="获奖证书").click()
     own = entries[0].certificates.get()
     other = entries[1].certificates.get()
     expect(page.get_by_text(other.number)).to_have_count(0)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from certificates.errors import CertificateError
 from certificates.models import Certificate
 from certificates.pdf import render_certificate
 from core.exceptions import Conflict
@@ -51,7 +52,7 @@ def check_results_final(contest: Contest) -> None:
     if not final_notices(contest).exists():
         raise Conflict(
             _("Certificates are issued once the results notice of the contest is final."),
-            code="results_not_final",
+            code=CertificateError.RESULTS_NOT_FINAL,
         )
 
 

@@ -45,6 +45,7 @@ from finals.enums import (
     MemberStatus,
     SlotState,
 )
+from finals.errors import FinalError
 from finals.models import LiveScore, LiveSession, LiveSlot, PanelDraw, PanelMember, SignInCode
 from reviews import selectors as review_selectors
 from reviews import services as review_services
@@ -57,7 +58,7 @@ SIGN_IN_CODE_HOURS = getattr(settings, "FINALS_SIGN_IN_CODE_HOURS", 12)
 
 def _require_staff(actor: User) -> None:
     if not review_selectors.is_review_staff(actor):
-        raise NotPermitted(_("Only union staff run the live final."))
+        raise NotPermitted(_("Only union staff run the live final."), code=FinalError.STAFF_ONLY)
 
 
 # ---------------------------------------------------------------- the draw
@@ -79,7 +80,7 @@ def draw_create(
     member scores every finalist)."""
     _require_staff(actor)
     if round.state == RoundState.FINALIZED:
-        raise Conflict(_("The round is finalized."), code="round_finalized")
+        raise Conflict(_("The round is finalized."), code=FinalError.ROUND_FINALIZED)
     clean: dict[str, int] = {}
     known = set(ExpertiseField.objects.values_list("pk", flat=True))
     for key, value in (per_field or {}).items():
@@ -246,13 +247,13 @@ def draw_run(*, draw: PanelDraw, actor: User, seed: int | None = None) -> PanelD
         check_transition(DRAW_TRANSITIONS, locked.state, DrawState.DRAWN, what="draw")
         inputs = _draw_inputs(locked)
         if not inputs["finalists"]:
-            raise Conflict(_("The round has no finalists yet."), code="no_finalists")
+            raise Conflict(_("The round has no finalists yet."), code=FinalError.NO_FINALISTS)
         try:
             result = _run_pure(locked, inputs, seed)
         except drawing.DrawImpossible as exc:
             texts = [shortage_text(s) for s in exc.shortages]
             raise Conflict(
-                " ".join(texts), code="draw_impossible", fields={"per_field": texts}
+                " ".join(texts), code=FinalError.DRAW_IMPOSSIBLE, fields={"per_field": texts}
             ) from None
         PanelMember.objects.bulk_create(
             [
@@ -306,7 +307,7 @@ def member_respond(
         if draw.state != DrawState.DRAWN:
             raise Conflict(
                 _("Answers are recorded only while the panel is drawn and not yet seated."),
-                code="draw_not_drawn",
+                code=FinalError.DRAW_NOT_DRAWN,
             )
         locked = PanelMember.objects.select_for_update().get(pk=member.pk)
         check_transition(MEMBER_TRANSITIONS, locked.status, to_state, what="panel member")
@@ -375,7 +376,7 @@ def draw_seat(
         if round_.state not in ROUND_ASSIGNABLE_STATES:
             raise Conflict(
                 _("Start assigning the round first, so that its finalists are enrolled."),
-                code="round_not_assigning",
+                code=FinalError.ROUND_NOT_ASSIGNING,
             )
         members = list(
             PanelMember.objects.select_for_update()
@@ -384,13 +385,15 @@ def draw_seat(
             .order_by("field_id", "draw_position", "reserve_position", "id")
         )
         if any(m.status == MemberStatus.INVITED for m in members):
-            raise Conflict(_("Some drawn experts have not answered yet."), code="panel_unanswered")
+            raise Conflict(
+                _("Some drawn experts have not answered yet."), code=FinalError.PANEL_UNANSWERED
+            )
         confirmed = [m for m in members if m.status == MemberStatus.CONFIRMED]
         if len(confirmed) != locked.seats:
             raise Conflict(
                 _("Only %(n)s of the %(seats)s seats are filled: no reserve is left.")
                 % {"n": len(confirmed), "seats": locked.seats},
-                code="panel_incomplete",
+                code=FinalError.PANEL_INCOMPLETE,
             )
         entry_ids = list(
             RoundEntry.objects.filter(round=round_)
@@ -461,7 +464,9 @@ def sign_in_code_issue(*, member: PanelMember, actor: User) -> tuple[SignInCode,
     revoked. Returns the row and the token, which is stored only as its hash."""
     _require_staff(actor)
     if member.seat is None:
-        raise Conflict(_("Only a seated panel member gets a sign-in code."), code="not_seated")
+        raise Conflict(
+            _("Only a seated panel member gets a sign-in code."), code=FinalError.NOT_SEATED
+        )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -513,7 +518,7 @@ def sign_in_redeem(*, token: str, ip_address: str | None) -> SignInCode:
         if problem is None and code.used_at is not None:
             problem = _("This code has been used. Ask the host for a new one.")
         if problem:
-            raise Conflict(problem, code="sign_in_code_invalid")
+            raise Conflict(problem, code=FinalError.SIGN_IN_CODE_INVALID)
         member = PanelMember.objects.select_for_update().get(pk=code.member_id)
         if member.pledged_at is None:
             member.pledged_at, member.pledge_ip = now, ip_address
@@ -612,14 +617,14 @@ def slot_move(
             else:
                 slot = on_stage
             if slot is None:
-                raise Conflict(_("No entry is on stage."), code="nothing_on_stage")
+                raise Conflict(_("No entry is on stage."), code=FinalError.NOTHING_ON_STAGE)
         else:
             slot = slots.get(pk=slot.pk)
         check_transition(SLOT_TRANSITIONS, slot.state, to_state, what="entry on stage")
         if to_state == SlotState.PRESENTING and on_stage is not None:
             raise Conflict(
                 _("Finish entry %(position)s first.") % {"position": on_stage.position},
-                code="entry_on_stage",
+                code=FinalError.ENTRY_ON_STAGE,
             )
         from_state, now = slot.state, timezone.now()
         slot.state = to_state
@@ -714,14 +719,16 @@ def score_submit(
         locked = _lock_session(session)
         current = LiveSlot.objects.filter(session=locked, pk=slot.pk).first()
         if current is None or member.draw_id != locked.draw_id or member.seat is None:
-            raise NotPermitted(_("You are not on this panel."))
+            raise NotPermitted(_("You are not on this panel."), code=FinalError.NOT_ON_PANEL)
         if current.state != SlotState.SCORING_OPEN:
             raise Conflict(
                 _("Scoring of entry %(position)s is not open.") % {"position": current.position},
-                code="scoring_closed",
+                code=FinalError.SCORING_CLOSED,
             )
         if member.pk in current.blanked:
-            raise Conflict(_("You do not score this entry (回避)."), code="conflict_of_interest")
+            raise Conflict(
+                _("You do not score this entry (回避)."), code=FinalError.CONFLICT_OF_INTEREST
+            )
         total = review_services.weighted_total(criteria, clean)
         values = {str(pk): str(v) for pk, v in clean.items()}
         score = LiveScore.objects.filter(slot=current, member=member).first()
@@ -758,13 +765,13 @@ def session_record_reviews(*, session: LiveSession, actor: User) -> dict:
     if round_.state != RoundState.OPEN:
         raise Conflict(
             _("Open the final round (confirm its assignments) before recording the scores."),
-            code="round_not_open",
+            code=FinalError.ROUND_NOT_OPEN,
         )
     slots = list(LiveSlot.objects.filter(session=session))
     if any(s.state != SlotState.REVEALED for s in slots):
         raise Conflict(
             _("Every finalist must be revealed before the scores are recorded."),
-            code="session_unfinished",
+            code=FinalError.SESSION_UNFINISHED,
         )
     written = skipped = 0
     with transaction.atomic():

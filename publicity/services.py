@@ -47,6 +47,7 @@ from publicity.enums import (
     Remedy,
     StepKind,
 )
+from publicity.errors import PublicityError
 from publicity.models import NoticeVersion, Objection, ObjectionStep, ResultsNotice
 from reviews import services as review_services
 from reviews.enums import AwardTier, RoundState
@@ -125,7 +126,10 @@ def notice_update(*, actor: User, notice: ResultsNotice, data: dict[str, Any]) -
     with transaction.atomic():
         locked = _lock_notice(notice)
         if locked.state != NoticeState.DRAFT:
-            raise Conflict(_("Only a draft notice can be changed; publish a new version instead."))
+            raise Conflict(
+                _("Only a draft notice can be changed; publish a new version instead."),
+                code=PublicityError.NOTICE_NOT_DRAFT,
+            )
         changed = {}
         for field in ("title", "intro", "contact", "show_score", "working_days"):
             if field in data and data[field] != getattr(locked, field):
@@ -234,13 +238,17 @@ def notice_publish(*, actor: User, notice: ResultsNotice) -> ResultsNotice:
     the notice must show at least one award."""
     with transaction.atomic():
         locked = _lock_notice(notice)
-        check_transition(NOTICE_TRANSITIONS, locked.state, NoticeState.PUBLISHED, what="notice")
+        check_transition(
+            NOTICE_TRANSITIONS, locked.state, NoticeState.PUBLISHED, what="results notice"
+        )
         if locked.round_id and locked.round.state != RoundState.FINALIZED:
-            raise Conflict(_("The round's results are not finalized yet."), code="round_not_final")
+            raise Conflict(
+                _("The round's results are not finalized yet."), code=PublicityError.ROUND_NOT_FINAL
+            )
         now = timezone.now()
         last_day, ends_at = period_end(now, locked.working_days)
         if not notice_rows(locked):
-            raise Conflict(_("The notice would show no award."), code="notice_empty")
+            raise Conflict(_("The notice would show no award."), code=PublicityError.NOTICE_EMPTY)
         locked.state, locked.published_at = NoticeState.PUBLISHED, now
         locked.period_last_day, locked.ends_at = last_day, ends_at
         locked.save(update_fields=["state", "published_at", "period_last_day", "ends_at",
@@ -261,18 +269,18 @@ def notice_finalize(*, actor: User | None, notice: ResultsNotice) -> ResultsNoti
     (409 otherwise, saying which). Certificates can be issued from then on."""
     with transaction.atomic():
         locked = _lock_notice(notice)
-        check_transition(NOTICE_TRANSITIONS, locked.state, NoticeState.FINAL, what="notice")
+        check_transition(NOTICE_TRANSITIONS, locked.state, NoticeState.FINAL, what="results notice")
         if not notice_period_over(locked):
             raise Conflict(
                 _("The objection period runs until %(end)s; the results cannot be final before.")
                 % {"end": timezone.localtime(locked.ends_at).strftime("%Y-%m-%d %H:%M")},
-                code="period_running",
+                code=PublicityError.PERIOD_RUNNING,
             )
         open_count = locked.objections.exclude(state__in=DECIDED_STATES).count()
         if open_count:
             raise Conflict(
                 _("%(count)s objection(s) are not decided yet.") % {"count": open_count},
-                code="objections_open",
+                code=PublicityError.OBJECTIONS_OPEN,
             )
         locked.state, locked.finalized_at = NoticeState.FINAL, timezone.now()
         locked.save(update_fields=["state", "finalized_at", "updated_at"])
@@ -364,7 +372,9 @@ def objection_submit(
         with transaction.atomic():
             locked = _lock_notice(notice)
             if locked.state != NoticeState.PUBLISHED:
-                raise Conflict(_("This notice takes no objections."), code="notice_closed")
+                raise Conflict(
+                    _("This notice takes no objections."), code=PublicityError.NOTICE_CLOSED
+                )
             version = locked.versions.order_by("-number").first()
             if not any(row["entry"] == entry_id for row in version.rows):
                 raise _invalid("entry", _("Choose an entry shown on the notice."))
@@ -391,7 +401,7 @@ def objection_submit(
                     _("The objection period of this notice ended on %(end)s; objections are no "
                       "longer accepted.")
                     % {"end": timezone.localtime(locked.ends_at).strftime("%Y-%m-%d %H:%M")},
-                    code="period_over",
+                    code=PublicityError.PERIOD_OVER,
                 )  # fmt: skip
     return objection
 
@@ -427,7 +437,10 @@ def objection_add_note(*, actor: User, objection: Objection, text: str) -> Objec
     with transaction.atomic():
         _notice, locked = _lock_objection(objection)
         if locked.state not in NOTE_STATES:
-            raise Conflict(_("Notes are added while the objection is being handled."))
+            raise Conflict(
+                _("Notes are added while the objection is being handled."),
+                code=PublicityError.OBJECTION_NOT_IN_HANDLING,
+            )
         if locked.state == ObjectionState.ACKNOWLEDGED:
             return _move(locked, ObjectionState.INVESTIGATING, actor=actor, text=text.strip(),
                          kind=StepKind.NOTE)  # fmt: skip
@@ -484,7 +497,9 @@ def objection_decide(
     with transaction.atomic():
         notice, locked = _lock_objection(objection)
         if notice.state != NoticeState.PUBLISHED:
-            raise Conflict(_("The notice is no longer published."))
+            raise Conflict(
+                _("The notice is no longer published."), code=PublicityError.NOTICE_NOT_PUBLISHED
+            )
         _move(locked, to_state, actor=actor, text=reply, kind=StepKind.DECIDE)
         if upheld and remedy != Remedy.NONE:
             _apply_remedy(notice, locked, remedy=remedy, tier=tier, actor=actor, reply=reply)

@@ -19,6 +19,7 @@ from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from finals import selectors, services
 from finals.api import serializers as s
 from finals.enums import SlotState
+from finals.errors import FinalError
 from finals.models import LiveSlot
 
 
@@ -218,9 +219,9 @@ class LiveSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         session = self.get_object()
         member = selectors.seat_of(session, request.user)
         if member is None:
-            raise NotPermitted(_("You are not on this panel."))
+            raise NotPermitted(_("You are not on this panel."), code=FinalError.NOT_ON_PANEL)
         if member.pledged_at is None:
-            raise Conflict(_("Accept the pledge first."), code="pledge_required")
+            raise Conflict(_("Accept the pledge first."), code=FinalError.PLEDGE_REQUIRED)
         serializer = s.ScoreSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slot = get_object_or_404(LiveSlot, session=session, pk=serializer.validated_data["slot"])

@@ -94,19 +94,22 @@ def _refusals_without_enum_code(app: str, enum: str) -> list[str]:
 
 APP_ERRORS = {
     "accounts": "AccountError",
+    "certificates": "CertificateError",
     "core": "CoreError",
+    "finals": "FinalError",
     "incubator": "IncubatorError",
     "innovation": "StudioError",
     "jobs": "JobError",
     "projects": "ProjectError",
+    "publicity": "PublicityError",
     "reviews": "ReviewError",
 }
 
 
 def test_every_refusal_carries_a_code_of_its_apps_enum():
     """A 403/409 names a member of ``<app>.errors.<App>Error``, the stable code clients and pages
-    branch on (the message is translated; a 400 names its field). Apps added since (publicity,
-    certificates, finals) are listed here once they have their enum."""
+    branch on (the message is translated; a 400 names its field). A new app that raises
+    refusals adds its ``errors.py`` and its line here."""
     import importlib
 
     missing = {app: _refusals_without_enum_code(app, enum) for app, enum in APP_ERRORS.items()}

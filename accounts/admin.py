@@ -40,9 +40,15 @@ class UserAdmin(BaseUserAdmin):
     # member belongs to one organisation, roles must fit it, staff flags follow roles): the admin
     # shows them; contact details, activity and the password stay editable here.
     readonly_fields = (
-        "username", "organisation", "is_staff", "is_superuser", "groups", "user_permissions",
-        "last_login", "date_joined",
-    )  # fmt: skip
+        "username",
+        "organisation",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+        "last_login",
+        "date_joined",
+    )
 
     def has_add_permission(self, request):
         return False  # users are created with their roles by accounts.services.user_create

@@ -28,13 +28,36 @@ EXPERTISE = [
 # (name, district, type, expertise code of its main business)
 ORGANISATIONS = [
     ("东风商用车有限公司", District.ZHANGWAN, OrganisationType.STATE_OWNED, "automotive"),
-    ("东风汽车零部件（集团）有限公司", District.ZHANGWAN, OrganisationType.STATE_OWNED, "automotive"),
-    ("十堰东森汽车密封件有限公司", District.ECONOMIC_ZONE, OrganisationType.ENTERPRISE, "automotive"),
-    ("湖北万向新能源汽车零部件有限公司", District.ECONOMIC_ZONE, OrganisationType.ENTERPRISE, "nev"),
-    ("十堰华昌达智能装备有限公司", District.MAOJIAN, OrganisationType.ENTERPRISE,
-     "intelligent-manufacturing"),
-    ("汉江水利水电（集团）有限责任公司", District.DANJIANGKOU, OrganisationType.STATE_OWNED,
-     "hydropower"),
+    (
+        "东风汽车零部件（集团）有限公司",
+        District.ZHANGWAN,
+        OrganisationType.STATE_OWNED,
+        "automotive",
+    ),
+    (
+        "十堰东森汽车密封件有限公司",
+        District.ECONOMIC_ZONE,
+        OrganisationType.ENTERPRISE,
+        "automotive",
+    ),
+    (
+        "湖北万向新能源汽车零部件有限公司",
+        District.ECONOMIC_ZONE,
+        OrganisationType.ENTERPRISE,
+        "nev",
+    ),
+    (
+        "十堰华昌达智能装备有限公司",
+        District.MAOJIAN,
+        OrganisationType.ENTERPRISE,
+        "intelligent-manufacturing",
+    ),
+    (
+        "汉江水利水电（集团）有限责任公司",
+        District.DANJIANGKOU,
+        OrganisationType.STATE_OWNED,
+        "hydropower",
+    ),
     ("湖北丹江口水电开发有限公司", District.DANJIANGKOU, OrganisationType.ENTERPRISE, "hydropower"),
     ("十堰人福医药有限公司", District.MAOJIAN, OrganisationType.ENTERPRISE, "biomedicine"),
     ("湖北竹山县绿松石产业有限公司", District.ZHUSHAN, OrganisationType.ENTERPRISE, "materials"),
@@ -42,15 +65,29 @@ ORGANISATIONS = [
     ("房县黄酒酿造有限公司", District.FANGXIAN, OrganisationType.ENTERPRISE, "agriculture"),
     ("郧西县天河旅游开发有限公司", District.YUNXI, OrganisationType.ENTERPRISE, "tourism"),
     ("武当山旅游经济特区文旅集团", District.WUDANGSHAN, OrganisationType.STATE_OWNED, "tourism"),
-    ("郧阳区绿色建材有限公司", District.YUNYANG, OrganisationType.ENTERPRISE, "green-manufacturing"),
+    (
+        "郧阳区绿色建材有限公司",
+        District.YUNYANG,
+        OrganisationType.ENTERPRISE,
+        "green-manufacturing",
+    ),
     ("十堰市太和医院", District.MAOJIAN, OrganisationType.PUBLIC_INSTITUTION, "biomedicine"),
     ("湖北汽车工业学院", District.ZHANGWAN, OrganisationType.UNIVERSITY, "automotive"),
-    ("十堰职业技术学院", District.MAOJIAN, OrganisationType.UNIVERSITY, "intelligent-manufacturing"),
+    (
+        "十堰职业技术学院",
+        District.MAOJIAN,
+        OrganisationType.UNIVERSITY,
+        "intelligent-manufacturing",
+    ),
     ("十堰市城市建设投资有限公司", District.MAOJIAN, OrganisationType.STATE_OWNED, "construction"),
     ("国网十堰供电公司", District.ZHANGWAN, OrganisationType.STATE_OWNED, "safety"),
-    ("十堰市电子信息产业园有限公司", District.ECONOMIC_ZONE, OrganisationType.ENTERPRISE,
-     "electronics"),
-]  # fmt: skip
+    (
+        "十堰市电子信息产业园有限公司",
+        District.ECONOMIC_ZONE,
+        OrganisationType.ENTERPRISE,
+        "electronics",
+    ),
+]
 
 SURNAMES = (
     "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
@@ -118,8 +155,9 @@ def seed(ctx: DemoContext) -> None:
 
     password = make_password(DEMO_PASSWORD)
     for username, roles, full_name, org_index, _purpose in STAFF_AND_MEMBERS:
-        _ensure_user(username, roles, full_name, orgs[org_index] if org_index is not None else None,
-                     password)  # fmt: skip
+        _ensure_user(
+            username, roles, full_name, orgs[org_index] if org_index is not None else None, password
+        )
 
     employers = orgs[:]  # reviewers work for some of the entrants: avoidance matters in the demo
     for i, username in enumerate(REVIEWER_USERNAMES):
@@ -191,17 +229,21 @@ def _seed_synthetic(ctx: DemoContext, *, fields, password, taken) -> None:
         for i in range(have, ctx.reviewers)
     ]
     User.objects.bulk_create(users, batch_size=2000)
-    new_users = list(User.objects.filter(username__startswith="synth_rev").exclude(
-        reviewer_profile__isnull=False))  # fmt: skip
+    new_users = list(
+        User.objects.filter(username__startswith="synth_rev").exclude(
+            reviewer_profile__isnull=False
+        )
+    )
     RoleGrant.objects.bulk_create(
-        [RoleGrant(user=u, role=Role.REVIEWER) for u in new_users], batch_size=2000,
+        [RoleGrant(user=u, role=Role.REVIEWER) for u in new_users],
+        batch_size=2000,
         ignore_conflicts=True,
-    )  # fmt: skip
+    )
     profiles = ReviewerProfile.objects.bulk_create(
         [
             ReviewerProfile(
                 user=u, title=rng.choice(TITLES), employer_id=rng.choice(org_ids), max_load=200
-            )  # fmt: skip
+            )
             for u in new_users
         ],
         batch_size=2000,

@@ -29,9 +29,16 @@ from core.services import audit_record
 from core.validation import full_clean_or_400
 
 ORGANISATION_FIELDS = (
-    "name", "credit_code", "org_type", "district", "address", "contact_name", "contact_phone",
-    "contact_email", "is_active",
-)  # fmt: skip
+    "name",
+    "credit_code",
+    "org_type",
+    "district",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "is_active",
+)
 
 # What only union staff set on a reviewer profile: they steer assignment (回避 by employer, loads).
 REVIEWER_STAFF_ONLY_FIELDS = ("employer", "max_load", "is_active")
@@ -39,14 +46,25 @@ REVIEWER_STAFF_ONLY_FIELDS = ("employer", "max_load", "is_active")
 # Django admin access: staff roles get a group of the same name holding these apps' permissions.
 _GROUP_APPS = {
     Role.UNION_STAFF: (
-        "accounts", "projects", "reviews", "innovation", "notifications", "core",
+        "accounts",
+        "projects",
+        "reviews",
+        "innovation",
+        "notifications",
+        "core",
     ),
     Role.INCUBATOR_STAFF: ("incubator", "projects", "accounts", "notifications", "core"),
     Role.ADMIN: (
-        "accounts", "projects", "reviews", "innovation", "incubator", "notifications", "core",
+        "accounts",
+        "projects",
+        "reviews",
+        "innovation",
+        "incubator",
+        "notifications",
+        "core",
         "auth",
     ),
-}  # fmt: skip
+}
 
 
 def organisation_create(*, actor: User | None, data: dict[str, Any]) -> Organisation:
@@ -346,22 +364,36 @@ def _resolve_rows(rows: list[ExpertRow]) -> tuple[dict, dict, dict, list[SheetPr
             users.setdefault(key, []).append(u)
     for row in rows:
         if row.employer and row.employer not in orgs:
-            problems.append(SheetProblem(row.line, "employer", _(
-                "No organisation named “%s”: add it first, or leave the cell empty."
-            ) % row.employer))  # fmt: skip
+            problems.append(
+                SheetProblem(
+                    row.line,
+                    "employer",
+                    _("No organisation named “%s”: add it first, or leave the cell empty.")
+                    % row.employer,
+                )
+            )
         elif row.employer and len(orgs[row.employer]) > 1:
-            problems.append(SheetProblem(row.line, "employer", _(
-                "Several organisations are named “%s”: set this expert's employer by hand."
-            ) % row.employer))  # fmt: skip
+            problems.append(
+                SheetProblem(
+                    row.line,
+                    "employer",
+                    _("Several organisations are named “%s”: set this expert's employer by hand.")
+                    % row.employer,
+                )
+            )
         unknown = [w for w in row.expertise if w.lower() not in fields]
         if unknown:
-            problems.append(SheetProblem(row.line, "expertise", _(
-                "Unknown field(s) of expertise: %s."
-            ) % "、".join(unknown)))  # fmt: skip
+            problems.append(
+                SheetProblem(
+                    row.line,
+                    "expertise",
+                    _("Unknown field(s) of expertise: %s.") % "、".join(unknown),
+                )
+            )
         if len(users.get(row.email, [])) > 1:
-            problems.append(SheetProblem(row.line, "email", _(
-                "Several users have this e-mail address."
-            )))  # fmt: skip
+            problems.append(
+                SheetProblem(row.line, "email", _("Several users have this e-mail address."))
+            )
     return orgs, fields, users, problems
 
 
@@ -440,13 +472,15 @@ def experts_import(*, actor: User | None, file: IO[bytes]) -> ExpertImport:
         through.objects.filter(reviewerprofile__in=list(profiles.values())).delete()
         through.objects.bulk_create(
             [
-                through(reviewerprofile_id=profiles[by_email[row.email].pk].pk,
-                        expertisefield_id=fields[w.lower()].pk)
+                through(
+                    reviewerprofile_id=profiles[by_email[row.email].pk].pk,
+                    expertisefield_id=fields[w.lower()].pk,
+                )
                 for row in rows
                 for w in dict.fromkeys(w.lower() for w in row.expertise)
             ],
             ignore_conflicts=True,
-        )  # fmt: skip
+        )
         for user in created + updated:
             user.forget_roles()
         created_ids = {u.pk for u in created}

@@ -56,9 +56,14 @@ def run_one(size: str, mode: str, args: argparse.Namespace) -> dict:
     t = time.perf_counter()
     if args.family == "contest":
         problem = contest_instance(
-            n_e, n_r, args.k, args.seed, tight_loads=args.tight,
-            same_employer_limit=args.same_employer, n_tags=args.tags,
-        )  # fmt: skip
+            n_e,
+            n_r,
+            args.k,
+            args.seed,
+            tight_loads=args.tight,
+            same_employer_limit=args.same_employer,
+            n_tags=args.tags,
+        )
     else:
         problem = random_instance(
             n_e,

@@ -36,29 +36,41 @@ def seed_incubator(contest, n_reports: int, rng: random.Random) -> None:
         return
     started = time.monotonic()
     now = timezone.now()
-    final = Round.objects.filter(contest=contest).order_by("-order").first() or Round.objects.create(
-        contest=contest, name="决赛（基准）", order=9, opens_at=now - timedelta(days=60),
-        deadline=now - timedelta(days=30), state="published",
-    )  # fmt: skip
+    final = Round.objects.filter(contest=contest).order_by(
+        "-order"
+    ).first() or Round.objects.create(
+        contest=contest,
+        name="决赛（基准）",
+        order=9,
+        opens_at=now - timedelta(days=60),
+        deadline=now - timedelta(days=30),
+        state="published",
+    )
     entries = list(contest.entries.order_by("id").values_list("id", "organisation_id")[:3000])
     tiers = ["first"] * 100 + ["second"] * 300 + ["third"] * 600 + ["excellence"] * 1000
     Award.objects.bulk_create(
-        [Award(round=final, entry_id=e, tier=t, recommended_provincial=t == "first")
-         for (e, _o), t in zip(entries, tiers, strict=False)],
+        [
+            Award(round=final, entry_id=e, tier=t, recommended_provincial=t == "first")
+            for (e, _o), t in zip(entries, tiers, strict=False)
+        ],
         ignore_conflicts=True,
-    )  # fmt: skip
+    )
     RoundEntry.objects.bulk_create(
-        [RoundEntry(round=final, entry_id=e, score=Decimal(rng.randint(600, 990)) / 10)
-         for e, _o in entries],
+        [
+            RoundEntry(round=final, entry_id=e, score=Decimal(rng.randint(600, 990)) / 10)
+            for e, _o in entries
+        ],
         ignore_conflicts=True,
-    )  # fmt: skip
+    )
     per = max(n_reports // 1000, 1)
     start = date(2022, 1, 1)
     Incubation.objects.bulk_create(
-        [Incubation(entry_id=e, organisation_id=o, start_date=start, stage="incubating")
-         for e, o in entries[:1000]],
+        [
+            Incubation(entry_id=e, organisation_id=o, start_date=start, stage="incubating")
+            for e, o in entries[:1000]
+        ],
         ignore_conflicts=True,
-    )  # fmt: skip
+    )
     reports = []
     for inc in Incubation.objects.filter(entry__contest=contest).values_list("id", flat=True):
         for q in range(per):
@@ -66,13 +78,20 @@ def seed_incubator(contest, n_reports: int, rng: random.Random) -> None:
             period_end = (period_start.replace(day=28) + timedelta(days=70)).replace(day=1) - (
                 timedelta(days=1)
             )
-            reports.append(IncubationReport(
-                incubation_id=inc, period_start=period_start, period_end=period_end,
-                due_date=period_end + timedelta(days=15), state=rng.choice(["filed", "accepted"]),
-                revenue=Decimal(rng.randint(0, 500) * 1000), jobs_created=rng.randint(0, 5),
-                patents_filed=rng.randint(0, 3), patents_granted=rng.randint(0, 2),
-                financing_raised=Decimal(rng.choice([0, 0, 100000, 1000000])),
-            ))  # fmt: skip
+            reports.append(
+                IncubationReport(
+                    incubation_id=inc,
+                    period_start=period_start,
+                    period_end=period_end,
+                    due_date=period_end + timedelta(days=15),
+                    state=rng.choice(["filed", "accepted"]),
+                    revenue=Decimal(rng.randint(0, 500) * 1000),
+                    jobs_created=rng.randint(0, 5),
+                    patents_filed=rng.randint(0, 3),
+                    patents_granted=rng.randint(0, 2),
+                    financing_raised=Decimal(rng.choice([0, 0, 100000, 1000000])),
+                )
+            )
     IncubationReport.objects.bulk_create(reports, batch_size=2000, ignore_conflicts=True)
     print(f"incubator seed: {len(reports)} reports in {time.monotonic() - started:.1f}s")
 
@@ -109,8 +128,9 @@ def main() -> None:
     seed_incubator(large, args.reports, random.Random(1))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"entries: {Entry.objects.count()}, incubation reports: "
-          f"{IncubationReport.objects.count()}")  # fmt: skip
+    print(
+        f"entries: {Entry.objects.count()}, incubation reports: {IncubationReport.objects.count()}"
+    )
 
     staff = User.objects.get(username="incubator_li")
     api = APIClient()
@@ -147,8 +167,7 @@ def main() -> None:
             times.append(time.perf_counter() - t)
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        print(f"{name:28} {statistics.median(times):9.3f} {p95:8.3f} "
-              f"{len(executed):8d}")  # fmt: skip
+        print(f"{name:28} {statistics.median(times):9.3f} {p95:8.3f} {len(executed):8d}")
 
 
 if __name__ == "__main__":

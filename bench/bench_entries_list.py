@@ -58,8 +58,10 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE projects_entry; ANALYZE projects_teammember;")
     total = Entry.objects.count()
-    print(f"database: {urlparse(BENCH_DATABASE_URL).path.lstrip('/')}, entries: {total}, "
-          f"large contest id {large.pk}")  # fmt: skip
+    print(
+        f"database: {urlparse(BENCH_DATABASE_URL).path.lstrip('/')}, entries: {total}, "
+        f"large contest id {large.pk}"
+    )
 
     staff = User.objects.get(username="union_zhang")
     _, token = api_token_issue(user=staff)
@@ -83,31 +85,49 @@ def main() -> None:
     scenarios = [
         ("contest, page 1 (20 rows)", client, f"/api/v1/entries/?contest={c}"),
         ("contest, page_size=100", client, f"/api/v1/entries/?contest={c}&page_size=100"),
-        ("contest+category+state", client,
-         f"/api/v1/entries/?contest={c}&category={category.pk}&state=submitted"),
+        (
+            "contest+category+state",
+            client,
+            f"/api/v1/entries/?contest={c}&category={category.pk}&state=submitted",
+        ),
         ("contest+district", client, f"/api/v1/entries/?contest={c}&district=fangxian"),
         ("order by -submitted_at", client, f"/api/v1/entries/?contest={c}&ordering=-submitted_at"),
         ("order by title", client, f"/api/v1/entries/?contest={c}&ordering=title"),
-        ("submitted date range", client,
-         f"/api/v1/entries/?contest={c}&submitted_after=2025-04-01T00:00:00%2B08:00"
-         "&submitted_before=2025-04-08T00:00:00%2B08:00"),
+        (
+            "submitted date range",
+            client,
+            f"/api/v1/entries/?contest={c}&submitted_after=2025-04-01T00:00:00%2B08:00"
+            "&submitted_before=2025-04-08T00:00:00%2B08:00",
+        ),
         ("search q=水轮发电机组 (5 chars)", client, f"/api/v1/entries/?contest={c}&q=水轮发电机组"),
         ("search q=发动机 (3 chars)", client, f"/api/v1/entries/?contest={c}&q=发动机"),
         ("search q=电池 (2 chars)", client, f"/api/v1/entries/?contest={c}&q=电池"),
         ("search q=000123 (rare)", client, "/api/v1/entries/?q=000123"),
         ("deep page 1000", client, f"/api/v1/entries/?contest={c}&page=1000"),
         ("deep page 4000 (near the end)", client, f"/api/v1/entries/?contest={c}&page=4000"),
-        ("deep page 1000, order by title", client,
-         f"/api/v1/entries/?contest={c}&ordering=title&page=1000"),
-        ("deep page 200, contest+district", client,
-         f"/api/v1/entries/?contest={c}&district=fangxian&page=200"),
+        (
+            "deep page 1000, order by title",
+            client,
+            f"/api/v1/entries/?contest={c}&ordering=title&page=1000",
+        ),
+        (
+            "deep page 200, contest+district",
+            client,
+            f"/api/v1/entries/?contest={c}&district=fangxian&page=200",
+        ),
         ("enterprise member list", member_client, "/api/v1/entries/"),
         ("entry detail", client, f"/api/v1/entries/{some_entry}/"),
-        ("CSV export (category+district)", client,
-         f"/api/v1/entries/export/?file_format=csv&contest={c}&category={category.pk}&district=fangxian"),
-        ("XLSX export (category+district)", client,
-         f"/api/v1/entries/export/?file_format=xlsx&contest={c}&category={category.pk}&district=fangxian"),
-    ]  # fmt: skip
+        (
+            "CSV export (category+district)",
+            client,
+            f"/api/v1/entries/export/?file_format=csv&contest={c}&category={category.pk}&district=fangxian",
+        ),
+        (
+            "XLSX export (category+district)",
+            client,
+            f"/api/v1/entries/export/?file_format=xlsx&contest={c}&category={category.pk}&district=fangxian",
+        ),
+    ]
 
     def fetch(api, url):
         response = api.get(url)
@@ -152,8 +172,10 @@ def main() -> None:
         fetch(api, url)
         peak = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
         tracemalloc.stop()
-        print(f"{name:<36} {statistics.median(timings):>9.1f} {percentile(timings, 0.95):>8.1f} "
-              f"{len(executed):>7} {rows:>6} {peak:>8.1f}")  # fmt: skip
+        print(
+            f"{name:<36} {statistics.median(timings):>9.1f} {percentile(timings, 0.95):>8.1f} "
+            f"{len(executed):>7} {rows:>6} {peak:>8.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -172,11 +172,19 @@ def prepare(args) -> dict:
         t0 = time.perf_counter()
         now = timezone.now()
         round_ = Round.objects.create(
-            contest=large, name=BENCH_ROUND, order=50, reviewers_per_entry=5,
-            opens_at=now - timedelta(days=1), deadline=now + timedelta(days=3650),
-            is_blind=True, aggregation=AggregationMethod.MEAN, advancement_rule="top_share",
-            advancement_value="0.3", state=RoundState.OPEN, assignments_confirmed_at=now,
-        )  # fmt: skip
+            contest=large,
+            name=BENCH_ROUND,
+            order=50,
+            reviewers_per_entry=5,
+            opens_at=now - timedelta(days=1),
+            deadline=now + timedelta(days=3650),
+            is_blind=True,
+            aggregation=AggregationMethod.MEAN,
+            advancement_rule="top_share",
+            advancement_value="0.3",
+            state=RoundState.OPEN,
+            assignments_confirmed_at=now,
+        )
         Criterion.objects.bulk_create(
             [
                 Criterion(round=round_, name=n, weight=w, max_score=w, position=i)
@@ -200,13 +208,40 @@ def prepare(args) -> dict:
         n_r, ts = len(reviewers), now.isoformat()
         with connection.cursor() as c:
             raw = c.cursor
-            _copy(raw, "reviews_roundentry", ["round_id", "entry_id", "n_reviews", "criterion_means"],
-                  ((round_.pk, e, 0, "{}") for e in entry_ids))  # fmt: skip
-            _copy(raw, "reviews_assignment",
-                  ["round_id", "reviewer_id", "entry_id", "status", "source", "affinity", "reason",
-                   "created_at"],
-                  ((round_.pk, reviewers[(i * 7 + j * 1013) % n_r], e, "active", "solver", 1, "", ts)
-                   for i, e in enumerate(entry_ids) for j in range(5)))  # fmt: skip
+            _copy(
+                raw,
+                "reviews_roundentry",
+                ["round_id", "entry_id", "n_reviews", "criterion_means"],
+                ((round_.pk, e, 0, "{}") for e in entry_ids),
+            )
+            _copy(
+                raw,
+                "reviews_assignment",
+                [
+                    "round_id",
+                    "reviewer_id",
+                    "entry_id",
+                    "status",
+                    "source",
+                    "affinity",
+                    "reason",
+                    "created_at",
+                ],
+                (
+                    (
+                        round_.pk,
+                        reviewers[(i * 7 + j * 1013) % n_r],
+                        e,
+                        "active",
+                        "solver",
+                        1,
+                        "",
+                        ts,
+                    )
+                    for i, e in enumerate(entry_ids)
+                    for j in range(5)
+                ),
+            )
             raw.execute("ANALYZE")
         print(
             f"bench round: {RoundEntry.objects.filter(round=round_).count():,} entries, "
@@ -255,10 +290,19 @@ def _wait_up(url: str, timeout: float = 60.0) -> None:
 
 def start_gunicorn(app: str, port: int, env: dict, workers: int, log: Path) -> subprocess.Popen:
     cmd = [
-        str(Path(sys.executable).parent / "gunicorn"), app, "-w", str(workers),
-        "-b", f"127.0.0.1:{port}", "--timeout", "120", "--access-logfile", "-",
-        "--log-level", "warning",
-    ]  # fmt: skip
+        str(Path(sys.executable).parent / "gunicorn"),
+        app,
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "120",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "warning",
+    ]
     out = open(log, "w")  # noqa: SIM115 - kept open for the server's lifetime
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out)
 
@@ -279,9 +323,21 @@ def run_wrk(wrk: str, base: str, requests: list[str], args, tmp: Path, name: str
     script = tmp / "bench.lua"
     script.write_text(WRK_LUA.replace("N_THREADS", str(args.threads)))
     cmd = [
-        wrk, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s",
-        "--timeout", "30s", "-s", str(script), base, "--", str(lines),
-    ]  # fmt: skip
+        wrk,
+        "-t",
+        str(args.threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{args.duration}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        base,
+        "--",
+        str(lines),
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     summary = json.loads([ln for ln in out.splitlines() if ln.startswith("{")][-1])
     summary["rps"] = summary["requests"] / (summary["duration_us"] / 1e6)
@@ -383,9 +439,12 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-http-"))
     product = start_gunicorn("config.wsgi", args.port, env, args.workers, tmp / "product.log")
     ceiling = start_gunicorn(
-        "bench.http_ceiling:application", args.ceiling_port, ceiling_env, args.workers,
+        "bench.http_ceiling:application",
+        args.ceiling_port,
+        ceiling_env,
+        args.workers,
         tmp / "ceiling.log",
-    )  # fmt: skip
+    )
     try:
         base = f"http://127.0.0.1:{args.port}"
         ceiling_base = f"http://127.0.0.1:{args.ceiling_port}"

@@ -55,11 +55,26 @@ def _ensure_database(url: str) -> None:
 
 def _start_worker(env: dict, concurrency: int, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
-         f"--concurrency={concurrency}", "--without-heartbeat", "--without-gossip",
-         "--without-mingle", f"--hostname=bench-{os.getpid()}-{time.time_ns()}@%h"],
-        cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=WARNING",
+            f"--concurrency={concurrency}",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            f"--hostname=bench-{os.getpid()}-{time.time_ns()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     return process
 
 
@@ -106,41 +121,71 @@ def build(n_reviewers: int, entries_each: int):
 
     now = timezone.now()
     contest = Contest.objects.create(
-        name="bench-notices", edition=900 + int(time.time()) % 9000, year=2026,
+        name="bench-notices",
+        edition=900 + int(time.time()) % 9000,
+        year=2026,
         registration_opens_at=now - timedelta(days=90),
-        registration_closes_at=now - timedelta(days=60), state="in_review",
-    )  # fmt: skip
+        registration_closes_at=now - timedelta(days=60),
+        state="in_review",
+    )
     category = Category.objects.create(contest=contest, code="c", name="创新组")
     org = Organisation.objects.filter(credit_code__isnull=False).first()
     if org is None:
         org = Organisation.objects.create(
-            name="bench-org", credit_code=make_credit_code("420302", rng=random.Random(3)),
+            name="bench-org",
+            credit_code=make_credit_code("420302", rng=random.Random(3)),
             district="maojian",
-        )  # fmt: skip
+        )
     n_entries = max(entries_each, n_reviewers * entries_each // 5)
     entries = Entry.objects.bulk_create(
-        [Entry(contest=contest, category=category, organisation=org, title=f"参赛项目 {i:05d}",
-               state="in_review") for i in range(n_entries)],
+        [
+            Entry(
+                contest=contest,
+                category=category,
+                organisation=org,
+                title=f"参赛项目 {i:05d}",
+                state="in_review",
+            )
+            for i in range(n_entries)
+        ],
         batch_size=2000,
-    )  # fmt: skip
+    )
     password = make_password("!")
     users = User.objects.bulk_create(
-        [User(username=f"bench-rv-{i}", email=f"rv{i}@example.org", password=password,
-              full_name=f"评审专家{i}", language="en" if i % 10 == 0 else "zh-hans")
-         for i in range(n_reviewers)],
+        [
+            User(
+                username=f"bench-rv-{i}",
+                email=f"rv{i}@example.org",
+                password=password,
+                full_name=f"评审专家{i}",
+                language="en" if i % 10 == 0 else "zh-hans",
+            )
+            for i in range(n_reviewers)
+        ],
         batch_size=2000,
-    )  # fmt: skip
+    )
     round_ = Round.objects.create(
-        contest=contest, name="初赛", order=1, reviewers_per_entry=5,
-        opens_at=now - timedelta(days=10), deadline=now + timedelta(hours=1),
+        contest=contest,
+        name="初赛",
+        order=1,
+        reviewers_per_entry=5,
+        opens_at=now - timedelta(days=10),
+        deadline=now + timedelta(hours=1),
         state=RoundState.OPEN,
-    )  # fmt: skip
+    )
     Assignment.objects.bulk_create(
-        [Assignment(round=round_, reviewer=u, entry=entries[(i * entries_each + j) % n_entries],
-                    source=AssignmentSource.MANUAL)
-         for i, u in enumerate(users) for j in range(entries_each)],
+        [
+            Assignment(
+                round=round_,
+                reviewer=u,
+                entry=entries[(i * entries_each + j) % n_entries],
+                source=AssignmentSource.MANUAL,
+            )
+            for i, u in enumerate(users)
+            for j in range(entries_each)
+        ],
         batch_size=5000,
-    )  # fmt: skip
+    )
     return round_
 
 
@@ -159,9 +204,19 @@ def main() -> None:
     mail_dir.mkdir()
     port = _free_port()
     redis = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"], stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     os.environ.update(
         {
             "REDIS_URL": f"redis://127.0.0.1:{port}/0",
@@ -189,8 +244,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     t = time.perf_counter()
     build(args.reviewers, args.entries_each)
-    print(f"set-up: {args.reviewers:,} reviewers x {args.entries_each} unsubmitted assignments "
-          f"in {time.perf_counter() - t:.1f}s")  # fmt: skip
+    print(
+        f"set-up: {args.reviewers:,} reviewers x {args.entries_each} unsubmitted assignments "
+        f"in {time.perf_counter() - t:.1f}s"
+    )
 
     workers = [_start_worker(dict(os.environ), args.concurrency, work / "worker.log")]
     time.sleep(3)  # let the worker connect before the clock starts
@@ -199,8 +256,10 @@ def main() -> None:
             t0 = time.perf_counter()
             created = notices.review_deadline_reminders_send()
             scan = time.perf_counter() - t0
-        print(f"scan (render + insert + queue): {created:,} notices in {scan:.2f}s, "
-              f"{len(queries)} queries")  # fmt: skip
+        print(
+            f"scan (render + insert + queue): {created:,} notices in {scan:.2f}s, "
+            f"{len(queries)} queries"
+        )
 
         killed = False
         deadline = time.monotonic() + args.timeout
@@ -213,8 +272,10 @@ def main() -> None:
                 # starts (its fresh claims must not look an hour old to this time-shifted sweep).
                 ids = services.notices_sweep(now=timezone.now() + timedelta(hours=1))
                 services.publish_deliveries(ids)
-                print(f"worker SIGKILLed with {sent:,} sent; the sweep queued {len(ids):,} "
-                      "notices again; starting another worker")  # fmt: skip
+                print(
+                    f"worker SIGKILLed with {sent:,} sent; the sweep queued {len(ids):,} "
+                    "notices again; starting another worker"
+                )
                 workers.append(_start_worker(dict(os.environ), args.concurrency, work / "w2.log"))
             if sent + Notice.objects.filter(state="failed").count() >= created:
                 break
@@ -234,11 +295,12 @@ def main() -> None:
         latencies.sort()
         p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
         print(f"states: {states}")
-        print(f"end to end: {len(counts):,} distinct mails in {total:.1f}s "
-              f"= {len(counts) / total:,.0f} notices/s ({args.concurrency} worker processes, "
-              f"chunks of {args.chunk})")  # fmt: skip
-        print(f"latency created->sent: median {statistics.median(latencies):.1f}s, "
-              f"p95 {p95:.1f}s")  # fmt: skip
+        print(
+            f"end to end: {len(counts):,} distinct mails in {total:.1f}s "
+            f"= {len(counts) / total:,.0f} notices/s ({args.concurrency} worker processes, "
+            f"chunks of {args.chunk})"
+        )
+        print(f"latency created->sent: median {statistics.median(latencies):.1f}s, p95 {p95:.1f}s")
         print(f"duplicates in the mailbox: {duplicates}")
         print(f"second scan (a second beat): {again} new notices")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -50,10 +50,13 @@ def build(n_entries: int, k: int, n_reviewers: int):
 
     now = timezone.now()
     contest = Contest.objects.create(
-        name="bench", edition=int(time.time()) % 30000, year=2025,
+        name="bench",
+        edition=int(time.time()) % 30000,
+        year=2025,
         registration_opens_at=now - timedelta(days=90),
-        registration_closes_at=now - timedelta(days=60), state="in_review",
-    )  # fmt: skip
+        registration_closes_at=now - timedelta(days=60),
+        state="in_review",
+    )
     categories = Category.objects.bulk_create(
         [Category(contest=contest, code=f"c{i}", name=f"组别{i}") for i in range(10)]
     )
@@ -75,11 +78,17 @@ def build(n_entries: int, k: int, n_reviewers: int):
         [User(username=f"bench{stamp}-{i}", password="!") for i in range(n_reviewers)]
     )
     round_ = Round.objects.create(
-        contest=contest, name="初赛", order=1, reviewers_per_entry=k,
-        opens_at=now - timedelta(days=30), deadline=now - timedelta(days=1),
-        state=RoundState.CLOSED, aggregation=AggregationMethod.TRIMMED_MEAN,
-        advancement_rule="top_share", advancement_value="0.3",
-    )  # fmt: skip
+        contest=contest,
+        name="初赛",
+        order=1,
+        reviewers_per_entry=k,
+        opens_at=now - timedelta(days=30),
+        deadline=now - timedelta(days=1),
+        state=RoundState.CLOSED,
+        aggregation=AggregationMethod.TRIMMED_MEAN,
+        advancement_rule="top_share",
+        advancement_value="0.3",
+    )
     criteria = Criterion.objects.bulk_create(
         [
             Criterion(round=round_, name=n, weight=w, max_score=w, position=i)
@@ -95,15 +104,49 @@ def build(n_entries: int, k: int, n_reviewers: int):
         entry_ids = np.arange(first_entry, first_entry + n_entries)
         raw.execute(f"SELECT setval('projects_entry_id_seq', {entry_ids[-1] + 1})")
         ts = now.isoformat()
-        _copy(raw, "projects_entry",
-              ["id", "contest_id", "category_id", "organisation_id", "title", "summary",
-               "innovation_points", "expected_benefits", "keywords", "state", "submitted_at",
-               "created_at", "updated_at"],
-              ((int(e), contest.pk, categories[i % 10].pk, orgs[i % 500].pk, f"项目{i}", "", "",
-                "", "[]", "in_review", (now - timedelta(days=70, seconds=i)).isoformat(), ts, ts)
-               for i, e in enumerate(entry_ids)))  # fmt: skip
-        _copy(raw, "reviews_roundentry", ["round_id", "entry_id", "n_reviews", "criterion_means"],
-              ((round_.pk, int(e), 0, "{}") for e in entry_ids))  # fmt: skip
+        _copy(
+            raw,
+            "projects_entry",
+            [
+                "id",
+                "contest_id",
+                "category_id",
+                "organisation_id",
+                "title",
+                "summary",
+                "innovation_points",
+                "expected_benefits",
+                "keywords",
+                "state",
+                "submitted_at",
+                "created_at",
+                "updated_at",
+            ],
+            (
+                (
+                    int(e),
+                    contest.pk,
+                    categories[i % 10].pk,
+                    orgs[i % 500].pk,
+                    f"项目{i}",
+                    "",
+                    "",
+                    "",
+                    "[]",
+                    "in_review",
+                    (now - timedelta(days=70, seconds=i)).isoformat(),
+                    ts,
+                    ts,
+                )
+                for i, e in enumerate(entry_ids)
+            ),
+        )
+        _copy(
+            raw,
+            "reviews_roundentry",
+            ["round_id", "entry_id", "n_reviews", "criterion_means"],
+            ((round_.pk, int(e), 0, "{}") for e in entry_ids),
+        )
         # k distinct reviewers per entry: consecutive users modulo the pool.
         pair_entry = np.repeat(entry_ids, k)
         pair_user = np.asarray([u.pk for u in users])[
@@ -114,11 +157,25 @@ def build(n_entries: int, k: int, n_reviewers: int):
         first_a = raw.fetchone()[0] + 1
         a_ids = np.arange(first_a, first_a + len(pair_entry))
         raw.execute(f"SELECT setval('reviews_assignment_id_seq', {a_ids[-1] + 1})")
-        _copy(raw, "reviews_assignment",
-              ["id", "round_id", "reviewer_id", "entry_id", "status", "source", "affinity",
-               "reason", "created_at"],
-              ((int(a), round_.pk, int(u), int(e), "active", "solver", 0, "", ts)
-               for a, u, e in zip(a_ids, pair_user, pair_entry, strict=True)))  # fmt: skip
+        _copy(
+            raw,
+            "reviews_assignment",
+            [
+                "id",
+                "round_id",
+                "reviewer_id",
+                "entry_id",
+                "status",
+                "source",
+                "affinity",
+                "reason",
+                "created_at",
+            ],
+            (
+                (int(a), round_.pk, int(u), int(e), "active", "solver", 0, "", ts)
+                for a, u, e in zip(a_ids, pair_user, pair_entry, strict=True)
+            ),
+        )
         quality = gen.uniform(0.4, 0.95, size=len(pair_entry))
         maxima = np.asarray([30, 25, 25, 20], dtype=float)
         crit = np.round(
@@ -132,18 +189,43 @@ def build(n_entries: int, k: int, n_reviewers: int):
         first_r = raw.fetchone()[0] + 1
         r_ids = np.arange(first_r, first_r + len(pair_entry))
         raw.execute(f"SELECT setval('reviews_review_id_seq', {r_ids[-1] + 1})")
-        _copy(raw, "reviews_review",
-              ["id", "round_id", "reviewer_id", "entry_id", "assignment_id", "state", "total",
-               "comment", "submitted_at", "created_at", "updated_at"],
-              ((int(r), round_.pk, int(u), int(e), int(a), "submitted", f"{t:.3f}", "", ts, ts, ts)
-               for r, u, e, a, t in zip(r_ids, pair_user, pair_entry, a_ids, totals, strict=True)))  # fmt: skip
+        _copy(
+            raw,
+            "reviews_review",
+            [
+                "id",
+                "round_id",
+                "reviewer_id",
+                "entry_id",
+                "assignment_id",
+                "state",
+                "total",
+                "comment",
+                "submitted_at",
+                "created_at",
+                "updated_at",
+            ],
+            (
+                (int(r), round_.pk, int(u), int(e), int(a), "submitted", f"{t:.3f}", "", ts, ts, ts)
+                for r, u, e, a, t in zip(r_ids, pair_user, pair_entry, a_ids, totals, strict=True)
+            ),
+        )
         cids = [c_.pk for c_ in criteria]
-        _copy(raw, "reviews_reviewscore", ["review_id", "criterion_id", "score", "comment"],
-              ((int(r), cids[j], f"{crit[i, j]:.1f}", "") for i, r in enumerate(r_ids)
-               for j in range(4)))  # fmt: skip
+        _copy(
+            raw,
+            "reviews_reviewscore",
+            ["review_id", "criterion_id", "score", "comment"],
+            (
+                (int(r), cids[j], f"{crit[i, j]:.1f}", "")
+                for i, r in enumerate(r_ids)
+                for j in range(4)
+            ),
+        )
         raw.execute("ANALYZE")
-    print(f"bulk load: {n_entries:,} entries, {len(pair_entry):,} reviews, "
-          f"{4 * len(pair_entry):,} criterion scores in {time.perf_counter() - t0:.1f}s")  # fmt: skip
+    print(
+        f"bulk load: {n_entries:,} entries, {len(pair_entry):,} reviews, "
+        f"{4 * len(pair_entry):,} criterion scores in {time.perf_counter() - t0:.1f}s"
+    )
     return round_
 
 

@@ -163,10 +163,16 @@ def _rush_round(n_entries: int, k: int = 3) -> None:
     now = timezone.now()
     with transaction.atomic():
         round_ = Round.objects.create(
-            contest=contest, name=name, order=1, reviewers_per_entry=k, is_blind=True,
-            opens_at=now - timedelta(days=7), deadline=now + timedelta(days=1),
-            state=RoundState.OPEN, assignments_confirmed_at=now - timedelta(days=7),
-        )  # fmt: skip
+            contest=contest,
+            name=name,
+            order=1,
+            reviewers_per_entry=k,
+            is_blind=True,
+            opens_at=now - timedelta(days=7),
+            deadline=now + timedelta(days=1),
+            state=RoundState.OPEN,
+            assignments_confirmed_at=now - timedelta(days=7),
+        )
         criteria = Criterion.objects.bulk_create(
             Criterion(
                 round=round_,
@@ -174,7 +180,7 @@ def _rush_round(n_entries: int, k: int = 3) -> None:
                 weight=Decimal(25),
                 max_score=Decimal(25),
                 position=i,
-            )  # fmt: skip
+            )
             for i in range(4)
         )
         entry_ids = list(
@@ -191,10 +197,12 @@ def _rush_round(n_entries: int, k: int = 3) -> None:
             for j in range(k)
         ]
         assignments = Assignment.objects.bulk_create(
-            (Assignment(round=round_, entry_id=e, reviewer_id=r, source=AssignmentSource.SOLVER)
-             for e, r in pairs),
+            (
+                Assignment(round=round_, entry_id=e, reviewer_id=r, source=AssignmentSource.SOLVER)
+                for e, r in pairs
+            ),
             batch_size=5000,
-        )  # fmt: skip
+        )
         reviews = []
         for i, a in enumerate(assignments):
             kind = (i // k) % 10  # by entry, so that every reviewer has some of each kind
@@ -202,17 +210,24 @@ def _rush_round(n_entries: int, k: int = 3) -> None:
                 submitted = kind < 6
                 reviews.append(
                     Review(
-                        round=round_, reviewer_id=a.reviewer_id, entry_id=a.entry_id,
-                        assignment=a, total=Decimal(80),
+                        round=round_,
+                        reviewer_id=a.reviewer_id,
+                        entry_id=a.entry_id,
+                        assignment=a,
+                        total=Decimal(80),
                         state=ReviewState.SUBMITTED if submitted else ReviewState.DRAFT,
                         submitted_at=now if submitted else None,
                     )
-                )  # fmt: skip
+                )
         reviews = Review.objects.bulk_create(reviews, batch_size=5000)
         ReviewScore.objects.bulk_create(
-            (ReviewScore(review=r, criterion=c, score=Decimal(20)) for r in reviews for c in criteria),
+            (
+                ReviewScore(review=r, criterion=c, score=Decimal(20))
+                for r in reviews
+                for c in criteria
+            ),
             batch_size=10000,
-        )  # fmt: skip
+        )
     print(f"rush round: {len(assignments)} assignments, {len(reviews)} reviews")
 
 

@@ -104,10 +104,16 @@ def step_prepare(args) -> dict:
     services.pool_add(contest=contest, reviewers=reviewers, actor=staff, min_load=0, max_load=None)
     now = timezone.now()
     round_ = services.round_create(
-        contest=contest, actor=staff, name=ROUND_NAME, order=1, reviewers_per_entry=args.k,
-        opens_at=now, deadline=now + timedelta(days=14), advancement_rule="top_share",
+        contest=contest,
+        actor=staff,
+        name=ROUND_NAME,
+        order=1,
+        reviewers_per_entry=args.k,
+        opens_at=now,
+        deadline=now + timedelta(days=14),
+        advancement_rule="top_share",
         advancement_value=Decimal("0.3"),
-    )  # fmt: skip
+    )
     services.rubric_set(
         round=round_,
         actor=staff,
@@ -171,7 +177,9 @@ def step_score(args) -> dict:
     gen = np.random.default_rng(0)
     quality = gen.uniform(0.4, 0.95, size=len(pairs))
     maxima = np.asarray([float(c.max_score) for c in criteria])
-    crit = np.round(np.clip(quality[:, None] * maxima * gen.uniform(0.85, 1.1, (len(pairs), 4)), 0, maxima), 1)  # fmt: skip
+    crit = np.round(
+        np.clip(quality[:, None] * maxima * gen.uniform(0.85, 1.1, (len(pairs), 4)), 0, maxima), 1
+    )
     totals = crit.sum(axis=1)
     ts = timezone.now().isoformat()
     with connection.cursor() as c:
@@ -180,15 +188,50 @@ def step_score(args) -> dict:
         first = raw.fetchone()[0] + 1
         ids = np.arange(first, first + len(pairs))
         raw.execute(f"SELECT setval('reviews_review_id_seq', {ids[-1] + 1})")
-        _copy(raw, "reviews_review",
-              ["id", "round_id", "reviewer_id", "entry_id", "assignment_id", "state", "total",
-               "comment", "submitted_at", "created_at", "updated_at"],
-              ((int(r), round_.pk, int(p[1]), int(p[2]), int(p[0]), "submitted", f"{t:.3f}", "", ts, ts, ts)
-               for r, p, t in zip(ids.tolist(), pairs.tolist(), totals.tolist(), strict=True)))  # fmt: skip
+        _copy(
+            raw,
+            "reviews_review",
+            [
+                "id",
+                "round_id",
+                "reviewer_id",
+                "entry_id",
+                "assignment_id",
+                "state",
+                "total",
+                "comment",
+                "submitted_at",
+                "created_at",
+                "updated_at",
+            ],
+            (
+                (
+                    int(r),
+                    round_.pk,
+                    int(p[1]),
+                    int(p[2]),
+                    int(p[0]),
+                    "submitted",
+                    f"{t:.3f}",
+                    "",
+                    ts,
+                    ts,
+                    ts,
+                )
+                for r, p, t in zip(ids.tolist(), pairs.tolist(), totals.tolist(), strict=True)
+            ),
+        )
         cids = [cr.pk for cr in criteria]
-        _copy(raw, "reviews_reviewscore", ["review_id", "criterion_id", "score", "comment"],
-              ((int(r), cids[j], f"{crit[i, j]:.1f}", "") for i, r in enumerate(ids.tolist())
-               for j in range(4)))  # fmt: skip
+        _copy(
+            raw,
+            "reviews_reviewscore",
+            ["review_id", "criterion_id", "score", "comment"],
+            (
+                (int(r), cids[j], f"{crit[i, j]:.1f}", "")
+                for i, r in enumerate(ids.tolist())
+                for j in range(4)
+            ),
+        )
         raw.execute("ANALYZE")
     now = timezone.now()
     Round.objects.filter(pk=round_.pk).update(
@@ -218,8 +261,18 @@ def _one_step(name: str, args) -> None:
         result = globals()[f"step_{name}"](args)
         seconds = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"step": name, "seconds": seconds, "queries": len(queries), "rss_mb": rss,
-                      "result": result}, default=str))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "step": name,
+                "seconds": seconds,
+                "queries": len(queries),
+                "rss_mb": rss,
+                "result": result,
+            },
+            default=str,
+        )
+    )
 
 
 def _ensure_seeded() -> None:
@@ -249,18 +302,30 @@ def main() -> None:
     print(f"{'step':<10}{'seconds':>9}{'target':>8}{'queries':>9}{'peak RSS MB':>13}  result")
     for name in args.steps.split(","):
         out = subprocess.run(
-            [sys.executable, __file__, "--one", name, "--reviewers", str(args.reviewers),
-             "--k", str(args.k)],
-            capture_output=True, text=True, cwd=ROOT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                name,
+                "--reviewers",
+                str(args.reviewers),
+                "--k",
+                str(args.k),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
         if out.returncode or not line.startswith("{"):
             print(f"{name}: failed\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
             raise SystemExit(1)
         row = json.loads(line)
         target = f"{TARGETS[name]} s" if name in TARGETS else "-"
-        print(f"{name:<10}{row['seconds']:>9.2f}{target:>8}{row['queries']:>9}"
-              f"{row['rss_mb']:>13.0f}  {json.dumps(row['result'], ensure_ascii=False)[:160]}")  # fmt: skip
+        print(
+            f"{name:<10}{row['seconds']:>9.2f}{target:>8}{row['queries']:>9}"
+            f"{row['rss_mb']:>13.0f}  {json.dumps(row['result'], ensure_ascii=False)[:160]}"
+        )
 
 
 if __name__ == "__main__":

@@ -97,8 +97,10 @@ def main() -> None:
 
         with connection.execute_wrapper(count):
             client.get(url)
-        print(f"{name:<34} {statistics.median(timings):>9.1f} {percentile(timings, 0.95):>8.1f} "
-              f"{len(executed):>7} {size / 1024:>8.0f}")  # fmt: skip
+        print(
+            f"{name:<34} {statistics.median(timings):>9.1f} {percentile(timings, 0.95):>8.1f} "
+            f"{len(executed):>7} {size / 1024:>8.0f}"
+        )
 
 
 if __name__ == "__main__":

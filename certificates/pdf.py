@@ -73,8 +73,9 @@ def render_certificate(data: dict[str, Any], *, verify_url: str) -> bytes:
     y = _wrapped(c, f"{data['organisation_name']}：", x=w / 2, y=h - 180, width=w - 200, size=16)
     y -= 6
     c.setFont(FONT, 20)
-    y = _wrapped(c, f"你单位申报的项目“{data['entry_title']}”", x=w / 2, y=y, width=w - 200,
-                 size=20)  # fmt: skip
+    y = _wrapped(
+        c, f"你单位申报的项目“{data['entry_title']}”", x=w / 2, y=y, width=w - 200, size=20
+    )
     y = _wrapped(c, f"在{data['contest_name']}中荣获", x=w / 2, y=y, width=w - 200, size=20)
     c.setFillColor(RED)
     c.setFont(FONT, 34)

@@ -35,8 +35,9 @@ def certificate_number(contest: Contest, seq: int) -> str:
     """``2026-05-0001-K4QX``: year, edition, sequence and a check code (HMAC of the site's secret),
     so a number cannot be guessed from its neighbours and a mistyped one is unknown."""
     base = f"{contest.year}-{contest.edition:02d}-{seq:04d}"
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"certificate:{contest.pk}:{base}".encode(),
-                      hashlib.sha256).digest()  # fmt: skip
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"certificate:{contest.pk}:{base}".encode(), hashlib.sha256
+    ).digest()
     return f"{base}-{base64.b32encode(digest).decode()[:4]}"
 
 
@@ -111,15 +112,27 @@ def certificates_issue(
                 "tier_label": str(AwardTier(award.tier).label),
                 "awarded_on": timezone.localtime(notice.finalized_at).date(),
             }
-            pdf = render_certificate({**data, "issuer": issuer},
-                                     verify_url=site_link(verify_path(data["number"])))  # fmt: skip
+            pdf = render_certificate(
+                {**data, "issuer": issuer}, verify_url=site_link(verify_path(data["number"]))
+            )
             certificate = Certificate.objects.create(
-                seq=seq, contest=locked, entry=entry, organisation=entry.organisation,
-                award=award, notice=notice, issued_at=timezone.now(), pdf=pdf,
-                pdf_sha256=hashlib.sha256(pdf).hexdigest(), **data,
-            )  # fmt: skip
-            audit_record(actor=actor, action="certificate.issue", target=certificate,
-                         data={"number": certificate.number, "award": award.pk})  # fmt: skip
+                seq=seq,
+                contest=locked,
+                entry=entry,
+                organisation=entry.organisation,
+                award=award,
+                notice=notice,
+                issued_at=timezone.now(),
+                pdf=pdf,
+                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+                **data,
+            )
+            audit_record(
+                actor=actor,
+                action="certificate.issue",
+                target=certificate,
+                data={"number": certificate.number, "award": award.pk},
+            )
             issued.append(certificate)
             if progress:
                 progress(i + 1, len(awards))

@@ -35,19 +35,56 @@ _CHUNK = 1024 * 1024
 _OVERLAP = 64
 _MARKUP = re.compile(rb"<\s*(script|html|iframe|svg|body|object|embed)\b|javascript:", re.I)
 _PDF_ACTIVE = (
-    b"/JavaScript", b"/JS", b"/Launch", b"/AA", b"/EmbeddedFile", b"/EmbeddedFiles",
-    b"/RichMedia", b"/XFA",
-)  # fmt: skip
+    b"/JavaScript",
+    b"/JS",
+    b"/Launch",
+    b"/AA",
+    b"/EmbeddedFile",
+    b"/EmbeddedFiles",
+    b"/RichMedia",
+    b"/XFA",
+)
 _PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
 _PDF_STREAM = re.compile(rb"stream\r?\n")
 _MAX_INFLATED_STREAM = 16 * 1024 * 1024
 _EXECUTABLE = frozenset(
     {
-        "exe", "dll", "com", "bat", "cmd", "scr", "pif", "msi", "msp", "cpl", "sys", "drv",
-        "js", "jse", "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "hta", "jar", "class", "sh",
-        "elf", "so", "dylib", "app", "lnk", "reg", "apk", "docm", "xlsm", "pptm",
+        "exe",
+        "dll",
+        "com",
+        "bat",
+        "cmd",
+        "scr",
+        "pif",
+        "msi",
+        "msp",
+        "cpl",
+        "sys",
+        "drv",
+        "js",
+        "jse",
+        "vbs",
+        "vbe",
+        "wsf",
+        "wsh",
+        "ps1",
+        "psm1",
+        "hta",
+        "jar",
+        "class",
+        "sh",
+        "elf",
+        "so",
+        "dylib",
+        "app",
+        "lnk",
+        "reg",
+        "apk",
+        "docm",
+        "xlsm",
+        "pptm",
     }
-)  # fmt: skip
+)
 
 
 def _refuse(message: str) -> ValidationFailed:

@@ -251,8 +251,9 @@ def attachment_response(
             with fileobj:
                 fileobj = metadata.strip_metadata(fileobj, attachment.content_type)
         except metadata.UnreadableDocument:
-            logger.warning("Cannot strip the metadata of %s %s", type(attachment).__name__,
-                           attachment.pk)  # fmt: skip
+            logger.warning(
+                "Cannot strip the metadata of %s %s", type(attachment).__name__, attachment.pk
+            )
             raise Conflict(
                 _(
                     "This document cannot be read to remove its metadata, so it is not served; union staff can ask the entrant for a new copy."

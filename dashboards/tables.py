@@ -77,8 +77,13 @@ def studios_table(rows: list[dict[str, Any]]) -> Table:
         per_level = [counts[district].get(level, 0) for level in LEVELS]
         body.append([DISTRICT_LABELS[district], *per_level, sum(per_level)])
     if body:
-        body.append(["合计", *(sum(r[i + 1] for r in body) for i in range(len(LEVELS))),
-                     sum(r[-1] for r in body)])  # fmt: skip
+        body.append(
+            [
+                "合计",
+                *(sum(r[i + 1] for r in body) for i in range(len(LEVELS))),
+                sum(r[-1] for r in body),
+            ]
+        )
     return Table(
         key="studios_by_district",
         title="已命名创新工作室（按区县和级别）",
@@ -86,7 +91,7 @@ def studios_table(rows: list[dict[str, Any]]) -> Table:
             ("district", "区县"),
             *((lvl, LEVEL_LABELS[lvl]) for lvl in LEVELS),
             ("total", "合计"),
-        ],  # fmt: skip
+        ],
         rows=body,
         chart_series=list(LEVELS),
         stacked=True,
@@ -109,7 +114,7 @@ def studios_per_year_table(rows: list[dict[str, Any]]) -> Table:
             ("year", "年份"),
             *((lvl, LEVEL_LABELS[lvl]) for lvl in LEVELS),
             ("total", "合计"),
-        ],  # fmt: skip
+        ],
         rows=body,
         chart_series=list(LEVELS),
         stacked=True,
@@ -126,7 +131,7 @@ def entries_table(rows: list[dict[str, Any]]) -> Table:
             ("contest", "大赛"),
             ("entries", "参赛项目"),
             ("organisations", "参赛单位"),
-        ],  # fmt: skip
+        ],
         rows=[
             [
                 _edition_label(r["edition"]),
@@ -136,7 +141,7 @@ def entries_table(rows: list[dict[str, Any]]) -> Table:
                 r["organisations"],
             ]
             for r in rows
-        ],  # fmt: skip
+        ],
         chart_series=["entries", "organisations"],
     )
 
@@ -150,8 +155,14 @@ def awards_table(rows: list[dict[str, Any]], contests: dict[int, dict[str, Any]]
     body = []
     for contest_id in sorted(per, key=lambda c: contests[c]["edition"]):
         tiers = [per[contest_id].get(t, 0) for t in AWARD_TIER_ORDER]
-        body.append([_edition_label(contests[contest_id]["edition"]), *tiers, sum(tiers),
-                     per[contest_id]["recommended"]])  # fmt: skip
+        body.append(
+            [
+                _edition_label(contests[contest_id]["edition"]),
+                *tiers,
+                sum(tiers),
+                per[contest_id]["recommended"],
+            ]
+        )
     return Table(
         key="awards_per_edition",
         title="各届获奖等次与推荐省赛",
@@ -160,7 +171,7 @@ def awards_table(rows: list[dict[str, Any]], contests: dict[int, dict[str, Any]]
             *((t, TIER_LABELS[t]) for t in AWARD_TIER_ORDER),
             ("total", "获奖合计"),
             ("recommended", "推荐省赛"),
-        ],  # fmt: skip
+        ],
         rows=body,
         chart_series=[*AWARD_TIER_ORDER, "recommended"],
     )
@@ -182,7 +193,7 @@ def incubation_edition_table(rows: list[dict[str, Any]]) -> Table:
             ("patents_granted", "专利授权"),
             ("jobs_created", "新增就业"),
             ("financing_raised", "融资（元）"),
-        ],  # fmt: skip
+        ],
         rows=[
             [
                 _edition_label(r["edition"]),
@@ -198,7 +209,7 @@ def incubation_edition_table(rows: list[dict[str, Any]]) -> Table:
                 r["financing_raised"],
             ]
             for r in rows
-        ],  # fmt: skip
+        ],
         chart_series=["winners", "incubated", "graduated"],
     )
 
@@ -215,7 +226,7 @@ def incubation_year_table(rows: list[dict[str, Any]]) -> Table:
             ("patents_granted", "专利授权"),
             ("jobs_created", "新增就业"),
             ("financing_raised", "融资（元）"),
-        ],  # fmt: skip
+        ],
         rows=[
             [
                 r["year"],
@@ -227,7 +238,7 @@ def incubation_year_table(rows: list[dict[str, Any]]) -> Table:
                 r["financing_raised"],
             ]
             for r in rows
-        ],  # fmt: skip
+        ],
         chart="line",
         chart_series=["patents_filed", "patents_granted", "jobs_created"],
     )
@@ -261,8 +272,12 @@ def headline(figures: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 PREDICTOR_LABELS = {"tier": "获奖等次", "final_score": "最终得分"}
-OUTCOME_LABELS = {"revenue": "营业收入", "patents": "专利申请", "jobs_created": "新增就业",
-                  "financing_raised": "融资"}  # fmt: skip
+OUTCOME_LABELS = {
+    "revenue": "营业收入",
+    "patents": "专利申请",
+    "jobs_created": "新增就业",
+    "financing_raised": "融资",
+}
 
 
 def _fmt(value: float | None) -> str:
@@ -282,7 +297,7 @@ def correlations_table(rows: list[dict[str, Any]]) -> Table:
             ("spearman_p", "p 值"),
             ("kendall", "Kendall τ"),
             ("caveat", "解读"),
-        ],  # fmt: skip
+        ],
         rows=[
             [
                 _edition_label(r["edition"]),
@@ -295,6 +310,6 @@ def correlations_table(rows: list[dict[str, Any]]) -> Table:
                 r["caveat"],
             ]
             for r in rows
-        ],  # fmt: skip
+        ],
         chart_series=[],
     )

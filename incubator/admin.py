@@ -25,8 +25,15 @@ class IncubationAdmin(ReadOnlyAdmin):
     list_select_related = ("entry", "organisation")
     raw_id_fields = ("entry",)
     # Stage moves go through the services (audited); the admin shows them.
-    readonly_fields = ("organisation", "stage", "stage_reason", "ended_on", "admitted_by",
-                       "created_at", "updated_at")  # fmt: skip
+    readonly_fields = (
+        "organisation",
+        "stage",
+        "stage_reason",
+        "ended_on",
+        "admitted_by",
+        "created_at",
+        "updated_at",
+    )
     inlines = (MilestoneInline, SupportInline)
 
 
@@ -48,8 +55,15 @@ class SupportRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(IncubationReport)
 class IncubationReportAdmin(ReadOnlyAdmin):
-    list_display = ("incubation", "period_start", "period_end", "due_date", "state", "revenue",
-                    "jobs_created")  # fmt: skip
+    list_display = (
+        "incubation",
+        "period_start",
+        "period_end",
+        "due_date",
+        "state",
+        "revenue",
+        "jobs_created",
+    )
     list_filter = ("state",)
     search_fields = ("incubation__entry__title", "incubation__organisation__name")
     list_select_related = ("incubation", "incubation__entry")

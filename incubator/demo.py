@@ -65,26 +65,54 @@ def seed(ctx: DemoContext) -> None:
         report.save()
     Milestone.objects.bulk_create(
         [
-            Milestone(incubation=incubation, title="完成工程样机", due_date=start + timedelta(days=90),
-                      status=MilestoneStatus.ACHIEVED, achieved_on=start + timedelta(days=85)),
-            Milestone(incubation=incubation, title="注册成立运营公司",
-                      due_date=start + timedelta(days=200), status=MilestoneStatus.ACHIEVED,
-                      achieved_on=start + timedelta(days=210)),
-            Milestone(incubation=incubation, title="获得首笔天使投资",
-                      due_date=start + timedelta(days=360), status=MilestoneStatus.MISSED),
-            Milestone(incubation=incubation, title="产品通过整车厂认证",
-                      due_date=today + timedelta(days=60)),
+            Milestone(
+                incubation=incubation,
+                title="完成工程样机",
+                due_date=start + timedelta(days=90),
+                status=MilestoneStatus.ACHIEVED,
+                achieved_on=start + timedelta(days=85),
+            ),
+            Milestone(
+                incubation=incubation,
+                title="注册成立运营公司",
+                due_date=start + timedelta(days=200),
+                status=MilestoneStatus.ACHIEVED,
+                achieved_on=start + timedelta(days=210),
+            ),
+            Milestone(
+                incubation=incubation,
+                title="获得首笔天使投资",
+                due_date=start + timedelta(days=360),
+                status=MilestoneStatus.MISSED,
+            ),
+            Milestone(
+                incubation=incubation,
+                title="产品通过整车厂认证",
+                due_date=today + timedelta(days=60),
+            ),
         ]
-    )  # fmt: skip
+    )
     SupportRecord.objects.bulk_create(
         [
-            SupportRecord(incubation=incubation, kind=SupportKind.FUNDING,
-                          provided_on=start + timedelta(days=30), description="市总工会创新创业扶持资金",
-                          amount=Decimal("200000")),
-            SupportRecord(incubation=incubation, kind=SupportKind.TRAINING,
-                          provided_on=start + timedelta(days=60), description="创业导师一对一辅导（12 课时）"),
-            SupportRecord(incubation=incubation, kind=SupportKind.SERVICE,
-                          provided_on=start + timedelta(days=120), description="专利申请代理与知识产权咨询"),
+            SupportRecord(
+                incubation=incubation,
+                kind=SupportKind.FUNDING,
+                provided_on=start + timedelta(days=30),
+                description="市总工会创新创业扶持资金",
+                amount=Decimal("200000"),
+            ),
+            SupportRecord(
+                incubation=incubation,
+                kind=SupportKind.TRAINING,
+                provided_on=start + timedelta(days=60),
+                description="创业导师一对一辅导（12 课时）",
+            ),
+            SupportRecord(
+                incubation=incubation,
+                kind=SupportKind.SERVICE,
+                provided_on=start + timedelta(days=120),
+                description="专利申请代理与知识产权咨询",
+            ),
         ]
-    )  # fmt: skip
+    )
     ctx.log(f"incubator: incubated '{entry.title}' with {len(reports)} report periods.")

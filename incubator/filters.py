@@ -48,8 +48,15 @@ class IncubationReportFilter(ScopedFilterSet):
 
     class Meta:
         model = IncubationReport
-        fields = ["incubation", "state", "overdue", "contest", "organisation", "due_before",
-                  "due_after"]  # fmt: skip
+        fields = [
+            "incubation",
+            "state",
+            "overdue",
+            "contest",
+            "organisation",
+            "due_before",
+            "due_after",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         # Same rule as incubator.selectors.reports_overdue.

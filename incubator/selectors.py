@@ -172,8 +172,12 @@ def incubation_timeline(incubation: Incubation) -> list[dict[str, Any]]:
         add(row.round.finalized_at or row.round.deadline, "round", row.round.name, detail)
     award = Award.objects.filter(entry=entry).first()
     if award is not None:
-        add(award.granted_at, "award", f"获{award.get_tier_display()}",
-            "推荐参加省赛" if award.recommended_provincial else "")  # fmt: skip
+        add(
+            award.granted_at,
+            "award",
+            f"获{award.get_tier_display()}",
+            "推荐参加省赛" if award.recommended_provincial else "",
+        )
     add(incubation.start_date, "admit", "入驻众创空间", incubation.admission_note)
     for event in audit_trail(incubation).filter(action="incubation.stage"):
         label = dict(IncubationStage.choices).get(event.to_state, event.to_state)
@@ -182,15 +186,22 @@ def incubation_timeline(incubation: Incubation) -> list[dict[str, Any]]:
         state = m.get_status_display()
         add(m.achieved_on or m.due_date, "milestone", f"里程碑：{m.title}", str(state))
     for record in incubation.support.all():
-        add(record.provided_on, "support", f"扶持：{record.get_kind_display()}",
-            f"{record.description}" + (f"（{record.amount} 元）" if record.amount else ""))  # fmt: skip
+        add(
+            record.provided_on,
+            "support",
+            f"扶持：{record.get_kind_display()}",
+            f"{record.description}" + (f"（{record.amount} 元）" if record.amount else ""),
+        )
     for report in incubation.reports.filter(
         state__in=[*RECEIVED_REPORT_STATES, ReportState.CORRECTION_REQUESTED]
     ):
-        add(report.filed_at, "report",
+        add(
+            report.filed_at,
+            "report",
             f"报告 {report.period_start}–{report.period_end}（{report.get_state_display()}）",
             f"营业收入 {report.revenue} 元，新增就业 {report.jobs_created}，"
-            f"专利申请 {report.patents_filed}")  # fmt: skip
+            f"专利申请 {report.patents_filed}",
+        )
     events.sort(key=lambda e: e["date"])
     return events
 
@@ -244,11 +255,13 @@ def outcomes_by_contest() -> list[dict[str, Any]]:
                 "edition": contest.edition,
                 "year": contest.year,
                 "winners": winners.get(contest.pk, 0),
-                **{k: row[k] for k in ("incubated", "incubated_winners", "incubating",
-                                       "graduated", "exited")},
+                **{
+                    k: row[k]
+                    for k in ("incubated", "incubated_winners", "incubating", "graduated", "exited")
+                },
                 **{k: figures.get(k) or 0 for k in REPORT_SUMS},
             }
-        )  # fmt: skip
+        )
     return out
 
 

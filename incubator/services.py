@@ -36,12 +36,20 @@ from incubator.periods import report_periods
 from projects.models import Entry
 
 INCUBATION_EDITABLE = (
-    "mentor_name", "mentor_contact", "workspace", "admission_note", "report_interval_months",
-)  # fmt: skip
+    "mentor_name",
+    "mentor_contact",
+    "workspace",
+    "admission_note",
+    "report_interval_months",
+)
 REPORT_FIGURES = (
-    "revenue", "jobs_created", "patents_filed", "patents_granted", "financing_raised",
+    "revenue",
+    "jobs_created",
+    "patents_filed",
+    "patents_granted",
+    "financing_raised",
     "products_launched",
-)  # fmt: skip
+)
 
 
 def _field_error(field: str, message: str) -> ValidationFailed:

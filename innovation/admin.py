@@ -27,16 +27,31 @@ class StudioApplicationInline(ReadOnlyTabularInline):
 
 @admin.register(Studio)
 class StudioAdmin(ReadOnlyAdmin):
-    list_display = ("name", "organisation", "field", "leader_name", "state", "level", "named_on",
-                    "revocation_flagged_at")  # fmt: skip
+    list_display = (
+        "name",
+        "organisation",
+        "field",
+        "leader_name",
+        "state",
+        "level",
+        "named_on",
+        "revocation_flagged_at",
+    )
     list_filter = ("state", "level", "organisation__district", "field")
     search_fields = ("name", "leader_name", "organisation__name")
     list_select_related = ("organisation", "field")
     autocomplete_fields = ("organisation",)
     # State and level change only through the services (applications, revocation) so that every
     # move is audited; the admin shows them.
-    readonly_fields = ("state", "level", "named_on", "revocation_flagged_at", "created_by",
-                       "created_at", "updated_at")  # fmt: skip
+    readonly_fields = (
+        "state",
+        "level",
+        "named_on",
+        "revocation_flagged_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     inlines = (StudioMemberInline, StudioApplicationInline)
 
 
@@ -53,8 +68,17 @@ class StudioApplicationAdmin(ReadOnlyAdmin):
     list_filter = ("state", "kind", "level")
     search_fields = ("studio__name", "studio__organisation__name")
     list_select_related = ("studio",)
-    readonly_fields = ("studio", "kind", "state", "submitted_at", "decided_at", "decided_by",
-                       "created_by", "created_at", "updated_at")  # fmt: skip
+    readonly_fields = (
+        "studio",
+        "kind",
+        "state",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     inlines = (StudioReviewCommentInline,)
 
 

@@ -40,9 +40,11 @@ class StudioDirectoryFilter(_StudioBaseFilter):
 class StudioFilter(_StudioBaseFilter):
     state = django_filters.MultipleChoiceFilter(choices=StudioState.choices)
     flagged = django_filters.BooleanFilter(
-        field_name="revocation_flagged_at", lookup_expr="isnull", exclude=True,
+        field_name="revocation_flagged_at",
+        lookup_expr="isnull",
+        exclude=True,
         label="flagged for revocation",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Studio

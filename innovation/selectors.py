@@ -137,12 +137,15 @@ def studio_statistics() -> dict[str, Any]:
         for row in named.values("level").annotate(count=Count("id")).order_by("level")
     ]
     by_district = [
-        {"district": row["district"], "label": str(districts.get(row["district"], "")),
-         "count": row["count"]}
+        {
+            "district": row["district"],
+            "label": str(districts.get(row["district"], "")),
+            "count": row["count"],
+        }
         for row in named.values(district=F("organisation__district"))
         .annotate(count=Count("id"))
         .order_by("district")
-    ]  # fmt: skip
+    ]
     by_field = list(
         named.values(field_code=F("field__code"), field_name=F("field__name"))
         .annotate(count=Count("id"))

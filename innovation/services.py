@@ -48,10 +48,20 @@ from innovation.models import (
 from projects.enums import Honour
 
 STUDIO_FIELDS = (
-    "name", "field", "leader_name", "leader_job_title", "leader_honours", "founding_date",
-    "description", "facilities", "contact_phone", "patents", "innovations_adopted",
-    "economic_benefit", "people_trained",
-)  # fmt: skip
+    "name",
+    "field",
+    "leader_name",
+    "leader_job_title",
+    "leader_honours",
+    "founding_date",
+    "description",
+    "facilities",
+    "contact_phone",
+    "patents",
+    "innovations_adopted",
+    "economic_benefit",
+    "people_trained",
+)
 FIGURE_FIELDS = ("patents", "innovations_adopted", "economic_benefit", "people_trained")
 ALLOWED_ATTACHMENT_TYPES = {
     "application/pdf": "pdf",

@@ -272,8 +272,16 @@ def jobs_sweep(*, now=None) -> dict[str, int]:
                 "at": timezone.localtime(job.heartbeat_at).strftime("%Y-%m-%d %H:%M:%S")
             }
             if job.cancel_requested_at:
-                _move(job, JobState.CANCELLED, reason=words, phase="cancelled", lease="",
-                      error=_("Cancelled."), error_code="cancelled", finished_at=now)  # fmt: skip
+                _move(
+                    job,
+                    JobState.CANCELLED,
+                    reason=words,
+                    phase="cancelled",
+                    lease="",
+                    error=_("Cancelled."),
+                    error_code="cancelled",
+                    finished_at=now,
+                )
             elif job.attempts >= max_attempts():
                 _move(
                     job,
@@ -292,8 +300,15 @@ def jobs_sweep(*, now=None) -> dict[str, int]:
                 )
                 failed += 1
             else:
-                _move(job, JobState.QUEUED, reason=words, phase="taken_over", lease="",
-                      worker="", queued_at=now)  # fmt: skip
+                _move(
+                    job,
+                    JobState.QUEUED,
+                    reason=words,
+                    phase="taken_over",
+                    lease="",
+                    worker="",
+                    queued_at=now,
+                )
                 to_send.append(job)
                 requeued += 1
     for job in Job.objects.filter(state=JobState.QUEUED, queued_at__lt=cutoff):
@@ -408,8 +423,14 @@ def _claim(job_id: int, worker: str = "") -> tuple[Job | None, str]:
             return None, ""
         now = timezone.now()
         if job.cancel_requested_at:
-            _move(job, JobState.CANCELLED, phase="cancelled", error=_("Cancelled."),
-                  error_code="cancelled", finished_at=now)  # fmt: skip
+            _move(
+                job,
+                JobState.CANCELLED,
+                phase="cancelled",
+                error=_("Cancelled."),
+                error_code="cancelled",
+                finished_at=now,
+            )
             return None, ""
         lease = uuid.uuid4().hex
         _move(
@@ -466,33 +487,59 @@ def job_run(*, job_id: int, worker: str = "") -> Job:
             with transaction.atomic():
                 result = spec.run(ctx) or {}
                 locked = _finish_locked(job.pk, lease)
-                _move(locked, JobState.SUCCEEDED, phase="done", percent=100, result=result,
-                      lease="", finished_at=timezone.now())  # fmt: skip
+                _move(
+                    locked,
+                    JobState.SUCCEEDED,
+                    phase="done",
+                    percent=100,
+                    result=result,
+                    lease="",
+                    finished_at=timezone.now(),
+                )
         finally:
             _running_job.reset(token)
     except JobLost:
         logger.warning("Job %s was taken over by another worker; this attempt stops.", job_id)
     except JobCancelled:
-        outcome = (JobState.CANCELLED, {"phase": "cancelled", "error": _("Cancelled by staff."),
-                                        "error_code": "cancelled"})  # fmt: skip
+        outcome = (
+            JobState.CANCELLED,
+            {"phase": "cancelled", "error": _("Cancelled by staff."), "error_code": "cancelled"},
+        )
     except JobFailed as exc:
-        outcome = (JobState.FAILED, {"phase": "failed", "error": exc.detail,
-                                     "error_code": exc.code, "error_details": exc.details})  # fmt: skip
+        outcome = (
+            JobState.FAILED,
+            {
+                "phase": "failed",
+                "error": exc.detail,
+                "error_code": exc.code,
+                "error_details": exc.details,
+            },
+        )
     except DomainError as exc:
         details = [f"{k}: {m}" for k, msgs in exc.fields.items() for m in msgs]
-        outcome = (JobState.FAILED, {"phase": "failed", "error": exc.detail,
-                                     "error_code": exc.code, "error_details": details})  # fmt: skip
+        outcome = (
+            JobState.FAILED,
+            {
+                "phase": "failed",
+                "error": exc.detail,
+                "error_code": exc.code,
+                "error_details": details,
+            },
+        )
     except Exception as exc:
         logger.exception("Job %s (%s) crashed", job_id, job.kind)
         outcome = (
             JobState.FAILED,
             {
                 "phase": "failed",
-                "error": _("Unexpected error (%(type)s); nothing was changed. Details are in the "
-                           "worker log.") % {"type": type(exc).__name__},
+                "error": _(
+                    "Unexpected error (%(type)s); nothing was changed. Details are in the "
+                    "worker log."
+                )
+                % {"type": type(exc).__name__},
                 "error_code": "error",
             },
-        )  # fmt: skip
+        )
     finally:
         if heartbeat:
             heartbeat.stop()

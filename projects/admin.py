@@ -12,8 +12,15 @@ class CategoryInline(ReadOnlyTabularInline):
 
 @admin.register(Contest)
 class ContestAdmin(ReadOnlyAdmin):
-    list_display = ("name", "edition", "year", "state", "registration_opens_at",
-                    "registration_closes_at", "max_entries_per_org")  # fmt: skip
+    list_display = (
+        "name",
+        "edition",
+        "year",
+        "state",
+        "registration_opens_at",
+        "registration_closes_at",
+        "max_entries_per_org",
+    )
     list_filter = ("state", "year")
     search_fields = ("name",)
     # States move only through the API's transition service (audited).
@@ -64,8 +71,14 @@ class AttachmentAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "content_type")
     search_fields = ("original_name", "sha256")
     raw_id_fields = ("entry", "uploaded_by")
-    readonly_fields = ("storage_name", "content_type", "size", "sha256", "uploaded_by",
-                       "uploaded_at")  # fmt: skip
+    readonly_fields = (
+        "storage_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    )
 
 
 @admin.register(TeamMember)

@@ -25,59 +25,96 @@ from projects.services import entry_set_state
 
 CATEGORIES = [
     # code, name, description, expertise codes (accounts demo ExpertiseField codes)
-    ("innovation", "创新组", "职工技术创新、工艺改进、发明创造类项目",
-     ["automotive", "nev", "intelligent-manufacturing", "green-manufacturing", "materials",
-      "hydropower", "safety", "electronics"]),
-    ("startup", "创业组", "职工创业、成果转化、新业态类项目",
-     ["biomedicine", "tourism", "agriculture", "construction", "electronics", "nev"]),
-]  # fmt: skip
+    (
+        "innovation",
+        "创新组",
+        "职工技术创新、工艺改进、发明创造类项目",
+        [
+            "automotive",
+            "nev",
+            "intelligent-manufacturing",
+            "green-manufacturing",
+            "materials",
+            "hydropower",
+            "safety",
+            "electronics",
+        ],
+    ),
+    (
+        "startup",
+        "创业组",
+        "职工创业、成果转化、新业态类项目",
+        ["biomedicine", "tourism", "agriculture", "construction", "electronics", "nev"],
+    ),
+]
 
 # Realistic titles by expertise field of the entering organisation.
 TITLES = {
     "automotive": [
-        "商用车驾驶室焊装线柔性夹具快速换型技术", "重型卡车驱动桥主减速器齿轮降噪优化",
-        "发动机缸体机加工在线视觉检测系统", "整车电泳涂装能耗智能调控装置",
-        "汽车密封条挤出模具快速修复工艺", "变速箱壳体铸造缺陷X射线智能判读",
+        "商用车驾驶室焊装线柔性夹具快速换型技术",
+        "重型卡车驱动桥主减速器齿轮降噪优化",
+        "发动机缸体机加工在线视觉检测系统",
+        "整车电泳涂装能耗智能调控装置",
+        "汽车密封条挤出模具快速修复工艺",
+        "变速箱壳体铸造缺陷X射线智能判读",
     ],
     "nev": [
-        "新能源重卡换电站电池包快速锁止机构", "动力电池模组激光焊接质量在线监测",
-        "电动物流车热管理系统节能改进", "氢燃料电池商用车储氢瓶阀门国产化",
+        "新能源重卡换电站电池包快速锁止机构",
+        "动力电池模组激光焊接质量在线监测",
+        "电动物流车热管理系统节能改进",
+        "氢燃料电池商用车储氢瓶阀门国产化",
     ],
     "intelligent-manufacturing": [
-        "基于数字孪生的焊装生产线运维平台", "AGV智能物流调度系统在总装车间的应用",
-        "工业机器人末端快换工具设计与应用", "数控机床刀具寿命预测与智能换刀",
+        "基于数字孪生的焊装生产线运维平台",
+        "AGV智能物流调度系统在总装车间的应用",
+        "工业机器人末端快换工具设计与应用",
+        "数控机床刀具寿命预测与智能换刀",
     ],
     "hydropower": [
-        "水电站机组振动在线监测与故障预警", "丹江口水库闸门启闭机智能巡检机器人",
-        "水轮机转轮裂纹修复新工艺", "梯级水电站联合优化调度系统",
+        "水电站机组振动在线监测与故障预警",
+        "丹江口水库闸门启闭机智能巡检机器人",
+        "水轮机转轮裂纹修复新工艺",
+        "梯级水电站联合优化调度系统",
     ],
     "biomedicine": [
-        "中药提取浓缩工艺节能改造", "无菌制剂灌装线在线粒子监测装置",
-        "手术器械智能追溯管理系统", "武当道地药材黄精深加工成果转化",
+        "中药提取浓缩工艺节能改造",
+        "无菌制剂灌装线在线粒子监测装置",
+        "手术器械智能追溯管理系统",
+        "武当道地药材黄精深加工成果转化",
     ],
     "tourism": [
-        "武当山景区智慧导览小程序", "郧西天河七夕文化研学旅游产品开发",
-        "景区客流实时预警与疏导系统", "房县民俗文化沉浸式体验项目",
+        "武当山景区智慧导览小程序",
+        "郧西天河七夕文化研学旅游产品开发",
+        "景区客流实时预警与疏导系统",
+        "房县民俗文化沉浸式体验项目",
     ],
     "materials": [
-        "绿松石边角料再利用复合材料研发", "高强度轻量化铝合金铸件成形技术",
+        "绿松石边角料再利用复合材料研发",
+        "高强度轻量化铝合金铸件成形技术",
     ],
     "agriculture": [
-        "竹溪贡茶标准化加工生产线升级", "房县黄酒低温发酵工艺改进", "香菇菌棒智能化生产线",
+        "竹溪贡茶标准化加工生产线升级",
+        "房县黄酒低温发酵工艺改进",
+        "香菇菌棒智能化生产线",
     ],
     "green-manufacturing": [
-        "建筑垃圾再生骨料绿色建材生产线", "铸造废砂热法再生循环利用技术",
+        "建筑垃圾再生骨料绿色建材生产线",
+        "铸造废砂热法再生循环利用技术",
     ],
     "construction": [
-        "山区城市道路边坡智能监测预警", "装配式建筑构件标准化生产工艺",
+        "山区城市道路边坡智能监测预警",
+        "装配式建筑构件标准化生产工艺",
     ],
     "safety": [
-        "配电网带电作业绝缘防护装置改进", "变电站智能巡检机器人应用", "有限空间作业安全监护系统",
+        "配电网带电作业绝缘防护装置改进",
+        "变电站智能巡检机器人应用",
+        "有限空间作业安全监护系统",
     ],
     "electronics": [
-        "车载电子控制单元自动化测试平台", "工业互联网边缘网关国产化研制",
+        "车载电子控制单元自动化测试平台",
+        "工业互联网边缘网关国产化研制",
     ],
-}  # fmt: skip
+}
 POINTS = [
     "采用模块化设计，换型时间由原来的45分钟缩短至8分钟",
     "自主研发核心算法，检测准确率达到99.2%，已申请发明专利2项",
@@ -164,11 +201,23 @@ def _entry_build(ctx: DemoContext, *, contest, org_id, field, fields, categories
     )
     leader = LEADERS[(index + org_id) % len(LEADERS)]
     TeamMember.objects.bulk_create(
-        [TeamMember(entry=entry, name=leader[0], role=TeamRole.LEADER, job_title=leader[1],
-                    honour=leader[2], position=0)]
-        + [TeamMember(entry=entry, name=name, role=TeamRole.MEMBER, job_title="技术员",
-                      position=i + 1) for i, name in enumerate(rng.sample(MEMBERS, 3))]
-    )  # fmt: skip
+        [
+            TeamMember(
+                entry=entry,
+                name=leader[0],
+                role=TeamRole.LEADER,
+                job_title=leader[1],
+                honour=leader[2],
+                position=0,
+            )
+        ]
+        + [
+            TeamMember(
+                entry=entry, name=name, role=TeamRole.MEMBER, job_title="技术员", position=i + 1
+            )
+            for i, name in enumerate(rng.sample(MEMBERS, 3))
+        ]
+    )
     return entry
 
 
@@ -219,8 +268,15 @@ def _seed_previous(ctx, fields, org_ids, org_fields) -> Contest:
     submitted_at = datetime(2024, 6, 20, 10, 0, tzinfo=tz)
     for index in range(40):
         org_id = org_ids[index % len(org_ids)]
-        entry = _entry_build(ctx, contest=contest, org_id=org_id, field=org_fields.get(org_id, ""),
-                             fields=fields, categories=categories, index=index // len(org_ids))  # fmt: skip
+        entry = _entry_build(
+            ctx,
+            contest=contest,
+            org_id=org_id,
+            field=org_fields.get(org_id, ""),
+            fields=fields,
+            categories=categories,
+            index=index // len(org_ids),
+        )
         # Left submitted: round 1 enrols submitted entries only, and confirming its
         # assignments is what moves them to in_review (reviews/demo.py).
         entry_set_state(entry=entry, to_state=EntryState.SUBMITTED, actor=None)
@@ -253,8 +309,15 @@ def _seed_current(ctx, fields, org_ids, org_fields) -> Contest:
         return contest
     for index in range(25):
         org_id = org_ids[index % len(org_ids)]
-        entry = _entry_build(ctx, contest=contest, org_id=org_id, field=org_fields.get(org_id, ""),
-                             fields=fields, categories=categories, index=1 + index // len(org_ids))  # fmt: skip
+        entry = _entry_build(
+            ctx,
+            contest=contest,
+            org_id=org_id,
+            field=org_fields.get(org_id, ""),
+            fields=fields,
+            categories=categories,
+            index=1 + index // len(org_ids),
+        )
         _attach_plan(entry)
         # Every third entry is still a draft (the demo members' first entries among them).
         if index % 3 != 0:
@@ -265,8 +328,20 @@ def _seed_current(ctx, fields, org_ids, org_fields) -> Contest:
 
 # Pieces of synthetic titles and summaries: realistic words, so that keyword search has work.
 _PREFIX = ["基于机器视觉的", "智能化", "新型", "高效节能", "数字化", "绿色低碳", "一种", "自动化"]
-_SUBJECT = ["发动机缸体", "驾驶室焊装", "动力电池", "水轮发电机组", "中药提取", "景区导览",
-            "配电网", "铸造废砂", "变速箱", "数控机床", "智能仓储", "茶叶加工"]  # fmt: skip
+_SUBJECT = [
+    "发动机缸体",
+    "驾驶室焊装",
+    "动力电池",
+    "水轮发电机组",
+    "中药提取",
+    "景区导览",
+    "配电网",
+    "铸造废砂",
+    "变速箱",
+    "数控机床",
+    "智能仓储",
+    "茶叶加工",
+]
 _SUFFIX = ["检测系统", "工艺改进", "装置研制", "管理平台", "关键技术", "成果转化", "优化方法"]
 
 
@@ -316,10 +391,15 @@ def _seed_large(ctx: DemoContext, fields) -> Contest:
         created = Entry.objects.bulk_create(rows)
         TeamMember.objects.bulk_create(
             [
-                TeamMember(entry_id=e.pk, name=rng.choice(LEADERS)[0] + str(e.pk % 97),
-                           role=TeamRole.LEADER, job_title="工程师", position=0)
+                TeamMember(
+                    entry_id=e.pk,
+                    name=rng.choice(LEADERS)[0] + str(e.pk % 97),
+                    role=TeamRole.LEADER,
+                    job_title="工程师",
+                    position=0,
+                )
                 for e in created
             ]
-        )  # fmt: skip
+        )
     ctx.log(f"large contest {contest.name}: {contest.entries.count()} entries")
     return contest

@@ -27,14 +27,37 @@ from projects.enums import EntryState, Honour
 from projects.errors import ProjectError
 
 HEADERS = [
-    "编号", "大赛", "组别", "参赛单位", "所在地区", "统一社会信用代码", "项目名称", "状态",
-    "项目负责人", "负责人荣誉", "关键词", "项目简介", "提交时间", "创建时间",
-]  # fmt: skip
+    "编号",
+    "大赛",
+    "组别",
+    "参赛单位",
+    "所在地区",
+    "统一社会信用代码",
+    "项目名称",
+    "状态",
+    "项目负责人",
+    "负责人荣誉",
+    "关键词",
+    "项目简介",
+    "提交时间",
+    "创建时间",
+]
 _FIELDS = [
-    "id", "contest__name", "category__name", "organisation__name", "organisation__district",
-    "organisation__credit_code", "title", "state", "leader_name", "leader_honour", "keywords",
-    "summary", "submitted_at", "created_at",
-]  # fmt: skip
+    "id",
+    "contest__name",
+    "category__name",
+    "organisation__name",
+    "organisation__district",
+    "organisation__credit_code",
+    "title",
+    "state",
+    "leader_name",
+    "leader_honour",
+    "keywords",
+    "summary",
+    "submitted_at",
+    "created_at",
+]
 STATE_LABELS_ZH = {
     EntryState.DRAFT: "草稿",
     EntryState.SUBMITTED: "已提交",

@@ -41,9 +41,14 @@ from projects.errors import ProjectError
 from projects.models import Attachment, Category, Contest, Entry, TeamMember
 
 CONTEST_FIELDS = (
-    "name", "edition", "year", "description", "registration_opens_at", "registration_closes_at",
+    "name",
+    "edition",
+    "year",
+    "description",
+    "registration_opens_at",
+    "registration_closes_at",
     "max_entries_per_org",
-)  # fmt: skip
+)
 CATEGORY_FIELDS = ("code", "name", "description")
 ENTRY_FIELDS = ("title", "summary", "innovation_points", "expected_benefits", "keywords")
 TEAM_FIELDS = ("name", "role", "job_title", "employer_name", "honour")
@@ -82,8 +87,10 @@ def contest_create(*, actor: User | None, data: dict[str, Any]) -> Contest:
         try:
             contest.save()
         except IntegrityError as exc:  # a concurrent create took the edition
-            raise Conflict(_("Edition %(edition)s already exists.") % {"edition": contest.edition},
-                           code=ProjectError.DUPLICATE_EDITION) from exc  # fmt: skip
+            raise Conflict(
+                _("Edition %(edition)s already exists.") % {"edition": contest.edition},
+                code=ProjectError.DUPLICATE_EDITION,
+            ) from exc
         audit_record(actor=actor, action="contest.create", target=contest)
     return contest
 
@@ -602,9 +609,14 @@ def attachment_store(
                 actor=actor,
                 action="attachment.add",
                 target=locked,
-                data={"attachment": attachment.pk, "name": original_name, "kind": kind,
-                      "content_type": content_type, "size": stored.size},
-            )  # fmt: skip
+                data={
+                    "attachment": attachment.pk,
+                    "name": original_name,
+                    "kind": kind,
+                    "content_type": content_type,
+                    "size": stored.size,
+                },
+            )
     return attachment
 
 

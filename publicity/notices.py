@@ -75,9 +75,13 @@ def _mail_write(objection: Objection, notice: ResultsNotice) -> ObjectionMail:
     title, body = render_notice(kind=MAIL_KIND, language="zh-hans", context=context)
     mail, _created = ObjectionMail.objects.get_or_create(
         objection=objection,
-        defaults={"to": objection.email, "title": title, "body": body,
-                  "created_at": timezone.now()},
-    )  # fmt: skip
+        defaults={
+            "to": objection.email,
+            "title": title,
+            "body": body,
+            "created_at": timezone.now(),
+        },
+    )
     return mail
 
 
@@ -104,8 +108,12 @@ def objection_mail_deliver(*, mail_id: int) -> bool:
             return False
         mail.attempts += 1
         try:
-            EmailMessage(subject=mail.title, body=mail.body, to=[mail.to],
-                         headers={"X-Objection-Id": str(mail.objection_id)}).send()  # fmt: skip
+            EmailMessage(
+                subject=mail.title,
+                body=mail.body,
+                to=[mail.to],
+                headers={"X-Objection-Id": str(mail.objection_id)},
+            ).send()
         except (smtplib.SMTPException, OSError) as exc:
             mail.last_error = str(exc)[:1000]
             if mail.attempts >= int(getattr(settings, "PUBLICITY_MAIL_MAX_ATTEMPTS", 5)):

@@ -148,8 +148,12 @@ def notice_update(*, actor: User, notice: ResultsNotice, data: dict[str, Any]) -
             locked.entries.set(entries)
             changed["entries"] = sorted(e.pk for e in entries)
         if changed:
-            audit_record(actor=actor, action="notice.update", target=locked,
-                         data={k: v for k, v in changed.items() if k != "intro"})  # fmt: skip
+            audit_record(
+                actor=actor,
+                action="notice.update",
+                target=locked,
+                data={k: v for k, v in changed.items() if k != "intro"},
+            )
     return locked
 
 
@@ -251,12 +255,18 @@ def notice_publish(*, actor: User, notice: ResultsNotice) -> ResultsNotice:
             raise Conflict(_("The notice would show no award."), code=PublicityError.NOTICE_EMPTY)
         locked.state, locked.published_at = NoticeState.PUBLISHED, now
         locked.period_last_day, locked.ends_at = last_day, ends_at
-        locked.save(update_fields=["state", "published_at", "period_last_day", "ends_at",
-                                   "updated_at"])  # fmt: skip
+        locked.save(
+            update_fields=["state", "published_at", "period_last_day", "ends_at", "updated_at"]
+        )
         version = _version_add(locked, actor=actor, reason="")
-        audit_record(actor=actor, action="notice.publish", target=locked,
-                     from_state=NoticeState.DRAFT, to_state=NoticeState.PUBLISHED,
-                     data={"version": version.number, "ends_at": ends_at.isoformat()})  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="notice.publish",
+            target=locked,
+            from_state=NoticeState.DRAFT,
+            to_state=NoticeState.PUBLISHED,
+            data={"version": version.number, "ends_at": ends_at.isoformat()},
+        )
     return locked
 
 
@@ -284,8 +294,13 @@ def notice_finalize(*, actor: User | None, notice: ResultsNotice) -> ResultsNoti
             )
         locked.state, locked.finalized_at = NoticeState.FINAL, timezone.now()
         locked.save(update_fields=["state", "finalized_at", "updated_at"])
-        audit_record(actor=actor, action="notice.finalize", target=locked,
-                     from_state=NoticeState.PUBLISHED, to_state=NoticeState.FINAL)  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="notice.finalize",
+            target=locked,
+            from_state=NoticeState.PUBLISHED,
+            to_state=NoticeState.FINAL,
+        )
     return locked
 
 
@@ -309,13 +324,24 @@ def notices_finalize_due(*, now: dt.datetime | None = None) -> list[int]:
 # --- objections --------------------------------------------------------------------------------
 
 
-def _step(objection: Objection, *, kind: str, actor: User | None, text: str = "",
-          from_state: str = "", to_state: str = "") -> ObjectionStep:  # fmt: skip
+def _step(
+    objection: Objection,
+    *,
+    kind: str,
+    actor: User | None,
+    text: str = "",
+    from_state: str = "",
+    to_state: str = "",
+) -> ObjectionStep:
     return ObjectionStep.objects.create(
-        objection=objection, kind=kind, text=text, from_state=from_state, to_state=to_state,
+        objection=objection,
+        kind=kind,
+        text=text,
+        from_state=from_state,
+        to_state=to_state,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         created_at=timezone.now(),
-    )  # fmt: skip
+    )
 
 
 def _required(data: dict[str, Any], field: str, max_length: int) -> str:
@@ -392,17 +418,23 @@ def objection_submit(
             )
             _step(objection, kind=StepKind.RECEIVED, actor=None, to_state=objection.state)
             notices.objection_received_notify(objection=objection, notice=locked)
-            audit_record(actor=None, action="objection.submit", target=objection,
-                         to_state=objection.state,
-                         data={"notice": locked.pk, "entry": entry_id, "ip": ip_address or ""})  # fmt: skip
+            audit_record(
+                actor=None,
+                action="objection.submit",
+                target=objection,
+                to_state=objection.state,
+                data={"notice": locked.pk, "entry": entry_id, "ip": ip_address or ""},
+            )
             # The server clock at commit decides: the last thing before the commit.
             if notice_period_over(locked):
                 raise Conflict(
-                    _("The objection period of this notice ended on %(end)s; objections are no "
-                      "longer accepted.")
+                    _(
+                        "The objection period of this notice ended on %(end)s; objections are no "
+                        "longer accepted."
+                    )
                     % {"end": timezone.localtime(locked.ends_at).strftime("%Y-%m-%d %H:%M")},
                     code=PublicityError.PERIOD_OVER,
-                )  # fmt: skip
+                )
     return objection
 
 
@@ -417,8 +449,14 @@ def _move(locked: Objection, to_state: str, *, actor: User, text: str, kind: str
     locked.state = to_state
     locked.save(update_fields=["state"])
     _step(locked, kind=kind, actor=actor, text=text, from_state=from_state, to_state=to_state)
-    audit_record(actor=actor, action=f"objection.{kind}", target=locked, from_state=from_state,
-                 to_state=to_state, reason=text)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=f"objection.{kind}",
+        target=locked,
+        from_state=from_state,
+        to_state=to_state,
+        reason=text,
+    )
     return locked
 
 
@@ -426,8 +464,9 @@ def objection_acknowledge(*, actor: User, objection: Objection, note: str = "") 
     """received -> acknowledged (the office has it and will look into it)."""
     with transaction.atomic():
         _notice, locked = _lock_objection(objection)
-        return _move(locked, ObjectionState.ACKNOWLEDGED, actor=actor, text=note,
-                     kind=StepKind.ACKNOWLEDGE)  # fmt: skip
+        return _move(
+            locked, ObjectionState.ACKNOWLEDGED, actor=actor, text=note, kind=StepKind.ACKNOWLEDGE
+        )
 
 
 def objection_add_note(*, actor: User, objection: Objection, text: str) -> Objection:
@@ -442,18 +481,34 @@ def objection_add_note(*, actor: User, objection: Objection, text: str) -> Objec
                 code=PublicityError.OBJECTION_NOT_IN_HANDLING,
             )
         if locked.state == ObjectionState.ACKNOWLEDGED:
-            return _move(locked, ObjectionState.INVESTIGATING, actor=actor, text=text.strip(),
-                         kind=StepKind.NOTE)  # fmt: skip
-        _step(locked, kind=StepKind.NOTE, actor=actor, text=text.strip(),
-              from_state=locked.state, to_state=locked.state)  # fmt: skip
+            return _move(
+                locked,
+                ObjectionState.INVESTIGATING,
+                actor=actor,
+                text=text.strip(),
+                kind=StepKind.NOTE,
+            )
+        _step(
+            locked,
+            kind=StepKind.NOTE,
+            actor=actor,
+            text=text.strip(),
+            from_state=locked.state,
+            to_state=locked.state,
+        )
         audit_record(actor=actor, action="objection.note", target=locked, reason=text.strip())
         return locked
 
 
 def _apply_remedy(
-    notice: ResultsNotice, objection: Objection, *, remedy: str, tier: str, actor: User,
+    notice: ResultsNotice,
+    objection: Objection,
+    *,
+    remedy: str,
+    tier: str,
+    actor: User,
     reply: str,
-) -> None:  # fmt: skip
+) -> None:
     award = Award.objects.filter(entry_id=objection.entry_id).first()
     on_notice = award is not None and (notice.round_id is None or award.round_id == notice.round_id)
     if not on_notice:
@@ -469,9 +524,13 @@ def _apply_remedy(
             raise _invalid("tier", _("Choose the corrected award tier."))
         if tier == award.tier:
             raise _invalid("tier", _("The entry already holds this tier."))
-        review_services.award_update(award=award, actor=actor, tier=tier,
-                                     recommended_provincial=award.recommended_provincial,
-                                     note=award.note)  # fmt: skip
+        review_services.award_update(
+            award=award,
+            actor=actor,
+            tier=tier,
+            recommended_provincial=award.recommended_provincial,
+            note=award.note,
+        )
 
 
 def objection_decide(
@@ -504,9 +563,12 @@ def objection_decide(
         if upheld and remedy != Remedy.NONE:
             _apply_remedy(notice, locked, remedy=remedy, tier=tier, actor=actor, reply=reply)
             version = _version_add(notice, actor=actor, reason=reply, objection=locked)
-            audit_record(actor=actor, action="notice.version", target=notice,
-                         data={"version": version.number, "objection": locked.pk,
-                               "remedy": remedy})  # fmt: skip
+            audit_record(
+                actor=actor,
+                action="notice.version",
+                target=notice,
+                data={"version": version.number, "objection": locked.pk, "remedy": remedy},
+            )
         locked.reply, locked.remedy = reply, remedy
         locked.decided_at, locked.decided_by = timezone.now(), actor
         locked.save(update_fields=["reply", "remedy", "decided_at", "decided_by"])

@@ -72,11 +72,16 @@ def _score(round_: Round, ctx: DemoContext, *, share_submitted: float, share_dra
             {
                 "criterion": c.pk,
                 "score": str(
-                    min(c.max_score, Decimal(str(round(float(c.max_score) * quality * rng.uniform(0.9, 1.05), 1))))
+                    min(
+                        c.max_score,
+                        Decimal(
+                            str(round(float(c.max_score) * quality * rng.uniform(0.9, 1.05), 1))
+                        ),
+                    )
                 ),
             }
             for c in criteria
-        ]  # fmt: skip
+        ]
         if a.reviewer_id not in pledged:  # a reviewer accepts the round's pledge before scoring
             pledges.pledge_accept(round=round_, reviewer=a.reviewer, ip_address=None)
             pledged.add(a.reviewer_id)

@@ -118,16 +118,33 @@ def methods(round_: Round) -> tablib.Dataset:
     n = len(data.entry_ids)
     names = [round_.aggregation, *(m for m in scoring.METHODS if m != round_.aggregation)]
     cmp = fairness.compare_methods(
-        data.entry, data.reviewer, data.total, n_entries=n, max_total=data.max_total or 1.0,
-        category=data.category, submitted_at=data.submitted_at, entry_id=data.entry_ids,
-        chosen=round_.aggregation, methods=names,
-    )  # fmt: skip
+        data.entry,
+        data.reviewer,
+        data.total,
+        n_entries=n,
+        max_total=data.max_total or 1.0,
+        category=data.category,
+        submitted_at=data.submitted_at,
+        entry_id=data.entry_ids,
+        chosen=round_.aggregation,
+        methods=names,
+    )
     spread = fairness.entry_spread(data.entry, data.total, n_entries=n)
     out = tablib.Dataset(
-        headers=["category", "entry_id", "title", "reviews", "lowest", "highest", "range",
-                 *[f"score_{m}" for m in names], *[f"rank_{m}" for m in names], "max_move"],
+        headers=[
+            "category",
+            "entry_id",
+            "title",
+            "reviews",
+            "lowest",
+            "highest",
+            "range",
+            *[f"score_{m}" for m in names],
+            *[f"rank_{m}" for m in names],
+            "max_move",
+        ],
         title="methods",
-    )  # fmt: skip
+    )
     titles = dict(Entry.objects.filter(round_entries__round=round_).values_list("pk", "title"))
     categories = dict(
         Category.objects.filter(contest_id=round_.contest_id).values_list("pk", "name")
@@ -138,13 +155,20 @@ def methods(round_: Round) -> tablib.Dataset:
 
     order = np.lexsort((cmp.ranks[round_.aggregation], data.category))
     for i in order.tolist():
-        out.append([
-            categories.get(int(data.category[i]), ""), int(data.entry_ids[i]),
-            titles.get(int(data.entry_ids[i]), ""), int(spread.count[i]),
-            num(spread.low[i]), num(spread.high[i]), num(spread.range[i]),
-            *[num(cmp.scores[m][i]) for m in names], *[int(cmp.ranks[m][i]) for m in names],
-            int(cmp.max_move[i]),
-        ])  # fmt: skip
+        out.append(
+            [
+                categories.get(int(data.category[i]), ""),
+                int(data.entry_ids[i]),
+                titles.get(int(data.entry_ids[i]), ""),
+                int(spread.count[i]),
+                num(spread.low[i]),
+                num(spread.high[i]),
+                num(spread.range[i]),
+                *[num(cmp.scores[m][i]) for m in names],
+                *[int(cmp.ranks[m][i]) for m in names],
+                int(cmp.max_move[i]),
+            ]
+        )
     return out
 
 
@@ -157,8 +181,17 @@ def leniency(round_: Round) -> tablib.Dataset:
         title="leniency",
     )
     for r in round_fairness(round_, limit=0)["reviewers"]:
-        out.append([r["reviewer"], r["name"], r["reviews"], r["mean"], r["compared"],
-                    r["offset"], r["offset_std"]])  # fmt: skip
+        out.append(
+            [
+                r["reviewer"],
+                r["name"],
+                r["reviews"],
+                r["mean"],
+                r["compared"],
+                r["offset"],
+                r["offset_std"],
+            ]
+        )
     return out
 
 

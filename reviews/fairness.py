@@ -205,8 +205,9 @@ def icc_oneway(entry, total, *, n_entries: int) -> Agreement:
     groups = np.flatnonzero(count >= 2)
     a, n = len(groups), int(entry.size)
     if a < 2:
-        return Agreement(n_entries=a, n_reviews=n, n0=float("nan"), icc1=float("nan"),
-                         icc1k=float("nan"))  # fmt: skip
+        return Agreement(
+            n_entries=a, n_reviews=n, n0=float("nan"), icc1=float("nan"), icc1k=float("nan")
+        )
     ni = count[groups].astype(np.float64)
     means = np.bincount(entry, weights=total, minlength=n_entries)[groups] / ni
     grand = total.mean()

@@ -116,8 +116,11 @@ def _warnings(round_: Round) -> list[dict]:
 def _run_compute(ctx: JobContext) -> dict:
     ctx.progress("computing", 10)
     round_ = services.round_compute_results(round=ctx.target, actor=ctx.actor)
-    return {"entries": round_.round_entries.count(), "computed_at": round_.results_computed_at.isoformat(),
-            "warnings": _warnings(round_)}  # fmt: skip
+    return {
+        "entries": round_.round_entries.count(),
+        "computed_at": round_.results_computed_at.isoformat(),
+        "warnings": _warnings(round_),
+    }
 
 
 def round_compute_results_start(*, round: Round, actor) -> Job:
@@ -129,9 +132,12 @@ def _run_finalize(ctx: JobContext) -> dict:
     ctx.progress("computing", 10)
     round_ = services.round_finalize(round=ctx.target, actor=ctx.actor)
     advanced = round_.round_entries.filter(advanced=True).count()
-    return {"state": round_.state, "advanced": advanced,
-            "not_advanced": round_.round_entries.count() - advanced,
-            "warnings": _warnings(round_)}  # fmt: skip
+    return {
+        "state": round_.state,
+        "advanced": advanced,
+        "not_advanced": round_.round_entries.count() - advanced,
+        "warnings": _warnings(round_),
+    }
 
 
 def round_finalize_start(*, round: Round, actor) -> Job:
@@ -156,8 +162,10 @@ def round_awards_by_rank_start(*, round: Round, actor, tiers: dict[str, int]) ->
     A round that is not final, or not finalized, is a 409 here, before any job is queued."""
     unknown = sorted(set(tiers) - set(AwardTier.values))
     if unknown:
-        raise ValidationFailed(_("tiers: unknown tier %(unknown)s.") % {"unknown": unknown[0]},
-                               fields={"tiers": [f"Unknown: {t}" for t in unknown]})  # fmt: skip
+        raise ValidationFailed(
+            _("tiers: unknown tier %(unknown)s.") % {"unknown": unknown[0]},
+            fields={"tiers": [f"Unknown: {t}" for t in unknown]},
+        )
     _require_state(round, RoundState.FINALIZED, _("Awards are granted from a finalized round."))
     # The award rule is decided up front too (a 409, no job); the job checks it again under lock.
     services.award_source_check(round)
@@ -188,17 +196,54 @@ _PHASES = {
 }
 
 for _kind in (
-    JobKind(name=ASSIGN, label=_("Assign reviewers"), target=Round, run=_run_assign,
-            queue="solver", roles=STAFF, phases=_PHASES),
-    JobKind(name=CONFIRM, label=_("Confirm the assignments"), target=Round, run=_run_confirm,
-            roles=STAFF, phases=_PHASES),
-    JobKind(name=COMPUTE_RESULTS, label=_("Compute the results"), target=Round,
-            run=_run_compute, roles=STAFF, phases=_PHASES),
-    JobKind(name=FINALIZE, label=_("Finalize the round"), target=Round, run=_run_finalize,
-            roles=STAFF, phases=_PHASES),
-    JobKind(name=AWARDS_BY_RANK, label=_("Grant awards by rank"), target=Round,
-            run=_run_awards, roles=STAFF, phases=_PHASES),
-    JobKind(name=PUBLISH, label=_("Publish the outcomes"), target=Round, run=_run_publish,
-            roles=STAFF, phases=_PHASES),
-):  # fmt: skip
+    JobKind(
+        name=ASSIGN,
+        label=_("Assign reviewers"),
+        target=Round,
+        run=_run_assign,
+        queue="solver",
+        roles=STAFF,
+        phases=_PHASES,
+    ),
+    JobKind(
+        name=CONFIRM,
+        label=_("Confirm the assignments"),
+        target=Round,
+        run=_run_confirm,
+        roles=STAFF,
+        phases=_PHASES,
+    ),
+    JobKind(
+        name=COMPUTE_RESULTS,
+        label=_("Compute the results"),
+        target=Round,
+        run=_run_compute,
+        roles=STAFF,
+        phases=_PHASES,
+    ),
+    JobKind(
+        name=FINALIZE,
+        label=_("Finalize the round"),
+        target=Round,
+        run=_run_finalize,
+        roles=STAFF,
+        phases=_PHASES,
+    ),
+    JobKind(
+        name=AWARDS_BY_RANK,
+        label=_("Grant awards by rank"),
+        target=Round,
+        run=_run_awards,
+        roles=STAFF,
+        phases=_PHASES,
+    ),
+    JobKind(
+        name=PUBLISH,
+        label=_("Publish the outcomes"),
+        target=Round,
+        run=_run_publish,
+        roles=STAFF,
+        phases=_PHASES,
+    ),
+):
     register(_kind)

@@ -86,9 +86,11 @@ def recusal_notify(*, assignment: Assignment) -> int:
         "link": site_link(f"/console/rounds/{round_.pk}/assignment/"),
     }
     return _to_staff(
-        kind=REVIEW_RECUSED, round_=round_, occasion=f"recusal;assignment={assignment.pk}",
+        kind=REVIEW_RECUSED,
+        round_=round_,
+        occasion=f"recusal;assignment={assignment.pk}",
         context=context,
-    )  # fmt: skip
+    )
 
 
 # --- publication ----------------------------------------------------------------------------------
@@ -102,14 +104,26 @@ def publication_notify(*, round: Round) -> int:
     rows = (
         RoundEntry.objects.filter(round=round)
         .order_by("entry__organisation_id", "rank", "entry_id")
-        .values_list("entry__organisation_id", "entry_id", "entry__title", "rank", "advanced",
-                     "entry__award__tier")
-    )  # fmt: skip
+        .values_list(
+            "entry__organisation_id",
+            "entry_id",
+            "entry__title",
+            "rank",
+            "advanced",
+            "entry__award__tier",
+        )
+    )
     for organisation_id, entry_id, title, rank, advanced, tier in rows.iterator(chunk_size=5000):
         by_org.setdefault(organisation_id, []).append(
-            {"id": entry_id, "title": title, "rank": rank, "advanced": bool(advanced),
-             "award_tier": tier or "", "award": AwardTier(tier).label if tier else ""}
-        )  # fmt: skip
+            {
+                "id": entry_id,
+                "title": title,
+                "rank": rank,
+                "advanced": bool(advanced),
+                "award_tier": tier or "",
+                "award": AwardTier(tier).label if tier else "",
+            }
+        )
     if not by_org:
         return 0
     base = {
@@ -154,10 +168,16 @@ def round_shortfall_warn(*, round: Round, event: str) -> dict | None:
         f"missing={warning['missing_reviews']}"
     )
     _to_staff(
-        kind=ROUND_SHORT_OF_REVIEWS, round_=round, occasion=occasion,
-        context={**_round_context(round), **warning, "event": event,
-                 "link": site_link(f"/console/rounds/{round.pk}/results/")},
-    )  # fmt: skip
+        kind=ROUND_SHORT_OF_REVIEWS,
+        round_=round,
+        occasion=occasion,
+        context={
+            **_round_context(round),
+            **warning,
+            "event": event,
+            "link": site_link(f"/console/rounds/{round.pk}/results/"),
+        },
+    )
     return warning
 
 

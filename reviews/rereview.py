@@ -142,8 +142,9 @@ def round_add_reviewers(
     if not reason.strip():
         raise ValidationFailed(_("reason: say why."), fields={"reason": [_("Required.")]})
     if not entries:
-        raise ValidationFailed(_("entries: choose at least one entry."),
-                               fields={"entries": [_("Required.")]})  # fmt: skip
+        raise ValidationFailed(
+            _("entries: choose at least one entry."), fields={"entries": [_("Required.")]}
+        )
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.state == RoundState.CLOSED:
@@ -152,8 +153,9 @@ def round_add_reviewers(
                     _("deadline: the round is closed; give a new deadline to reopen it."),
                     fields={"deadline": [_("Required to reopen the round.")]},
                 )
-            locked = services.round_reopen(round=locked, actor=actor, deadline=deadline,
-                                           reason=reason)  # fmt: skip
+            locked = services.round_reopen(
+                round=locked, actor=actor, deadline=deadline, reason=reason
+            )
         elif locked.state != RoundState.OPEN:
             raise Conflict(
                 _("A reviewer can be added while the round is open or closed."),
@@ -166,8 +168,10 @@ def round_add_reviewers(
             loaded.entry_ids[np.minimum(index, max(len(loaded.entry_ids) - 1, 0))] == pks
         )
         if not known.all():
-            raise ValidationFailed(_("entries: an entry does not take part in this round."),
-                                   fields={"entries": [_("Not in this round.")]})  # fmt: skip
+            raise ValidationFailed(
+                _("entries: an entry does not take part in this round."),
+                fields={"entries": [_("Not in this round.")]},
+            )
         pick = pick_extra_reviewers(loaded.problem, loaded.active_pairs(), index)
         affinity = solver.pair_affinity(loaded.problem, pick.pairs)
         added = Assignment.objects.bulk_create(
@@ -189,9 +193,13 @@ def round_add_reviewers(
                 action="assignment.add",
                 target=assignment,
                 reason=reason,
-                data={"round": locked.pk, "reviewer": assignment.reviewer_id,
-                      "entry": assignment.entry_id, "rereview": True},
-            )  # fmt: skip
+                data={
+                    "round": locked.pk,
+                    "reviewer": assignment.reviewer_id,
+                    "entry": assignment.entry_id,
+                    "rereview": True,
+                },
+            )
             assignment.round = locked
             notices.review_assignment_changed_notify(assignment=assignment, change="added")
     return RereviewOutcome(added=added, unserved=list(pick.unserved.values()))

@@ -143,7 +143,7 @@ def submitted_reviews_of_reviewer(user: User) -> QuerySet[Review]:
             "round__contest__name",
             "entry__id",
             "entry__title",
-        )  # fmt: skip
+        )
         .select_related("entry")
         .order_by("-round__deadline", "round_id", "entry_id")
     )
@@ -164,12 +164,21 @@ def reviewers_with_unsubmitted(round: Round) -> dict[User, list[Assignment]]:
         # A provincial round has ~500,000 assignments: load only what reminders and the late
         # list use, and one User object per reviewer (not one per row).
         .only(
-            "id", "round_id", "entry_id", "reviewer_id", "entry__id", "entry__title",
-            "reviewer__id", "reviewer__username", "reviewer__full_name", "reviewer__email",
-            "reviewer__language", "reviewer__is_active",
+            "id",
+            "round_id",
+            "entry_id",
+            "reviewer_id",
+            "entry__id",
+            "entry__title",
+            "reviewer__id",
+            "reviewer__username",
+            "reviewer__full_name",
+            "reviewer__email",
+            "reviewer__language",
+            "reviewer__is_active",
         )
         .order_by("reviewer_id", "entry_id")
-    )  # fmt: skip
+    )
     out: dict[User, list[Assignment]] = defaultdict(list)
     reviewers: dict[int, User] = {}
     for assignment in assignments.iterator(chunk_size=5000):
@@ -412,10 +421,16 @@ def round_fairness(
     threshold = float(round.disagreement_threshold if threshold is None else threshold)
     n = len(data.entry_ids)
     cmp = fairness.compare_methods(
-        data.entry, data.reviewer, data.total,
-        n_entries=n, max_total=data.max_total or 1.0, category=data.category,
-        submitted_at=data.submitted_at, entry_id=data.entry_ids, chosen=round.aggregation,
-    )  # fmt: skip
+        data.entry,
+        data.reviewer,
+        data.total,
+        n_entries=n,
+        max_total=data.max_total or 1.0,
+        category=data.category,
+        submitted_at=data.submitted_at,
+        entry_id=data.entry_ids,
+        chosen=round.aggregation,
+    )
     len_ = fairness.reviewer_leniency(
         data.entry, data.reviewer, data.total, n_entries=n, n_reviewers=len(data.reviewer_ids)
     )

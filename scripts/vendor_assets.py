@@ -127,10 +127,17 @@ def vendor() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for spec in NPM_PACKAGES:
             name, version = spec["name"], spec["version"]
-            out = subprocess.run(
-                ["npm", "pack", "--silent", f"{name}@{version}"],
-                cwd=tmp, check=True, capture_output=True, text=True,
-            ).stdout.strip().splitlines()[-1]  # fmt: skip
+            out = (
+                subprocess.run(
+                    ["npm", "pack", "--silent", f"{name}@{version}"],
+                    cwd=tmp,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             unpacked = Path(tmp) / name
             unpacked.mkdir()
             with tarfile.open(Path(tmp) / out) as tar:

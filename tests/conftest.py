@@ -157,7 +157,7 @@ class CeleryWorker:
                 f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
                 # scale (issue 15): a worker of some queues only; default: every declared queue.
                 *(["-Q", ",".join(queues)] if queues else []),
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=self.env(),
             stdout=log,

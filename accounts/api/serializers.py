@@ -13,9 +13,19 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "name", "credit_code", "org_type", "district", "address", "contact_name",
-            "contact_phone", "contact_email", "is_active", "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "credit_code",
+            "org_type",
+            "district",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
         # Uniqueness is checked by the service (409 with a clear message), not as a 400 here.
         extra_kwargs = {"credit_code": {"validators": []}}
@@ -51,9 +61,18 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "full_name", "email", "phone", "language", "organisation", "roles",
-            "is_active", "date_joined", "last_login",
-        ]  # fmt: skip
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "language",
+            "organisation",
+            "roles",
+            "is_active",
+            "date_joined",
+            "last_login",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Role.choices)))
@@ -105,9 +124,20 @@ class ReviewerProfileSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewerProfile
         fields = [
-            "id", "user", "full_name", "title", "employer", "employer_name", "expertise",
-            "languages", "bio", "max_load", "is_active", "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "user",
+            "full_name",
+            "title",
+            "employer",
+            "employer_name",
+            "expertise",
+            "languages",
+            "bio",
+            "max_load",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
@@ -122,8 +152,14 @@ class ReviewerSelfSerializer(ReviewerProfileSerializer):
 
     class Meta(ReviewerProfileSerializer.Meta):
         read_only_fields = [
-            "id", "user", "employer", "max_load", "is_active", "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "user",
+            "employer",
+            "max_load",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class LoginSerializer(serializers.Serializer):

@@ -203,10 +203,14 @@ class ReviewerProfileViewSet(
         return super().create(request, *args, **kwargs)
 
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}}}},
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
         responses=OpenApiTypes.OBJECT,
-    )  # fmt: skip
+    )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_sheet(self, request):
         """Create or update expert reviewers from an Excel sheet (姓名, 职称, 工作单位, 专业领域,

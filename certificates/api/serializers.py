@@ -11,10 +11,22 @@ class CertificateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Certificate
         fields = [
-            "id", "number", "contest", "contest_name", "edition", "entry", "entry_title",
-            "organisation", "organisation_name", "team", "tier", "tier_label", "awarded_on",
-            "issued_at", "withdrawn",
-        ]  # fmt: skip
+            "id",
+            "number",
+            "contest",
+            "contest_name",
+            "edition",
+            "entry",
+            "entry_title",
+            "organisation",
+            "organisation_name",
+            "team",
+            "tier",
+            "tier_label",
+            "awarded_on",
+            "issued_at",
+            "withdrawn",
+        ]
         read_only_fields = fields
 
 

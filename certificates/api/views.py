@@ -56,15 +56,19 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return job_accepted(
             jobs.certificates_generate_start(
                 contest=body.validated_data["contest"], actor=request.user
-            )  # fmt: skip
+            )
         )
 
     @extend_schema(
         parameters=[OpenApiParameter("contest", int, OpenApiParameter.QUERY, required=True)],
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     )
-    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated, IsUnionStaff],
-            renderer_classes=[JSONRenderer, AnyMediaRenderer])  # fmt: skip
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[IsAuthenticated, IsUnionStaff],
+        renderer_classes=[JSONRenderer, AnyMediaRenderer],
+    )
     def zip(self, request):
         """Every certificate of a contest as one ZIP."""
         raw = request.query_params.get("contest", "")
@@ -75,8 +79,9 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             message = _("Give the id of a contest you may see.")
             raise ValidationFailed(message, fields={"contest": [message]})
         certificates = self.get_queryset().filter(contest=contest).defer(None)
-        response = HttpResponse(selectors.certificates_zip(certificates),
-                                content_type="application/zip")  # fmt: skip
+        response = HttpResponse(
+            selectors.certificates_zip(certificates), content_type="application/zip"
+        )
         response["Content-Disposition"] = f'attachment; filename="certificates-{contest.pk}.zip"'
         return response
 
@@ -94,18 +99,36 @@ class CertificateVerificationView(APIView):
         number = request.query_params.get("number", "").strip()[:64]
         shown = selectors.certificate_verify(number) if number else None
         if shown is None:
-            body = {"number": number, "known": False, "valid": False, "withdrawn": False,
-                    "withdrawn_at": None, "withdrawn_reason": "", "contest_name": "",
-                    "edition": None, "entry_title": "", "organisation_name": "", "team": [],
-                    "tier_label": "", "awarded_on": None}  # fmt: skip
+            body = {
+                "number": number,
+                "known": False,
+                "valid": False,
+                "withdrawn": False,
+                "withdrawn_at": None,
+                "withdrawn_reason": "",
+                "contest_name": "",
+                "edition": None,
+                "entry_title": "",
+                "organisation_name": "",
+                "team": [],
+                "tier_label": "",
+                "awarded_on": None,
+            }
             return Response(s.CertificateVerificationSerializer(body).data)
         c = shown["certificate"]
         body = {
-            "number": c.number, "known": True, "valid": not shown["withdrawn"],
+            "number": c.number,
+            "known": True,
+            "valid": not shown["withdrawn"],
             "withdrawn": shown["withdrawn"],
-            "withdrawn_at": shown["withdrawn_at"], "withdrawn_reason": shown["withdrawn_reason"],
-            "contest_name": c.contest_name, "edition": c.edition, "entry_title": c.entry_title,
-            "organisation_name": c.organisation_name, "team": c.team, "tier_label": c.tier_label,
+            "withdrawn_at": shown["withdrawn_at"],
+            "withdrawn_reason": shown["withdrawn_reason"],
+            "contest_name": c.contest_name,
+            "edition": c.edition,
+            "entry_title": c.entry_title,
+            "organisation_name": c.organisation_name,
+            "team": c.team,
+            "tier_label": c.tier_label,
             "awarded_on": c.awarded_on,
-        }  # fmt: skip
+        }
         return Response(s.CertificateVerificationSerializer(body).data)

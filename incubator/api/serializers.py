@@ -17,16 +17,25 @@ COUNT = {"min_value": 0, "max_value": 10_000_000}
 class MilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
-        fields = ["id", "incubation", "title", "description", "due_date", "status",
-                  "achieved_on", "note", "created_at", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "incubation",
+            "title",
+            "description",
+            "due_date",
+            "status",
+            "achieved_on",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
 class SupportRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupportRecord
-        fields = ["id", "incubation", "kind", "provided_on", "description", "amount",
-                  "created_at"]  # fmt: skip
+        fields = ["id", "incubation", "kind", "provided_on", "description", "amount", "created_at"]
         read_only_fields = fields
 
 
@@ -41,11 +50,27 @@ class IncubationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Incubation
         fields = [
-            "id", "entry", "entry_title", "entry_state", "contest", "contest_name",
-            "organisation", "organisation_name", "start_date", "stage", "stage_reason",
-            "ended_on", "mentor_name", "mentor_contact", "workspace", "admission_note",
-            "report_interval_months", "reports_overdue", "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "entry",
+            "entry_title",
+            "entry_state",
+            "contest",
+            "contest_name",
+            "organisation",
+            "organisation_name",
+            "start_date",
+            "stage",
+            "stage_reason",
+            "ended_on",
+            "mentor_name",
+            "mentor_contact",
+            "workspace",
+            "admission_note",
+            "report_interval_months",
+            "reports_overdue",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -130,12 +155,29 @@ class IncubationReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = IncubationReport
         fields = [
-            "id", "incubation", "project_title", "organisation", "organisation_name",
-            "period_start", "period_end", "due_date", "state", "revenue", "jobs_created",
-            "patents_filed", "patents_granted", "financing_raised", "products_launched",
-            "narrative", "waived_reason", "filed_by", "filed_at", "review_comment",
-            "reviewed_by", "reviewed_at",
-        ]  # fmt: skip
+            "id",
+            "incubation",
+            "project_title",
+            "organisation",
+            "organisation_name",
+            "period_start",
+            "period_end",
+            "due_date",
+            "state",
+            "revenue",
+            "jobs_created",
+            "patents_filed",
+            "patents_granted",
+            "financing_raised",
+            "products_launched",
+            "narrative",
+            "waived_reason",
+            "filed_by",
+            "filed_at",
+            "review_comment",
+            "reviewed_by",
+            "reviewed_at",
+        ]
         read_only_fields = fields
 
 

@@ -142,9 +142,10 @@ class IncubationViewSet(
         file_format = requested_export_format(request)
         queryset = self.filter_queryset(self.get_queryset())
         return dataset_response(
-            exports.portfolio_dataset(queryset), basename="incubation-portfolio",
+            exports.portfolio_dataset(queryset),
+            basename="incubation-portfolio",
             file_format=file_format,
-        )  # fmt: skip
+        )
 
 
 class MilestoneViewSet(
@@ -315,9 +316,10 @@ class IncubationReportViewSet(
         file_format = requested_export_format(request)
         queryset = self.filter_queryset(self.get_queryset())
         return dataset_response(
-            exports.reports_dataset(queryset), basename="incubation-reports",
+            exports.reports_dataset(queryset),
+            basename="incubation-reports",
             file_format=file_format,
-        )  # fmt: skip
+        )
 
 
 class IncubatorStatisticsView(APIView):

@@ -64,12 +64,32 @@ class StudioSerializer(serializers.ModelSerializer):
     class Meta:
         model = Studio
         fields = [
-            "id", "name", "organisation", "organisation_name", "district", "field", "leader_name",
-            "leader_job_title", "leader_honours", "founding_date", "description", "facilities",
-            "contact_phone", "patents", "innovations_adopted", "economic_benefit",
-            "people_trained", "state", "level", "named_on", "revocation_flagged_at",
-            "revocation_flag_reason", "latest_application", "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "organisation",
+            "organisation_name",
+            "district",
+            "field",
+            "leader_name",
+            "leader_job_title",
+            "leader_honours",
+            "founding_date",
+            "description",
+            "facilities",
+            "contact_phone",
+            "patents",
+            "innovations_adopted",
+            "economic_benefit",
+            "people_trained",
+            "state",
+            "level",
+            "named_on",
+            "revocation_flagged_at",
+            "revocation_flag_reason",
+            "latest_application",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(StudioLatestApplicationSerializer(allow_null=True))
@@ -102,10 +122,21 @@ class StudioApplicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = StudioApplication
         fields = [
-            "id", "studio", "studio_name", "organisation", "organisation_name", "kind", "level",
-            "state", "submitted_at", "decided_at", "decided_by", "decision_comment", "comments",
+            "id",
+            "studio",
+            "studio_name",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "level",
+            "state",
+            "submitted_at",
+            "decided_at",
+            "decided_by",
+            "decision_comment",
+            "comments",
             "created_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields
 
 
@@ -176,10 +207,23 @@ class DirectoryStudioSerializer(serializers.ModelSerializer):
     class Meta:
         model = Studio
         fields = [
-            "id", "name", "level", "level_label", "organisation", "organisation_name", "district",
-            "district_label", "field", "leader_name", "leader_job_title", "leader_honours",
-            "founding_date", "named_on", "description", "facilities",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "level",
+            "level_label",
+            "organisation",
+            "organisation_name",
+            "district",
+            "district_label",
+            "field",
+            "leader_name",
+            "leader_job_title",
+            "leader_honours",
+            "founding_date",
+            "named_on",
+            "description",
+            "facilities",
+        ]
         read_only_fields = fields
 
 
@@ -214,10 +258,24 @@ class StudioAssessmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = StudioAssessment
         fields = [
-            "id", "studio", "studio_name", "organisation", "year", "patents",
-            "innovations_adopted", "economic_benefit", "people_trained", "summary", "state",
-            "rating", "rating_comment", "filed_by", "filed_at", "rated_by", "rated_at",
-        ]  # fmt: skip
+            "id",
+            "studio",
+            "studio_name",
+            "organisation",
+            "year",
+            "patents",
+            "innovations_adopted",
+            "economic_benefit",
+            "people_trained",
+            "summary",
+            "state",
+            "rating",
+            "rating_comment",
+            "filed_by",
+            "filed_at",
+            "rated_by",
+            "rated_at",
+        ]
         read_only_fields = fields
 
 

@@ -313,9 +313,10 @@ class StudioAssessmentViewSet(
         file_format = downloads.requested_export_format(request)
         queryset = self.filter_queryset(self.get_queryset())
         return downloads.dataset_response(
-            exports.assessments_dataset(queryset), basename="studio-assessments",
+            exports.assessments_dataset(queryset),
+            basename="studio-assessments",
             file_format=file_format,
-        )  # fmt: skip
+        )
 
 
 class StudioDirectoryViewSet(
@@ -341,9 +342,10 @@ class StudioDirectoryViewSet(
         file_format = downloads.requested_export_format(request)
         queryset = self.filter_queryset(self.get_queryset())
         return downloads.dataset_response(
-            exports.studio_directory_dataset(queryset), basename="studio-directory",
+            exports.studio_directory_dataset(queryset),
+            basename="studio-directory",
             file_format=file_format,
-        )  # fmt: skip
+        )
 
 
 class StudioStatisticsView(APIView):

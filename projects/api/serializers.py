@@ -52,10 +52,20 @@ class ContestSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contest
         fields = [
-            "id", "name", "edition", "year", "description", "registration_opens_at",
-            "registration_closes_at", "max_entries_per_org", "state", "allowed_states",
-            "categories", "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "edition",
+            "year",
+            "description",
+            "registration_opens_at",
+            "registration_closes_at",
+            "max_entries_per_org",
+            "state",
+            "allowed_states",
+            "categories",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "state", "created_at", "updated_at"]
         extra_kwargs = {
             "edition": {"validators": [], "min_value": 1},
@@ -100,9 +110,15 @@ class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
         fields = [
-            "id", "entry", "kind", "original_name", "content_type", "size", "sha256",
+            "id",
+            "entry",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
             "uploaded_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields
 
 
@@ -125,10 +141,20 @@ class EntryListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Entry
         fields = [
-            "id", "title", "contest", "category", "organisation", "state", "keywords",
-            "leader_name", "leader_honour", "attachment_count", "submitted_at", "created_at",
+            "id",
+            "title",
+            "contest",
+            "category",
+            "organisation",
+            "state",
+            "keywords",
+            "leader_name",
+            "leader_honour",
+            "attachment_count",
+            "submitted_at",
+            "created_at",
             "updated_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields
 
 
@@ -137,12 +163,28 @@ class EntryListSerializer(serializers.ModelSerializer):
 # JSON is exactly EntryListSerializer's (a test compares them); that serializer stays the
 # documented schema.
 ENTRY_LIST_VALUES = (
-    "id", "title", "state", "keywords", "leader_name", "leader_honour", "attachment_count",
-    "submitted_at", "created_at", "updated_at",
-    "contest_id", "contest__name", "contest__edition", "contest__year", "contest__state",
-    "category_id", "category__code", "category__name",
-    "organisation_id", "organisation__name", "organisation__district",
-)  # fmt: skip
+    "id",
+    "title",
+    "state",
+    "keywords",
+    "leader_name",
+    "leader_honour",
+    "attachment_count",
+    "submitted_at",
+    "created_at",
+    "updated_at",
+    "contest_id",
+    "contest__name",
+    "contest__edition",
+    "contest__year",
+    "contest__state",
+    "category_id",
+    "category__code",
+    "category__name",
+    "organisation_id",
+    "organisation__name",
+    "organisation__district",
+)
 _datetime = serializers.DateTimeField()
 
 
@@ -193,10 +235,22 @@ class EntryDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Entry
         fields = [
-            "id", "title", "contest", "category", "organisation", "summary", "innovation_points",
-            "expected_benefits", "keywords", "team", "attachments", "state", "submitted_at",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "title",
+            "contest",
+            "category",
+            "organisation",
+            "summary",
+            "innovation_points",
+            "expected_benefits",
+            "keywords",
+            "team",
+            "attachments",
+            "state",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 

@@ -40,10 +40,25 @@ class ResultsNoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResultsNotice
         fields = [
-            "id", "contest", "contest_name", "round", "round_name", "title", "intro",
-            "show_score", "working_days", "contact", "state", "state_label", "published_at",
-            "period_last_day", "ends_at", "finalized_at", "accepting_objections", "versions",
-        ]  # fmt: skip
+            "id",
+            "contest",
+            "contest_name",
+            "round",
+            "round_name",
+            "title",
+            "intro",
+            "show_score",
+            "working_days",
+            "contact",
+            "state",
+            "state_label",
+            "published_at",
+            "period_last_day",
+            "ends_at",
+            "finalized_at",
+            "accepting_objections",
+            "versions",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.BooleanField())
@@ -96,10 +111,26 @@ class ObjectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objection
         fields = [
-            "id", "notice", "entry", "entry_title", "name", "unit", "contact", "email", "reason",
-            "scan_name", "scan_content_type", "scan_size", "state", "state_label",
-            "submitted_at", "reply", "remedy", "decided_at", "steps",
-        ]  # fmt: skip
+            "id",
+            "notice",
+            "entry",
+            "entry_title",
+            "name",
+            "unit",
+            "contact",
+            "email",
+            "reason",
+            "scan_name",
+            "scan_content_type",
+            "scan_size",
+            "state",
+            "state_label",
+            "submitted_at",
+            "reply",
+            "remedy",
+            "decided_at",
+            "steps",
+        ]
         read_only_fields = fields
 
 

@@ -99,8 +99,9 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         objection = self.get_object()
         body = s.ObjectionAcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.objection_acknowledge(actor=request.user, objection=objection,
-                                       note=body.validated_data["note"])  # fmt: skip
+        services.objection_acknowledge(
+            actor=request.user, objection=objection, note=body.validated_data["note"]
+        )
         return self._detail(objection.pk)
 
     @extend_schema(request=s.ObjectionNoteSerializer, responses=s.ObjectionSerializer)
@@ -109,8 +110,9 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         objection = self.get_object()
         body = s.ObjectionNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.objection_add_note(actor=request.user, objection=objection,
-                                    text=body.validated_data["text"])  # fmt: skip
+        services.objection_add_note(
+            actor=request.user, objection=objection, text=body.validated_data["text"]
+        )
         return self._detail(objection.pk)
 
     @extend_schema(request=s.ObjectionDecideSerializer, responses=s.ObjectionSerializer)

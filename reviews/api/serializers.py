@@ -121,8 +121,9 @@ class TransitionSerializer(serializers.Serializer):
 class AddReviewersSerializer(serializers.Serializer):
     """复评: entries (ids) that get one more reviewer each; a deadline reopens a closed round."""
 
-    entries = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
-                                    max_length=1000)  # fmt: skip
+    entries = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000
+    )
     reason = serializers.CharField()
     deadline = core_fields.DateTimeField(required=False, allow_null=True, default=None)
 

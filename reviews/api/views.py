@@ -42,8 +42,10 @@ def _threshold(raw: str | None) -> float | None:
     except ValueError:
         value = -1.0
     if not 0 <= value < 10_000:
-        raise ValidationFailed(_("threshold: a number of points, 0 or more."),
-                               fields={"threshold": [_("A number of points, 0 or more.")]})  # fmt: skip
+        raise ValidationFailed(
+            _("threshold: a number of points, 0 or more."),
+            fields={"threshold": [_("A number of points, 0 or more.")]},
+        )
     return value
 
 
@@ -339,10 +341,11 @@ class RoundViewSet(
         serializer.is_valid(raise_exception=True)
         return job_accepted(
             round_jobs.round_awards_by_rank_start(
-                round=self.get_object(), actor=request.user,
+                round=self.get_object(),
+                actor=request.user,
                 tiers=serializer.validated_data["tiers"],
             )
-        )  # fmt: skip
+        )
 
     @extend_schema(
         parameters=[
@@ -356,8 +359,10 @@ class RoundViewSet(
         """Download the scoreboard, the reviewer workload or the awards list (CSV or XLSX)."""
         file_format = downloads.requested_export_format(request)
         if kind not in exports.EXPORT_KINDS:
-            raise ValidationFailed(_("kind: one of %(kinds)s.") % {"kinds": ", ".join(exports.EXPORT_KINDS)},
-                                   fields={"kind": [_("Unknown export.")]})  # fmt: skip
+            raise ValidationFailed(
+                _("kind: one of %(kinds)s.") % {"kinds": ", ".join(exports.EXPORT_KINDS)},
+                fields={"kind": [_("Unknown export.")]},
+            )
         round_ = self.get_object()
         return downloads.dataset_response(
             exports.export(round_, kind),

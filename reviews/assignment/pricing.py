@@ -309,9 +309,13 @@ def _price_and_resolve(
         flows = smcf.flows(np.arange(len(g.tails), dtype=np.int32))
         d = _potentials(g, flows, prep.n_e)
         e, r, a, n_priced, n_full, negative = pricer.price(
-            cand_e=sc.cand_e, cand_r=sc.cand_r, cand_a=sc.cand_a, flows_c=flows[: g.n_cand],
-            d=d, big=g.big,
-        )  # fmt: skip
+            cand_e=sc.cand_e,
+            cand_r=sc.cand_r,
+            cand_a=sc.cand_a,
+            flows_c=flows[: g.n_cand],
+            d=d,
+            big=g.big,
+        )
         pricing_s += time.perf_counter() - tp
         priced += n_priced
         rescanned += n_full if rounds > 1 else 0
@@ -322,10 +326,15 @@ def _price_and_resolve(
             break
         added += len(e)
         sc = _Scan(
-            np.concatenate([sc.cand_e, e]), np.concatenate([sc.cand_r, r]),
-            np.concatenate([sc.cand_a, a]), sc.elig_entry, sc.elig_rev, sc.distinct_entry,
-            sc.ub_new, sc.complete,
-        )  # fmt: skip
+            np.concatenate([sc.cand_e, e]),
+            np.concatenate([sc.cand_r, r]),
+            np.concatenate([sc.cand_a, a]),
+            sc.elig_entry,
+            sc.elig_rev,
+            sc.distinct_entry,
+            sc.ub_new,
+            sc.complete,
+        )
         t1 = time.perf_counter()
         g = _build_graph(prep, sc, balance_weight)
         smcf = _make_solver(g)
@@ -337,7 +346,11 @@ def _price_and_resolve(
         if status != smcf.OPTIMAL:  # a graph with more arcs than a feasible one is feasible
             raise RuntimeError(f"min-cost flow solver failed with status {status} after pricing")
     proof = PricingProof(
-        certified=certified, rounds=rounds, pairs_priced=priced, pairs_added=added,
-        entries_rescanned=rescanned, pricing_seconds=pricing_s,
-    )  # fmt: skip
+        certified=certified,
+        rounds=rounds,
+        pairs_priced=priced,
+        pairs_added=added,
+        entries_rescanned=rescanned,
+        pricing_seconds=pricing_s,
+    )
     return sc, g, smcf, proof

@@ -58,9 +58,14 @@ def _insert_proposals(round_: Round, entry_pk, reviewer_pk, affinity, kept: set,
         for start in range(0, len(columns[0]), step):
             cursor.execute(
                 sql,
-                [round_.pk, AssignmentStatus.ACTIVE.value, AssignmentSource.SOLVER.value, actor_id,
-                 *(col[start : start + step] for col in columns)],
-            )  # fmt: skip
+                [
+                    round_.pk,
+                    AssignmentStatus.ACTIVE.value,
+                    AssignmentSource.SOLVER.value,
+                    actor_id,
+                    *(col[start : start + step] for col in columns),
+                ],
+            )
     return len(columns[0])
 
 
@@ -112,7 +117,7 @@ def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User 
                         reviewer_pk.tolist(),
                         result.pair_affinity.tolist(),
                         strict=True,
-                    )  # fmt: skip
+                    )
                     if (e, r) not in kept
                 ],
                 batch_size=_BULK,
@@ -143,8 +148,10 @@ def _check_pair(round_: Round, reviewer: User, entry: Entry, *, ignoring: Assign
     interest, recusals, k, the reviewer's load, one reviewer per employer — so that a hand-made
     pair and a solved one obey one rule function. ``ignoring``: the assignment a swap replaces."""
     if not RoundEntry.objects.filter(round=round_, entry=entry).exists():
-        raise ValidationFailed(_("entry: the entry does not take part in this round."),
-                               fields={"entry": [_("Not in this round.")]})  # fmt: skip
+        raise ValidationFailed(
+            _("entry: the entry does not take part in this round."),
+            fields={"entry": [_("Not in this round.")]},
+        )
     member = (
         PoolMember.objects.filter(
             contest_id=round_.contest_id,
@@ -156,8 +163,10 @@ def _check_pair(round_: Round, reviewer: User, entry: Entry, *, ignoring: Assign
         .first()
     )
     if member is None:
-        raise ValidationFailed(_("reviewer: not an active member of the contest's pool."),
-                               fields={"reviewer": [_("Not in the pool.")]})  # fmt: skip
+        raise ValidationFailed(
+            _("reviewer: not an active member of the contest's pool."),
+            fields={"reviewer": [_("Not in the pool.")]},
+        )
     profile = member.reviewer.reviewer_profile
     max_load = member.max_load if member.max_load is not None else profile.max_load
     others = Assignment.objects.filter(round=round_, status=AssignmentStatus.ACTIVE)
@@ -209,22 +218,44 @@ def _refuse_pair(broken: set[str], *, round_: Round, max_load: int) -> None:
     rejects)."""
     # The kinds of ``reviews.assignment.Violation`` a single pair can break.
     refusals = [
-        ("conflict_employer", _("The reviewer works for the entry's organisation (回避)."),
-         ReviewError.CONFLICT_OF_INTEREST),
-        ("conflict_declared",
-         _("The reviewer declared a conflict with the entry's organisation (回避)."),
-         ReviewError.CONFLICT_OF_INTEREST),
-        ("duplicate", _("The reviewer is already assigned to this entry."),
-         ReviewError.ALREADY_ASSIGNED),
-        ("forbidden", _("The reviewer recused themself from this entry."),
-         ReviewError.CONFLICT_OF_INTEREST),
-        ("entry_count", _("The entry already has %(reviewers_per_entry)s reviewers.")
-         % {"reviewers_per_entry": round_.reviewers_per_entry}, ReviewError.ENTRY_FULL),
-        ("load_high", _("The reviewer already has their maximum load (%(max_load)s).")
-         % {"max_load": max_load}, ReviewError.REVIEWER_LOAD_FULL),
-        ("same_employer", _("Another reviewer of the same employer already reviews this entry."),
-         ReviewError.SAME_EMPLOYER),
-    ]  # fmt: skip
+        (
+            "conflict_employer",
+            _("The reviewer works for the entry's organisation (回避)."),
+            ReviewError.CONFLICT_OF_INTEREST,
+        ),
+        (
+            "conflict_declared",
+            _("The reviewer declared a conflict with the entry's organisation (回避)."),
+            ReviewError.CONFLICT_OF_INTEREST,
+        ),
+        (
+            "duplicate",
+            _("The reviewer is already assigned to this entry."),
+            ReviewError.ALREADY_ASSIGNED,
+        ),
+        (
+            "forbidden",
+            _("The reviewer recused themself from this entry."),
+            ReviewError.CONFLICT_OF_INTEREST,
+        ),
+        (
+            "entry_count",
+            _("The entry already has %(reviewers_per_entry)s reviewers.")
+            % {"reviewers_per_entry": round_.reviewers_per_entry},
+            ReviewError.ENTRY_FULL,
+        ),
+        (
+            "load_high",
+            _("The reviewer already has their maximum load (%(max_load)s).")
+            % {"max_load": max_load},
+            ReviewError.REVIEWER_LOAD_FULL,
+        ),
+        (
+            "same_employer",
+            _("Another reviewer of the same employer already reviews this entry."),
+            ReviewError.SAME_EMPLOYER,
+        ),
+    ]
     for kind, message, code in refusals:
         if kind in broken:
             raise Conflict(message, code=ReviewError(code))

@@ -80,8 +80,10 @@ def awards_grant_by_rank(*, round: Round, tiers: dict[str, int], actor: User) ->
     (``award_source_check``)."""
     unknown = set(tiers) - set(AwardTier.values)
     if unknown:
-        raise ValidationFailed(_("tiers: unknown tier %(tier)s.") % {"tier": sorted(unknown)[0]},
-                               fields={"tiers": [_("Unknown: %(tier)s") % {"tier": t} for t in sorted(unknown)]})  # fmt: skip
+        raise ValidationFailed(
+            _("tiers: unknown tier %(tier)s.") % {"tier": sorted(unknown)[0]},
+            fields={"tiers": [_("Unknown: %(tier)s") % {"tier": t} for t in sorted(unknown)]},
+        )
     ordered = {t: tiers[t] for t in AwardTier.values if t in tiers}
     with transaction.atomic():
         locked = _lock_round(round)
@@ -127,8 +129,10 @@ def award_grant(
             )
         award_source_check(locked, entry_ids=[entry.pk])
         if not RoundEntry.objects.filter(round=locked, entry=entry).exists():
-            raise ValidationFailed(_("entry: the entry did not take part in this round."),
-                                   fields={"entry": [_("Not in this round.")]})  # fmt: skip
+            raise ValidationFailed(
+                _("entry: the entry did not take part in this round."),
+                fields={"entry": [_("Not in this round.")]},
+            )
         if Award.objects.filter(entry=entry).exists():
             raise Conflict(_("The entry already holds an award."), code=ReviewError.AWARD_EXISTS)
         (award,) = _award_entries(locked, {entry.pk: tier}, actor=actor, by_rank=False)
@@ -176,8 +180,14 @@ def award_withdraw(*, award: Award, actor: User | None, reason: str) -> dict:
             "recommended_provincial": locked.recommended_provincial,
             "note": locked.note,
         }
-        audit_record(actor=actor, action="award.withdraw", target=locked, from_state=locked.tier,
-                     reason=reason, data=record)  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="award.withdraw",
+            target=locked,
+            from_state=locked.tier,
+            reason=reason,
+            data=record,
+        )
         entry_id = locked.entry_id
         locked.delete()
         _entries_bulk_set_state(

@@ -104,11 +104,14 @@ def conflict_declare(
     themself or by staff (a reviewer cannot declare one for somebody else). Declaring the same
     conflict twice returns the existing one."""
     if actor.pk != reviewer.pk and not is_review_staff(actor):
-        raise ValidationFailed(_("reviewer: you may declare only your own conflicts."),
-                               fields={"reviewer": [_("Only yourself.")]})  # fmt: skip
+        raise ValidationFailed(
+            _("reviewer: you may declare only your own conflicts."),
+            fields={"reviewer": [_("Only yourself.")]},
+        )
     if not reason.strip():
-        raise ValidationFailed(_("reason: a conflict needs a reason."),
-                               fields={"reason": [_("Required.")]})  # fmt: skip
+        raise ValidationFailed(
+            _("reason: a conflict needs a reason."), fields={"reason": [_("Required.")]}
+        )
     source = ConflictSource.REVIEWER if actor.pk == reviewer.pk else ConflictSource.STAFF
     with transaction.atomic():
         existing = ReviewerConflict.objects.filter(

@@ -155,13 +155,23 @@ def _store_results(*, pks, count, score, median, rank, advanced, means, criterio
         return
     objs = [
         RoundEntry(
-            pk=pk, n_reviews=n, score=s, median_total=m, rank=r, advanced=a, criterion_means=json.loads(cm)
+            pk=pk,
+            n_reviews=n,
+            score=s,
+            median_total=m,
+            rank=r,
+            advanced=a,
+            criterion_means=json.loads(cm),
         )
         for pk, n, s, m, r, a, cm in zip(
-            columns[0], columns[1], _decimal_list(score), _decimal_list(median), *columns[4:],
+            columns[0],
+            columns[1],
+            _decimal_list(score),
+            _decimal_list(median),
+            *columns[4:],
             strict=True,
         )
-    ]  # fmt: skip
+    ]
     RoundEntry.objects.bulk_update(
         objs,
         ["n_reviews", "score", "median_total", "rank", "advanced", "criterion_means"],

@@ -165,7 +165,7 @@ def _write_review(
         data={
             "scores": {str(pk): str(v) for pk, (v, _) in current.items()},
             "total": str(review.total),
-        },  # fmt: skip
+        },
     )
     return review
 
@@ -203,8 +203,9 @@ def review_reopen(*, review: Review, actor: User, reason: str) -> Review:
     """Staff send a submitted review back to draft, with a reason (audited), while the round is
     open; the reviewer can then change and resubmit it before the deadline."""
     if not reason.strip():
-        raise ValidationFailed(_("reason: say why the review is reopened."),
-                               fields={"reason": [_("Required.")]})  # fmt: skip
+        raise ValidationFailed(
+            _("reason: say why the review is reopened."), fields={"reason": [_("Required.")]}
+        )
     with transaction.atomic():
         locked = Review.objects.select_for_update(of=("self",)).select_related("round")
         locked = locked.get(pk=review.pk)

@@ -126,8 +126,10 @@ def rubric_set(*, round: Round, criteria: list[dict], actor: User) -> list[Crite
     """Replace the rubric of a draft round. Each item: name, description, weight, max_score.
     Guarantees at least one criterion, unique names, positive maxima with one decimal."""
     if not criteria:
-        raise ValidationFailed(_("criteria: a rubric needs at least one criterion."),
-                               fields={"criteria": [_("At least one criterion.")]})  # fmt: skip
+        raise ValidationFailed(
+            _("criteria: a rubric needs at least one criterion."),
+            fields={"criteria": [_("At least one criterion.")]},
+        )
     names = [c["name"].strip() for c in criteria]
     if len(set(names)) != len(names):
         raise ValidationFailed(

@@ -48,10 +48,17 @@ def test_import_creates_reviewers_with_profiles(union_staff, org, fields):
     result = experts_import(
         actor=union_staff,
         file=sheet(
-            ["李明", "教授", "湖北汽车工业学院", "新能源汽车、水利水电", "13807190001", "LiMing@Example.org"],
+            [
+                "李明",
+                "教授",
+                "湖北汽车工业学院",
+                "新能源汽车、水利水电",
+                "13807190001",
+                "LiMing@Example.org",
+            ],
             ["王芳", "高级工程师", "", "hydro", 13807190002, "wangfang@example.org"],
         ),
-    )  # fmt: skip
+    )
     assert [u.full_name for u in result.created] == ["李明", "王芳"]
     li = User.objects.get(username="liming@example.org")
     assert li.has_role(Role.REVIEWER) and not li.has_usable_password()
@@ -73,7 +80,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(union_staff, org, field
                 ["钱伟", "", "", "量子计算", "12ab", "not-an-email"],
                 ["孙丽", "", "", "", "", "li@example.org"],
             ),
-        )  # fmt: skip
+        )
     messages = exc.value.fields["file"]
     # row 3 no name; row 4 unknown employer; row 5 bad phone and e-mail; row 6 same e-mail as row 2
     assert len(messages) == 5

@@ -13,8 +13,18 @@ from accounts.selectors import users_holding
 from tests.factories.accounts import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "core", "dashboards", "incubator", "innovation", "jobs", "notifications",
-        "projects", "reviews", "web")  # fmt: skip
+APPS = (
+    "accounts",
+    "core",
+    "dashboards",
+    "incubator",
+    "innovation",
+    "jobs",
+    "notifications",
+    "projects",
+    "reviews",
+    "web",
+)
 # Two staff roles side by side, in either order, with or without "Role." prefixes.
 SPELLED_OUT = re.compile(
     r"Role\.(UNION_STAFF|INCUBATOR_STAFF|ADMIN)\s*,\s*(\*\s*)?Role\.(UNION_STAFF|INCUBATOR_STAFF|ADMIN)"

@@ -44,14 +44,19 @@ def test_member_lists_and_downloads_only_their_own(issued):
     ]
     assert client.get(f"/api/v1/certificates/{issued[0].pk}/pdf/").content.startswith(b"%PDF")
     assert client.get(f"/api/v1/certificates/{issued[1].pk}/pdf/").status_code == 404
-    assert client.post("/api/v1/certificates/generate/", {"contest": issued[0].contest_id},
-                       format="json").status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            "/api/v1/certificates/generate/", {"contest": issued[0].contest_id}, format="json"
+        ).status_code
+        == 403
+    )
 
 
 def test_staff_start_the_job_and_get_the_zip(staff_client, issued):
     contest = issued[0].contest_id
-    response = staff_client.post("/api/v1/certificates/generate/", {"contest": contest},
-                                 format="json")  # fmt: skip
+    response = staff_client.post(
+        "/api/v1/certificates/generate/", {"contest": contest}, format="json"
+    )
     assert response.status_code == 202 and response["Location"].startswith("/api/v1/jobs/")
     zipped = staff_client.get(f"/api/v1/certificates/zip/?contest={contest}")
     assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"

@@ -55,8 +55,9 @@ def test_the_job_issues_one_certificate_per_award_once(final_round, union_staff)
     assert Certificate.objects.count() == 3
 
 
-def test_pdf_renders_chinese_and_its_qr_code_links_to_the_verification_page(final_round,
-                                                                           union_staff, settings):  # fmt: skip
+def test_pdf_renders_chinese_and_its_qr_code_links_to_the_verification_page(
+    final_round, union_staff, settings
+):
     round_, entries = final_round
     (first, *_rest) = services.certificates_issue(contest=round_.contest, actor=union_staff)
     page = pdfium.PdfDocument(bytes(first.pdf))[0]

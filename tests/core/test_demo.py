@@ -10,8 +10,11 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     counts = (Organisation.objects.count(), User.objects.count(), ReviewerProfile.objects.count())
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (Organisation.objects.count(), User.objects.count(),
-            ReviewerProfile.objects.count()) == counts  # fmt: skip
+    assert (
+        Organisation.objects.count(),
+        User.objects.count(),
+        ReviewerProfile.objects.count(),
+    ) == counts
     assert counts[0] >= 20
 
 

@@ -38,8 +38,13 @@ def test_check_deploy_is_clean_with_production_settings():
 
 def test_production_settings_refuse_to_start_without_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_IGNORE_DOTENV": "1",
-                "DJANGO_ALLOWED_HOSTS": "x"})  # fmt: skip
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_IGNORE_DOTENV": "1",
+            "DJANGO_ALLOWED_HOSTS": "x",
+        }
+    )
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr

@@ -117,7 +117,7 @@ def _ids_for(who: str, user: User) -> dict[str, int]:
         "reviews": first(Review.objects),
         "round-outcomes": first(
             RoundEntry.objects.filter(round__published_at__isnull=False), **entry_scope
-        ),  # fmt: skip
+        ),
         "awards": first(Award.objects, **entry_scope),
         "studios": first(Studio.objects, **mine),
         "studios/attachment": first(StudioAttachment.objects, **studio_scope),
@@ -157,8 +157,13 @@ def _seed_publicity(users: dict[str, User], finalized) -> None:
     from publicity import services as publicity
     from tests.factories.publicity import objection_data, scan_upload
 
-    notice = publicity.notice_create(actor=users["union_zhang"], contest=finalized.contest,
-                                     round=finalized, title="获奖公示", contact="经济技术部")  # fmt: skip
+    notice = publicity.notice_create(
+        actor=users["union_zhang"],
+        contest=finalized.contest,
+        round=finalized,
+        title="获奖公示",
+        contact="经济技术部",
+    )
     notice = publicity.notice_publish(actor=users["union_zhang"], notice=notice)
     entry_id = notice.versions.get().rows[0]["entry"]
     data = objection_data(type("E", (), {"pk": entry_id}))
@@ -204,8 +209,9 @@ def seed_matrix_data() -> dict[str, User]:
             .exclude(advanced=True)
             .first()
         )
-        award_grant(round=finalized, entry=outcome.entry, tier="excellence",
-                    actor=users["union_zhang"])  # fmt: skip
+        award_grant(
+            round=finalized, entry=outcome.entry, tier="excellence", actor=users["union_zhang"]
+        )
         for studio in Studio.objects.filter(organisation_id=org):
             studio_attachment_add(
                 actor=users[member],

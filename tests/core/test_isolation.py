@@ -78,9 +78,12 @@ def _add_second_incubation(users: dict[str, User]) -> None:
     MilestoneFactory(incubation=incubation)
     IncubationReportFactory(incubation=incubation)
     SupportRecord.objects.create(
-        incubation=incubation, kind="training", provided_on=timezone.localdate(),
-        description="创业培训", recorded_by=users["incubator_li"],
-    )  # fmt: skip
+        incubation=incubation,
+        kind="training",
+        provided_on=timezone.localdate(),
+        description="创业培训",
+        recorded_by=users["incubator_li"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +167,13 @@ def test_member_lists_hold_only_their_organisation(data, db, path, member):
 
 @pytest.mark.parametrize("member", MEMBERS)
 @pytest.mark.parametrize(
-    "path", ["/api/v1/incubations/export/", "/api/v1/incubation-reports/export/",
-             "/api/v1/studio-assessments/export/"],
-)  # fmt: skip
+    "path",
+    [
+        "/api/v1/incubations/export/",
+        "/api/v1/incubation-reports/export/",
+        "/api/v1/studio-assessments/export/",
+    ],
+)
 def test_member_exports_hold_only_their_organisation(data, db, path, member):
     user = data.users[member]
     fingerprints = _foreign_fingerprints(user.organisation_id)
@@ -192,25 +199,25 @@ def _foreign_objects(member: User) -> dict[str, int]:
         "studios": Studio.objects.filter(organisation__in=other).first().pk,
         "studio-applications": StudioApplication.objects.filter(studio__organisation__in=other)
         .first()
-        .pk,  # fmt: skip
+        .pk,
         "studio-assessments": StudioAssessment.objects.filter(studio__organisation__in=other)
         .first()
-        .pk,  # fmt: skip
+        .pk,
         "incubations": Incubation.objects.filter(organisation__in=other).first().pk,
         "incubation-milestones": Milestone.objects.filter(incubation__organisation__in=other)
         .first()
-        .pk,  # fmt: skip
+        .pk,
         "incubation-support": SupportRecord.objects.filter(incubation__organisation__in=other)
         .first()
-        .pk,  # fmt: skip
+        .pk,
         "incubation-reports": IncubationReport.objects.filter(incubation__organisation__in=other)
         .first()
-        .pk,  # fmt: skip
+        .pk,
         "round-outcomes": RoundEntry.objects.filter(
             round__published_at__isnull=False, entry__organisation__in=other
         )
         .first()
-        .pk,  # fmt: skip
+        .pk,
         "awards": Award.objects.filter(entry__organisation__in=other).first().pk,
         "notices": Notice.objects.exclude(recipient=member).first().pk,
         "organisations": other.first().pk,
@@ -235,8 +242,13 @@ def _member_routes_on_foreign_objects(member: User) -> list[tuple[str, str, str]
             url = url.replace("{attachment_id}", str(foreign_studio_file.pk))
         out.append((method, url, resource))
     # Another organisation's studio file through one's own studio.
-    out.append(("GET", f"/api/v1/studios/{own_studio.pk}/attachments/{foreign_studio_file.pk}"
-                       "/download/", "studios"))  # fmt: skip
+    out.append(
+        (
+            "GET",
+            f"/api/v1/studios/{own_studio.pk}/attachments/{foreign_studio_file.pk}/download/",
+            "studios",
+        )
+    )
     return out
 
 
@@ -254,8 +266,12 @@ def test_member_gets_404_for_every_route_on_another_organisations_object(data, d
         # refused by role first (403: staff's on any object, e.g. history or revoke).
         plain_read = method == "GET" and url.count("/") == 5  # /api/v1/<resource>/<id>/
         allowed = (404,) if plain_read else (403, 404)
-        assert response.status_code in allowed, (method, url, response.status_code,
-                                                 response.content[:300])  # fmt: skip
+        assert response.status_code in allowed, (
+            method,
+            url,
+            response.status_code,
+            response.content[:300],
+        )
 
 
 @pytest.mark.parametrize("member", MEMBERS)
@@ -270,17 +286,17 @@ def test_member_cannot_attach_or_file_against_another_organisations_object(data,
             "/api/v1/attachments/",
             {"entry": foreign["entries"], "kind": "plan", "file": _pdf()},
             format="multipart",
-        ),  # fmt: skip
+        ),
         client.post(
             "/api/v1/studio-assessments/",
             {"studio": foreign_studio.pk, "year": 2024, "summary": "年度总结", "patents": 1},
             format="json",
-        ),  # fmt: skip
+        ),
         client.post(
             "/api/v1/studios/",
             {"organisation": foreign_studio.organisation_id, "name": "越权工作室", "level": "city"},
             format="json",
-        ),  # fmt: skip
+        ),
     ]
     for response in attempts:
         assert 400 <= response.status_code < 500, response.content
@@ -318,8 +334,14 @@ def test_reviewer_sees_entries_only_through_own_open_assignments(data, db):
     for assignment in (finished, others):
         assert client.get(f"/api/v1/my-assignments/{assignment.pk}/").status_code == 404
     # Lists of organisation data are empty for a reviewer.
-    for path in ("/api/v1/studios/", "/api/v1/incubations/", "/api/v1/round-outcomes/",
-                 "/api/v1/awards/", "/api/v1/organisations/", "/api/v1/incubation-reports/"):  # fmt: skip
+    for path in (
+        "/api/v1/studios/",
+        "/api/v1/incubations/",
+        "/api/v1/round-outcomes/",
+        "/api/v1/awards/",
+        "/api/v1/organisations/",
+        "/api/v1/incubation-reports/",
+    ):
         assert _all_rows(client, path) == [], path
 
 
@@ -347,12 +369,17 @@ def _plant_marker_and_blind(round_: Round, reviewer: User) -> list[str]:
             org.address = MARKER
             org.save()
         codes.append(org.credit_code)
-        TeamMemberFactory(entry=entry, name=f"{MARKER}人", employer_name=f"{MARKER}单位",
-                          role="member")  # fmt: skip
+        TeamMemberFactory(
+            entry=entry, name=f"{MARKER}人", employer_name=f"{MARKER}单位", role="member"
+        )
         # A real PDF whose Info, XMP and comment author hold the marker: the blind copy has none.
         stored = file_save(io.BytesIO(pdf_with_metadata(MARKER)))
-        AttachmentFactory(entry=entry, original_name=f"{MARKER}-计划书.pdf",
-                          storage_name=stored.storage_name, size=stored.size)  # fmt: skip
+        AttachmentFactory(
+            entry=entry,
+            original_name=f"{MARKER}-计划书.pdf",
+            storage_name=stored.storage_name,
+            size=stored.size,
+        )
     return codes
 
 
@@ -394,8 +421,11 @@ def test_blind_round_reveals_no_organisation_on_any_reviewer_route(data, db):
         .exclude(review__state="submitted")
         .first()
     )
-    client_of(staff).post(f"/api/v1/review-assignments/{swap_from.pk}/swap/",
-                          {"reviewer": reviewer.pk, "reason": "调整"}, format="json")  # fmt: skip
+    client_of(staff).post(
+        f"/api/v1/review-assignments/{swap_from.pk}/swap/",
+        {"reviewer": reviewer.pk, "reason": "调整"},
+        format="json",
+    )
     assert Notice.objects.filter(recipient=reviewer).count() >= 2
 
     client = client_of(reviewer)
@@ -415,8 +445,11 @@ def test_blind_round_reveals_no_organisation_on_any_reviewer_route(data, db):
             continue
         if (method, path) in PUBLIC:
             continue  # the public studio directory names studio hosts, never entries
-        url = path.replace("{id}", str(ids.get(resource, 0))).replace(
-            "{attachment_id}", str(entry_file.pk)).replace("{kind}", "scoreboard")  # fmt: skip
+        url = (
+            path.replace("{id}", str(ids.get(resource, 0)))
+            .replace("{attachment_id}", str(entry_file.pk))
+            .replace("{kind}", "scoreboard")
+        )
         response = client.get(url)
         _assert_clean(response, codes, url)
         if response.status_code == 200:
@@ -432,14 +465,30 @@ def test_blind_round_reveals_no_organisation_on_any_reviewer_route(data, db):
     other_org = Organisation.objects.exclude(pk=assignment.entry.organisation_id).first()
     for what, expected, response in [
         ("pledge", 200, client.post(f"/api/v1/review-rounds/{open_round.pk}/pledge/accept/")),
-        ("save", 200, client.put(f"/api/v1/my-assignments/{assignment.pk}/review/",
-                                 {"scores": scores}, format="json")),
-        ("conflict", 201, client.post("/api/v1/reviewer-conflicts/",
-                                      {"organisation": other_org.pk, "reason": "亲属"},
-                                      format="json")),
-        ("submit", 200, client.post(f"/api/v1/my-assignments/{assignment.pk}/review/submit/", {},
-                                    format="json")),
-    ]:  # fmt: skip
+        (
+            "save",
+            200,
+            client.put(
+                f"/api/v1/my-assignments/{assignment.pk}/review/", {"scores": scores}, format="json"
+            ),
+        ),
+        (
+            "conflict",
+            201,
+            client.post(
+                "/api/v1/reviewer-conflicts/",
+                {"organisation": other_org.pk, "reason": "亲属"},
+                format="json",
+            ),
+        ),
+        (
+            "submit",
+            200,
+            client.post(
+                f"/api/v1/my-assignments/{assignment.pk}/review/submit/", {}, format="json"
+            ),
+        ),
+    ]:
         _assert_clean(response, codes, what)
         assert response.status_code == expected, (what, response.content)
     # Emails rendered for the reviewer (the channel outside the API) are clean too.
@@ -460,8 +509,13 @@ def test_organisation_link_without_the_enterprise_role_shows_nothing(data, db):
     client = client_of(user)
     award = Award.objects.filter(entry__organisation_id=user.organisation_id).first()
     outcome = RoundEntry.objects.filter(entry__organisation_id=user.organisation_id).first()
-    for path in ("/api/v1/awards/", "/api/v1/round-outcomes/", "/api/v1/review-rounds/",
-                 "/api/v1/studios/", "/api/v1/incubations/"):  # fmt: skip
+    for path in (
+        "/api/v1/awards/",
+        "/api/v1/round-outcomes/",
+        "/api/v1/review-rounds/",
+        "/api/v1/studios/",
+        "/api/v1/incubations/",
+    ):
         assert _all_rows(client, path) == [], path
     assert client.get(f"/api/v1/awards/{award.pk}/").status_code == 404
     assert client.get(f"/api/v1/round-outcomes/{outcome.pk}/").status_code == 404

@@ -37,13 +37,23 @@ def test_run_command_starts_web_worker_and_beat_without_servers(tmp_path):
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER"}
     }
-    env.update({"PORT": str(port), "VAR_DIR": str(tmp_path / "var"), "DJANGO_IGNORE_DOTENV": "1",
-                "VENV": str(Path(os.sys.executable).parent.parent)})  # fmt: skip
+    env.update(
+        {
+            "PORT": str(port),
+            "VAR_DIR": str(tmp_path / "var"),
+            "DJANGO_IGNORE_DOTENV": "1",
+            "VENV": str(Path(os.sys.executable).parent.parent),
+        }
+    )
     log = (tmp_path / "run.log").open("w")
     proc = subprocess.Popen(
-        ["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        ["bash", "scripts/run.sh"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
-    )  # fmt: skip
+    )
     try:
         deadline = time.monotonic() + 180
         health = None
@@ -57,8 +67,12 @@ def test_run_command_starts_web_worker_and_beat_without_servers(tmp_path):
         ping_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
         ping = subprocess.run(
             [os.sys.executable, "manage.py", "ping_worker", "--timeout", "60"],
-            cwd=ROOT, env=ping_env, capture_output=True, text=True, timeout=90,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=ping_env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
         assert ping.returncode == 0, ping.stderr + (tmp_path / "run.log").read_text()[-4000:]
         assert "worker ok" in ping.stdout
         output = (tmp_path / "run.log").read_text()

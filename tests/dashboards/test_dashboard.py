@@ -33,8 +33,13 @@ def _project(contest, tier, score, revenue, patents, recommended=False, state="a
     award = AwardFactory(entry=entry, tier=tier, recommended_provincial=recommended)
     RoundEntry.objects.create(round=award.round, entry=entry, score=Decimal(score))
     incubation = IncubationFactory(entry=entry)
-    IncubationReportFactory(incubation=incubation, state=state, revenue=Decimal(revenue),
-                            patents_filed=patents, jobs_created=2)  # fmt: skip
+    IncubationReportFactory(
+        incubation=incubation,
+        state=state,
+        revenue=Decimal(revenue),
+        patents_filed=patents,
+        jobs_created=2,
+    )
     return entry
 
 
@@ -67,8 +72,11 @@ def test_figures_of_a_small_programme(programme):
     result = tables.dashboard_tables(figures)
     studios = _table(result, "studios_by_district")
     assert studios.labels == ["区县", "区（县）级", "市级", "省级", "国家级", "合计"]
-    assert studios.rows == [["茅箭区", 0, 0, 0, 1, 1], ["张湾区", 0, 1, 1, 0, 2],
-                            ["合计", 0, 1, 1, 1, 3]]  # fmt: skip
+    assert studios.rows == [
+        ["茅箭区", 0, 0, 0, 1, 1],
+        ["张湾区", 0, 1, 1, 0, 2],
+        ["合计", 0, 1, 1, 1, 3],
+    ]
     entries = _table(result, "entries_per_edition")
     # 5 entered (4 awarded + 1 not advanced), by 5 organisations; the draft is not counted.
     assert entries.rows == [["第4届", 2024, programme.name, 5, 5]]
@@ -79,9 +87,13 @@ def test_figures_of_a_small_programme(programme):
     assert incubation.column("revenue") == [Decimal("1300000")]
     assert incubation.column("patents_filed") == [8]
     assert dict(tables.headline(figures)) == {
-        "已命名创新工作室": 3, "大赛届次": 1, "参赛单位": 5, "参赛项目": 5, "推荐省赛项目": 2,
+        "已命名创新工作室": 3,
+        "大赛届次": 1,
+        "参赛单位": 5,
+        "参赛项目": 5,
+        "推荐省赛项目": 2,
         "入驻孵化项目": 4,
-    }  # fmt: skip
+    }
 
 
 def test_chart_data_follow_the_table(programme):
@@ -106,24 +118,30 @@ def _count_queries(fn):
 
 def test_query_count_does_not_grow_with_the_data(programme):
     small = _count_queries(selectors.dashboard_figures)
-    small_scores = _count_queries(lambda: selectors.score_outcome_correlations(
-        selectors.score_outcome_rows()))  # fmt: skip
+    small_scores = _count_queries(
+        lambda: selectors.score_outcome_correlations(selectors.score_outcome_rows())
+    )
     other = IncubatorContestFactory(edition=5, year=2025)
     for i in range(12):
         NamedStudioFactory(organisation=OrganisationFactory(district="fangxian"), level="city")
         _project(other, ["first", "second", "third"][i % 3], f"{60 + i}", f"{1000 * i}", i % 4)
     assert _count_queries(selectors.dashboard_figures) == small
     assert small <= 11
-    assert _count_queries(lambda: selectors.score_outcome_correlations(
-        selectors.score_outcome_rows())) == small_scores == 1  # fmt: skip
+    assert (
+        _count_queries(lambda: selectors.score_outcome_correlations(selectors.score_outcome_rows()))
+        == small_scores
+        == 1
+    )
 
 
 def test_score_outcome_rows_and_correlations(programme):
     rows = selectors.score_outcome_rows()
     assert [(r["tier"], float(r["final_score"]), r["revenue"]) for r in rows] == [
-        ("first", 91.5, Decimal("900000")), ("second", 85.0, Decimal("300000")),
-        ("third", 80.0, Decimal("100000")), ("excellence", 70.0, Decimal("0")),
-    ]  # fmt: skip
+        ("first", 91.5, Decimal("900000")),
+        ("second", 85.0, Decimal("300000")),
+        ("third", 80.0, Decimal("100000")),
+        ("excellence", 70.0, Decimal("0")),
+    ]
     result = selectors.score_outcome_correlations(rows)
     tier_revenue = next(r for r in result if (r["predictor"], r["outcome"]) == ("tier", "revenue"))
     # Tier and revenue are in the same order for all four: rho = 1, but only 4 projects.
@@ -142,8 +160,9 @@ def test_staff_read_the_dashboard(staff_client, incubator_client, programme):
     assert response.status_code == 200 and response.data["projects"] == 4
 
 
-@pytest.mark.parametrize(("who", "status"), [("api", 401), ("member_client", 403),
-                                             ("reviewer_client", 403)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("who", "status"), [("api", 401), ("member_client", 403), ("reviewer_client", 403)]
+)
 @pytest.mark.parametrize("path", ["", "export/", "score-vs-outcome/"])
 def test_dashboard_refused_roles(request, who, status, path):
     assert request.getfixturevalue(who).get(f"{URL}{path}").status_code == status

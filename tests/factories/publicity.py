@@ -24,16 +24,31 @@ def make_awarded_round(*, actor, n: int = 3, organisations=None, contest=None):
     """A finalized final round of a contest, whose ``n`` entries hold awards (first, second,
     third, …); each entry has a team leader. Returns (round, entries)."""
     contest = contest or ReviewContestFactory(year=2026)
-    round_ = RoundFactory(contest=contest, name="决赛", advancement_rule=AdvancementRule.NONE,
-                          advancement_value=None, state=RoundState.FINALIZED)  # fmt: skip
+    round_ = RoundFactory(
+        contest=contest,
+        name="决赛",
+        advancement_rule=AdvancementRule.NONE,
+        advancement_value=None,
+        state=RoundState.FINALIZED,
+    )
     entries = []
     for i in range(n):
         kwargs = {"organisation": organisations[i]} if organisations else {}
-        entry = ReviewEntryFactory(contest=contest, state=EntryState.IN_REVIEW,
-                                   title=f"新能源重卡换电站快速锁止机构{i}", **kwargs)  # fmt: skip
+        entry = ReviewEntryFactory(
+            contest=contest,
+            state=EntryState.IN_REVIEW,
+            title=f"新能源重卡换电站快速锁止机构{i}",
+            **kwargs,
+        )
         TeamMemberFactory(entry=entry, name=f"王建国{i}", role=TeamRole.LEADER)
-        RoundEntry.objects.create(round=round_, entry=entry, n_reviews=5,
-                                  score=Decimal("95.5") - i, rank=1, advanced=False)  # fmt: skip
+        RoundEntry.objects.create(
+            round=round_,
+            entry=entry,
+            n_reviews=5,
+            score=Decimal("95.5") - i,
+            rank=1,
+            advanced=False,
+        )
         entries.append(entry)
     for entry, tier in zip(entries, (TIERS * n)[:n], strict=True):
         review_services.award_grant(round=round_, entry=entry, tier=tier, actor=actor)
@@ -64,8 +79,9 @@ def scan_pdf_bytes(text: str = "objection signed") -> bytes:
 
 
 def scan_upload(name: str = "异议书.pdf", content: bytes | None = None) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content if content is not None else scan_pdf_bytes(),
-                              content_type="application/pdf")  # fmt: skip
+    return SimpleUploadedFile(
+        name, content if content is not None else scan_pdf_bytes(), content_type="application/pdf"
+    )
 
 
 def objection_data(entry, **overrides) -> dict:

@@ -31,8 +31,12 @@ def winner(organisation):
 
 
 def _admit(client, admitted, **extra):
-    body = {"entry": admitted.pk, "start_date": timezone.localdate().isoformat(),
-            "mentor_name": "张教授", "workspace": "A-203"}  # fmt: skip
+    body = {
+        "entry": admitted.pk,
+        "start_date": timezone.localdate().isoformat(),
+        "mentor_name": "张教授",
+        "workspace": "A-203",
+    }
     body.update(extra)
     return client.post(URL, body, format="json")
 
@@ -123,8 +127,10 @@ def test_admit_malformed_is_400(incubator_client, winner, extra, field):
     assert not Incubation.objects.exists()
 
 
-@pytest.mark.parametrize(("who", "status"), [("api", 401), ("member_client", 403),
-                                             ("staff_client", 403), ("reviewer_client", 403)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("api", 401), ("member_client", 403), ("staff_client", 403), ("reviewer_client", 403)],
+)
 def test_admit_refused_roles(request, winner, who, status):
     assert _admit(request.getfixturevalue(who), winner).status_code == status
     assert not Incubation.objects.exists()
@@ -157,9 +163,14 @@ def test_stage_lifecycle(incubator_client):
 
 @pytest.mark.parametrize(
     ("stage", "verb"),
-    [("admitted", "graduate"), ("incubating", "start"), ("graduated", "exit"),
-     ("exited", "start"), ("graduated", "graduate")],
-)  # fmt: skip
+    [
+        ("admitted", "graduate"),
+        ("incubating", "start"),
+        ("graduated", "exit"),
+        ("exited", "start"),
+        ("graduated", "graduate"),
+    ],
+)
 def test_wrong_stage_moves_are_409(incubator_client, stage, verb):
     incubation = IncubationFactory(stage=stage)
     response = incubator_client.post(f"{URL}{incubation.pk}/{verb}/", {"reason": "r"})
@@ -194,8 +205,12 @@ def test_exit_waives_reports_of_later_periods(incubator_client):
         period_end=date(2024, 3, 31),
         due_date=date(2024, 4, 15),
     )
-    late = IncubationReport.objects.create(incubation=incubation, period_start=date(2024, 4, 1),
-                                           period_end=date(2024, 6, 30), due_date=date(2024, 7, 15))  # fmt: skip
+    late = IncubationReport.objects.create(
+        incubation=incubation,
+        period_start=date(2024, 4, 1),
+        period_end=date(2024, 6, 30),
+        due_date=date(2024, 7, 15),
+    )
     with at(date(2024, 4, 20)):
         incubator_client.post(
             f"{URL}{incubation.pk}/exit/", {"reason": "团队解散", "on_date": "2024-03-20"}
@@ -320,9 +335,14 @@ def test_support_negative_amount_is_400(incubator_client):
     incubation = IncubationFactory()
     response = incubator_client.post(
         "/api/v1/incubation-support/",
-        {"incubation": incubation.pk, "kind": "funding", "provided_on": "2024-02-01",
-         "description": "种子资金", "amount": "-100"},
-    )  # fmt: skip
+        {
+            "incubation": incubation.pk,
+            "kind": "funding",
+            "provided_on": "2024-02-01",
+            "description": "种子资金",
+            "amount": "-100",
+        },
+    )
     assert response.status_code == 400
     assert "amount" in response.data["fields"]
     assert not SupportRecord.objects.exists()
@@ -332,9 +352,13 @@ def test_support_before_start_is_400(incubator_client):
     incubation = IncubationFactory(start_date=date(2024, 1, 1))
     response = incubator_client.post(
         "/api/v1/incubation-support/",
-        {"incubation": incubation.pk, "kind": "training", "provided_on": "2023-12-01",
-         "description": "创业培训"},
-    )  # fmt: skip
+        {
+            "incubation": incubation.pk,
+            "kind": "training",
+            "provided_on": "2023-12-01",
+            "description": "创业培训",
+        },
+    )
     assert response.status_code == 400
     assert "provided_on" in response.data["fields"]
 
@@ -343,9 +367,14 @@ def test_support_recorded_and_visible_to_owner(incubator_client, member_client, 
     incubation = IncubationFactory(entry=IncubatorEntryFactory(organisation=member.organisation))
     response = incubator_client.post(
         "/api/v1/incubation-support/",
-        {"incubation": incubation.pk, "kind": "funding", "provided_on": "2024-02-01",
-         "description": "种子资金", "amount": "50000"},
-    )  # fmt: skip
+        {
+            "incubation": incubation.pk,
+            "kind": "funding",
+            "provided_on": "2024-02-01",
+            "description": "种子资金",
+            "amount": "50000",
+        },
+    )
     assert response.status_code == 201
     rows = member_client.get("/api/v1/incubation-support/").data["results"]
     assert [r["amount"] for r in rows] == ["50000.00"]

@@ -20,9 +20,13 @@ def _report(incubation, quarter, **figures):
     starts = [date(2024, 1, 1), date(2024, 4, 1), date(2024, 7, 1)]
     ends = [date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30)]
     return IncubationReportFactory(
-        incubation=incubation, period_start=starts[quarter], period_end=ends[quarter],
-        due_date=ends[quarter], state=figures.pop("state", "filed"), **figures,
-    )  # fmt: skip
+        incubation=incubation,
+        period_start=starts[quarter],
+        period_end=ends[quarter],
+        due_date=ends[quarter],
+        state=figures.pop("state", "filed"),
+        **figures,
+    )
 
 
 @pytest.fixture
@@ -59,7 +63,7 @@ def editions():
     _report(b, 0, revenue=Decimal("50"), jobs_created=1, patents_filed=2, patents_granted=0)
     _report(b, 1, revenue=Decimal("999"), jobs_created=99, state="pending")  # not counted
     _report(c, 0, revenue=Decimal("7"), jobs_created=0)
-    _report(d, 0, revenue=Decimal("1"), jobs_created=1, products_launched=2)  # fmt: skip
+    _report(d, 0, revenue=Decimal("1"), jobs_created=1, products_launched=2)
     return fourth, fifth, a
 
 
@@ -72,7 +76,10 @@ def test_outcomes_by_contest(editions, django_assert_max_num_queries):
     assert (rows[4]["graduated"], rows[4]["incubating"], rows[4]["exited"]) == (1, 1, 1)
     assert rows[4]["revenue"] == Decimal("357.30")
     assert (rows[4]["jobs_created"], rows[4]["patents_filed"], rows[4]["patents_granted"]) == (
-        6, 3, 1)  # fmt: skip
+        6,
+        3,
+        1,
+    )
     assert (rows[4]["financing_raised"], rows[4]["products_launched"]) == (Decimal("5000"), 1)
     assert (rows[5]["incubated"], rows[5]["graduated"], rows[5]["products_launched"]) == (1, 0, 2)
 
@@ -87,8 +94,9 @@ def test_statistics_endpoint(incubator_client, editions):
     assert by_year[2024]["jobs_created"] == 7
 
 
-@pytest.mark.parametrize(("who", "status"), [("api", 401), ("member_client", 403),
-                                             ("staff_client", 200)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("who", "status"), [("api", 401), ("member_client", 403), ("staff_client", 200)]
+)
 def test_statistics_roles(request, who, status):
     assert request.getfixturevalue(who).get("/api/v1/incubator-statistics/").status_code == status
 

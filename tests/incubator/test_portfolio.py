@@ -21,20 +21,36 @@ pytestmark = pytest.mark.django_db
 def _reports(incubation, states_and_dues):
     for i, (state, due) in enumerate(states_and_dues):
         start = date(2024, 1 + 3 * i, 1)
-        IncubationReportFactory(incubation=incubation, state=state, period_start=start,
-                                period_end=start.replace(day=28), due_date=due)  # fmt: skip
+        IncubationReportFactory(
+            incubation=incubation,
+            state=state,
+            period_start=start,
+            period_end=start.replace(day=28),
+            due_date=due,
+        )
 
 
 def test_portfolio_counts_reports_and_milestones(incubator_staff):
     incubation = IncubationFactory()
-    _reports(incubation, [("accepted", date(2024, 4, 15)), ("filed", date(2024, 7, 15)),
-                          ("correction_requested", date(2024, 10, 15)),
-                          ("pending", date(2025, 1, 15))])  # fmt: skip
+    _reports(
+        incubation,
+        [
+            ("accepted", date(2024, 4, 15)),
+            ("filed", date(2024, 7, 15)),
+            ("correction_requested", date(2024, 10, 15)),
+            ("pending", date(2025, 1, 15)),
+        ],
+    )
     MilestoneFactory(incubation=incubation)
     MilestoneFactory(incubation=incubation, status="achieved")
     row = selectors.portfolio_visible_to(incubator_staff, today=date(2024, 12, 1)).get()
-    assert (row.reports_received, row.reports_to_review, row.reports_sent_back,
-            row.reports_due, row.milestones_pending) == (2, 1, 1, 1, 1)  # fmt: skip
+    assert (
+        row.reports_received,
+        row.reports_to_review,
+        row.reports_sent_back,
+        row.reports_due,
+        row.milestones_pending,
+    ) == (2, 1, 1, 1, 1)
 
 
 def test_portfolio_is_one_query_and_scoped(incubator_staff, member):

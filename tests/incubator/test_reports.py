@@ -23,8 +23,15 @@ from tests.factories.incubator import (
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/incubation-reports/"
-FIGURES = {"revenue": "250000.00", "jobs_created": 6, "patents_filed": 2, "patents_granted": 1,
-           "financing_raised": "1000000", "products_launched": 1, "narrative": "首批产品交付"}  # fmt: skip
+FIGURES = {
+    "revenue": "250000.00",
+    "jobs_created": 6,
+    "patents_filed": 2,
+    "patents_granted": 1,
+    "financing_raised": "1000000",
+    "products_launched": 1,
+    "narrative": "首批产品交付",
+}
 
 
 def at(day: date):
@@ -46,10 +53,13 @@ def test_member_files_own_report(member_client, own_report):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"revenue": "-1"}, "revenue"), ({"jobs_created": -3}, "jobs_created"),
-     ({"financing_raised": "abc"}, "financing_raised"), ({"patents_granted": None},
-                                                         "patents_granted")],
-)  # fmt: skip
+    [
+        ({"revenue": "-1"}, "revenue"),
+        ({"jobs_created": -3}, "jobs_created"),
+        ({"financing_raised": "abc"}, "financing_raised"),
+        ({"patents_granted": None}, "patents_granted"),
+    ],
+)
 def test_malformed_figures_are_400_and_nothing_written(member_client, own_report, change, field):
     response = member_client.post(
         f"{URL}{own_report.pk}/file/", {**FIGURES, **change}, format="json"
@@ -80,8 +90,9 @@ def test_other_organisation_report_is_404(other_member_client, own_report):
     assert other_member_client.get(URL).data["count"] == 0
 
 
-@pytest.mark.parametrize(("who", "status"), [("api", 401), ("reviewer_client", 403),
-                                             ("staff_client", 403)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("who", "status"), [("api", 401), ("reviewer_client", 403), ("staff_client", 403)]
+)
 def test_filing_refused_roles(request, own_report, who, status):
     response = request.getfixturevalue(who).post(
         f"{URL}{own_report.pk}/file/", FIGURES, format="json"
@@ -211,9 +222,13 @@ def test_portfolio_export_has_outcome_totals(incubator_client):
         due_date=date(2024, 7, 15),
         revenue=Decimal("50.5"),
     )
-    IncubationReportFactory(incubation=incubation, period_start=date(2024, 7, 1),
-                            period_end=date(2024, 9, 30), due_date=date(2024, 10, 15),
-                            jobs_created=99)  # pending: not counted  # fmt: skip
+    IncubationReportFactory(
+        incubation=incubation,
+        period_start=date(2024, 7, 1),
+        period_end=date(2024, 9, 30),
+        due_date=date(2024, 10, 15),
+        jobs_created=99,
+    )  # pending: not counted
     xlsx = incubator_client.get("/api/v1/incubations/export/", {"file_format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     header = [c.value for c in sheet[1]]

@@ -12,8 +12,15 @@ URL = "/api/v1/studio-assessments/"
 
 
 def _file(client, studio, year=2023, **figures):
-    body = {"studio": studio.pk, "year": year, "patents": 2, "innovations_adopted": 3,
-            "economic_benefit": "50000.00", "people_trained": 40, "summary": "年度总结"}  # fmt: skip
+    body = {
+        "studio": studio.pk,
+        "year": year,
+        "patents": 2,
+        "innovations_adopted": 3,
+        "economic_benefit": "50000.00",
+        "people_trained": 40,
+        "summary": "年度总结",
+    }
     body.update(figures)
     return client.post(URL, body, format="json")
 

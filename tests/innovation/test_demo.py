@@ -32,10 +32,16 @@ def test_innovation_demo_is_idempotent_and_realistic(seeded_accounts):
     innovation_demo.seed(seeded_accounts)
     assert (Studio.objects.count(), StudioAssessment.objects.count()) == counts
     assert set(Studio.objects.filter(state="named").values_list("level", flat=True)) == {
-        "district", "city", "province", "national"}  # fmt: skip
+        "district",
+        "city",
+        "province",
+        "national",
+    }
     flagged = Studio.objects.get(revocation_flagged_at__isnull=False)
     assert list(flagged.assessments.order_by("-year").values_list("rating", flat=True)[:2]) == [
-        "fail", "fail"]  # fmt: skip
+        "fail",
+        "fail",
+    ]
 
 
 def test_incubator_demo_incubates_a_winner_of_the_previous_contest():

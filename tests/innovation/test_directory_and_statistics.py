@@ -43,8 +43,12 @@ def test_directory_filters(api):
     match = NamedStudioFactory(organisation=host, field=field, level="province")
     NamedStudioFactory(level="province")
     NamedStudioFactory(organisation=host, field=field, level="city")
-    query = {"level": "province", "district": "danjiangkou", "field": "hydropower",
-             "organisation": host.pk}  # fmt: skip
+    query = {
+        "level": "province",
+        "district": "danjiangkou",
+        "field": "hydropower",
+        "organisation": host.pk,
+    }
     assert [row["id"] for row in api.get(URL, query).data["results"]] == [match.pk]
 
 
@@ -109,8 +113,14 @@ def test_statistics_on_hand_computed_data(staff_client):
         economic_benefit=Decimal("200.25"),
         people_trained=5,
     )
-    StudioAssessmentFactory(studio=c, year=2024, patents=7, innovations_adopted=4,
-                            economic_benefit=Decimal("1000"), people_trained=1)  # fmt: skip
+    StudioAssessmentFactory(
+        studio=c,
+        year=2024,
+        patents=7,
+        innovations_adopted=4,
+        economic_benefit=Decimal("1000"),
+        people_trained=1,
+    )
 
     response = staff_client.get("/api/v1/studio-statistics/")
     assert response.status_code == 200
@@ -118,9 +128,13 @@ def test_statistics_on_hand_computed_data(staff_client):
     assert data["named_total"] == 3
     assert {r["level"]: r["count"] for r in data["by_level"]} == {"city": 2, "province": 1}
     assert {r["district"]: r["count"] for r in data["by_district"]} == {
-        "zhangwan": 2, "danjiangkou": 1}  # fmt: skip
+        "zhangwan": 2,
+        "danjiangkou": 1,
+    }
     assert {r["field_code"]: r["count"] for r in data["by_field"]} == {
-        "automotive": 2, "hydropower": 1}  # fmt: skip
+        "automotive": 2,
+        "hydropower": 1,
+    }
     per_year = {r["year"]: r for r in data["achievements_per_year"]}
     assert (per_year[2023]["reports"], per_year[2023]["patents"]) == (2, 5)
     assert per_year[2023]["economic_benefit"] == "300.75"
@@ -134,7 +148,8 @@ def test_statistics_use_aggregate_queries(django_assert_max_num_queries):
         studio_statistics()
 
 
-@pytest.mark.parametrize(("who", "status"), [("api", 401), ("member_client", 403),
-                                             ("incubator_client", 200)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("who", "status"), [("api", 401), ("member_client", 403), ("incubator_client", 200)]
+)
 def test_statistics_roles(request, who, status):
     assert request.getfixturevalue(who).get("/api/v1/studio-statistics/").status_code == status

@@ -19,8 +19,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def at(day: date):
-    return time_machine.travel(datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI),
-                               tick=False)  # fmt: skip
+    return time_machine.travel(
+        datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI), tick=False
+    )
 
 
 @pytest.mark.parametrize(

@@ -48,13 +48,35 @@ def _refuse(ctx) -> dict:
     raise services.JobFailed("The organisation may not be renamed now.", details=["reason: test"])
 
 
-register(JobKind(name="tests.rename", label=_("Rename"), target=Organisation, run=_rename,
-                 roles=frozenset({Role.UNION_STAFF}),
-                 phases={"first_half": _("First half"), "second_half": _("Second half")}))  # fmt: skip
-register(JobKind(name="tests.refuse", label=_("Refuse"), target=Organisation, run=_refuse,
-                 roles=frozenset({Role.UNION_STAFF})))  # fmt: skip
-register(JobKind(name="tests.read", label=_("Read"), target=Organisation, run=lambda ctx: {},
-                 exclusive=False, roles=frozenset({Role.UNION_STAFF})))  # fmt: skip
+register(
+    JobKind(
+        name="tests.rename",
+        label=_("Rename"),
+        target=Organisation,
+        run=_rename,
+        roles=frozenset({Role.UNION_STAFF}),
+        phases={"first_half": _("First half"), "second_half": _("Second half")},
+    )
+)
+register(
+    JobKind(
+        name="tests.refuse",
+        label=_("Refuse"),
+        target=Organisation,
+        run=_refuse,
+        roles=frozenset({Role.UNION_STAFF}),
+    )
+)
+register(
+    JobKind(
+        name="tests.read",
+        label=_("Read"),
+        target=Organisation,
+        run=lambda ctx: {},
+        exclusive=False,
+        roles=frozenset({Role.UNION_STAFF}),
+    )
+)
 
 
 @pytest.fixture(autouse=True)

@@ -69,9 +69,11 @@ def _mail_env(mail_dir: Path, **extra: str) -> dict[str, str]:
 def _users(n: int, prefix: str) -> list[User]:
     password = make_password("x")
     User.objects.bulk_create(
-        [User(username=f"{prefix}{i}", email=f"{prefix}{i}@example.org", password=password)
-         for i in range(n)]
-    )  # fmt: skip
+        [
+            User(username=f"{prefix}{i}", email=f"{prefix}{i}@example.org", password=password)
+            for i in range(n)
+        ]
+    )
     return list(User.objects.filter(username__startswith=prefix).order_by("pk"))
 
 
@@ -99,17 +101,23 @@ def test_committed_notice_is_emailed_once_and_rolled_back_one_never(
     try:
         with transaction.atomic():
             notice_enqueue(
-                recipient=rolled_back, kind="registration_reminder", subject=contest,
-                occasion="o", context=CONTEXT,
-            )  # fmt: skip
+                recipient=rolled_back,
+                kind="registration_reminder",
+                subject=contest,
+                occasion="o",
+                context=CONTEXT,
+            )
             raise RuntimeError("the change failed")
     except RuntimeError:
         pass
     with transaction.atomic():
         notice = notice_enqueue(
-            recipient=kept, kind="registration_reminder", subject=contest, occasion="o",
+            recipient=kept,
+            kind="registration_reminder",
+            subject=contest,
+            occasion="o",
             context=CONTEXT,
-        )  # fmt: skip
+        )
     wait_until(lambda: Notice.objects.filter(pk=notice.pk, state="sent").exists(), timeout=30)
     assert delivered(mail_dir) == {notice.pk: 1}
     assert Notice.objects.count() == 1
@@ -138,9 +146,11 @@ def test_worker_killed_mid_batch_then_all_delivered_none_twice(
     users = _users(500, "kill")
     with transaction.atomic():
         created = notices_enqueue_bulk(
-            kind="registration_reminder", subject=contest, occasion="wave",
+            kind="registration_reminder",
+            subject=contest,
+            occasion="wave",
             recipients=[Recipient(user=u, context=CONTEXT) for u in users],
-        )  # fmt: skip
+        )
     assert created == 500
     wait_until(lambda: len(list(markers.iterdir())) == 2, timeout=60)
     first.stop(sig=signal.SIGKILL)
@@ -164,10 +174,22 @@ def test_worker_killed_mid_batch_then_all_delivered_none_twice(
 def _beat(env: dict[str, str], schedule: Path):
     log = schedule.with_suffix(".log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
-         f"--schedule={schedule}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={schedule}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         yield process
     finally:
@@ -199,9 +221,11 @@ def test_two_beats_scanning_for_a_while_send_each_reminder_once(celery_worker_fa
     )
     reviewers = make_pool(contest, 30)
     Assignment.objects.bulk_create(
-        [Assignment(round=round_, reviewer=r, entry=entry, source=AssignmentSource.MANUAL)
-         for r in reviewers]
-    )  # fmt: skip
+        [
+            Assignment(round=round_, reviewer=r, entry=entry, source=AssignmentSource.MANUAL)
+            for r in reviewers
+        ]
+    )
     beat_env = CeleryWorker(extra_env=env).env()
     with _beat(beat_env, tmp_path / "beat-a"), _beat(beat_env, tmp_path / "beat-b"):
         wait_until(lambda: len(delivered(mail_dir)) == 30, timeout=60)
@@ -223,10 +247,20 @@ def _free_port() -> int:
 def _own_redis(port: int):
     """A private redis-server for fault tests; only this one is ever stopped."""
     process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -319,9 +353,12 @@ def test_smtp_failures_retry_with_backoff_then_fail_visibly(celery_worker_factor
     (user,) = _users(1, "smtp")
     with transaction.atomic():
         notice = notice_enqueue(
-            recipient=user, kind="registration_reminder", subject=ContestFactory(),
-            occasion="o", context=CONTEXT,
-        )  # fmt: skip
+            recipient=user,
+            kind="registration_reminder",
+            subject=ContestFactory(),
+            occasion="o",
+            context=CONTEXT,
+        )
     wait_until(
         lambda: Notice.objects.filter(pk=notice.pk, state=DeliveryState.FAILED).exists(),
         timeout=30,

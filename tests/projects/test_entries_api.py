@@ -34,11 +34,15 @@ def _payload(contest, category, **overrides):
         "expected_benefits": "换电时间缩短至3分钟",
         "keywords": ["新能源", "换电", "新能源"],
         "team": [
-            {"name": "王建国", "role": "leader", "job_title": "高级技师",
-             "honour": "national_model_worker"},
+            {
+                "name": "王建国",
+                "role": "leader",
+                "job_title": "高级技师",
+                "honour": "national_model_worker",
+            },
             {"name": "李红梅", "role": "member", "job_title": "工程师"},
         ],
-    }  # fmt: skip
+    }
     data.update(overrides)
     return data
 
@@ -61,10 +65,11 @@ def test_create_entry_for_own_organisation(member_client, member, contest, categ
 def test_create_entry_malformed_is_400_and_writes_nothing(member_client, contest, category):
     response = member_client.post(
         URL,
-        _payload(contest, category, title="", keywords="新能源",
-                 team=[{"name": "", "role": "captain"}]),
+        _payload(
+            contest, category, title="", keywords="新能源", team=[{"name": "", "role": "captain"}]
+        ),
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert {"title", "keywords", "team.0.name", "team.0.role"} <= set(response.data["fields"])
     assert not Entry.objects.exists()
@@ -390,8 +395,10 @@ def test_history_shows_who_when_from_to_to_staff(member_client, staff_client, or
     assert response.status_code == 200
     move = next(e for e in response.data if e["action"] == "entry.state")
     assert (move["actor"], move["from_state"], move["to_state"]) == (
-        member_client.user.username, "draft", "submitted"
-    )  # fmt: skip
+        member_client.user.username,
+        "draft",
+        "submitted",
+    )
     assert move["created_at"]
 
 
@@ -414,9 +421,9 @@ def test_filter_by_state_district_and_category(staff_client):
     EntryFactory(contest=contest, category=cat_a, state=EntryState.SUBMITTED)
     EntryFactory(contest=contest, category=cat_a, organisation=fangxian)
     response = staff_client.get(
-        URL, {"contest": contest.pk, "category": cat_a.pk, "district": "fangxian",
-              "state": "submitted"}
-    )  # fmt: skip
+        URL,
+        {"contest": contest.pk, "category": cat_a.pk, "district": "fangxian", "state": "submitted"},
+    )
     assert [row["id"] for row in response.data["results"]] == [wanted.pk]
 
 
@@ -457,9 +464,13 @@ def test_ordering_by_title(staff_client):
 
 @pytest.mark.parametrize(
     "params",
-    [{"state": "finished"}, {"district": "atlantis"}, {"contest": "abc"},
-     {"submitted_after": "yesterday"}],
-)  # fmt: skip
+    [
+        {"state": "finished"},
+        {"district": "atlantis"},
+        {"contest": "abc"},
+        {"submitted_after": "yesterday"},
+    ],
+)
 def test_bad_filter_value_is_400(staff_client, params):
     response = staff_client.get(URL, params)
     assert response.status_code == 400
@@ -517,8 +528,9 @@ def test_pages_walk_every_entry_once_in_order(staff_client, ordering):
         "title": lambda e: (e.title, e.pk),
         "-submitted_at": lambda e: e.pk,  # all drafts: no submitted_at, ties broken by id
     }[ordering]
-    expected = [(e.pk, f"负责人{entries.index(e)}", entries.index(e) % 3)
-                for e in sorted(entries, key=key)]  # fmt: skip
+    expected = [
+        (e.pk, f"负责人{entries.index(e)}", entries.index(e) % 3) for e in sorted(entries, key=key)
+    ]
     seen, page = [], 1
     while True:
         body = staff_client.get(
@@ -528,7 +540,7 @@ def test_pages_walk_every_entry_once_in_order(staff_client, ordering):
                 "ordering": ordering,
                 "page_size": 4,
                 "page": page,
-            },  # fmt: skip
+            },
         ).json()
         assert body["count"] == len(entries)
         seen += [(r["id"], r["leader_name"], r["attachment_count"]) for r in body["results"]]
@@ -544,8 +556,10 @@ def test_list_row_carries_leader_and_attachment_count(staff_client):
     AttachmentFactory.create_batch(2, entry=entry)
     row = staff_client.get(URL).data["results"][0]
     assert (row["leader_name"], row["leader_honour"], row["attachment_count"]) == (
-        "王建国", "checheng_craftsman", 2
-    )  # fmt: skip
+        "王建国",
+        "checheng_craftsman",
+        2,
+    )
 
 
 def test_detail_queries_do_not_grow_with_team_and_attachments(member_client, organisation):

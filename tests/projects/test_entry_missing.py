@@ -48,9 +48,7 @@ def _varied_entries() -> list[Entry]:
             f: TEXT_VALUES[(text_index + n * i) % len(TEXT_VALUES)] for n, f in enumerate(TEXTS)
         }
         texts["title"] = texts["title"] or " "  # a CharField: blank but not empty is the hard case
-        entry = EntryFactory(
-            contest=category.contest, category=category, keywords=words, **texts
-        )  # fmt: skip
+        entry = EntryFactory(contest=category.contest, category=category, keywords=words, **texts)
         for role in team:
             TeamMemberFactory(entry=entry, role=role)
         for kind in kinds:

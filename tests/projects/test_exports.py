@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def entries():
     org = OrganisationFactory(name="十堰东森汽车密封件有限公司", district="economic_zone")
-    wanted = EntryFactory(organisation=org, title="汽车密封条挤出模具快速修复工艺",
-                          state=EntryState.SUBMITTED)  # fmt: skip
+    wanted = EntryFactory(
+        organisation=org, title="汽车密封条挤出模具快速修复工艺", state=EntryState.SUBMITTED
+    )
     TeamMemberFactory(entry=wanted, name="王建国", honour="checheng_craftsman")
     EntryFactory(title='=HYPERLINK("http://evil")', state=EntryState.SUBMITTED)
     EntryFactory(title="草稿项目", state=EntryState.DRAFT)
@@ -30,8 +31,11 @@ def _csv_rows(response) -> list[list[str]]:
 
 
 def test_csv_export_has_bom_chinese_and_applies_filters(staff_client, entries):
-    response = staff_client.get(f"{URL}export/", {"file_format": "csv", "state": "submitted", "q": "密封条"},
-                                HTTP_ACCEPT="text/csv")  # fmt: skip
+    response = staff_client.get(
+        f"{URL}export/",
+        {"file_format": "csv", "state": "submitted", "q": "密封条"},
+        HTTP_ACCEPT="text/csv",
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")

@@ -28,10 +28,17 @@ def test_visitor_gets_404_for_a_draft(api, awarded, union_staff):
 
 def test_staff_create_and_publish(staff_client, awarded):
     round_, _ = awarded
-    created = staff_client.post("/api/v1/results-notices/", {
-        "contest": round_.contest_id, "round": round_.pk, "title": "获奖公示",
-        "contact": "经济技术部 0719-8888888", "working_days": 5,
-    }, format="json")  # fmt: skip
+    created = staff_client.post(
+        "/api/v1/results-notices/",
+        {
+            "contest": round_.contest_id,
+            "round": round_.pk,
+            "title": "获奖公示",
+            "contact": "经济技术部 0719-8888888",
+            "working_days": 5,
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     published = staff_client.post(f"/api/v1/results-notices/{pk}/publish/")
@@ -43,10 +50,17 @@ def test_staff_create_and_publish(staff_client, awarded):
 
 def test_create_with_a_bad_period_is_400_naming_the_field(staff_client, awarded):
     round_, _ = awarded
-    response = staff_client.post("/api/v1/results-notices/", {
-        "contest": round_.contest_id, "round": round_.pk, "title": "公示", "contact": "x",
-        "working_days": 0,
-    }, format="json")  # fmt: skip
+    response = staff_client.post(
+        "/api/v1/results-notices/",
+        {
+            "contest": round_.contest_id,
+            "round": round_.pk,
+            "title": "公示",
+            "contact": "x",
+            "working_days": 0,
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "working_days" in response.json()["fields"]
     assert not ResultsNotice.objects.exists()
@@ -54,8 +68,11 @@ def test_create_with_a_bad_period_is_400_naming_the_field(staff_client, awarded)
 
 def test_member_may_not_create(member_client, awarded):
     round_, _ = awarded
-    response = member_client.post("/api/v1/results-notices/", {
-        "contest": round_.contest_id, "title": "公示", "contact": "x"}, format="json")  # fmt: skip
+    response = member_client.post(
+        "/api/v1/results-notices/",
+        {"contest": round_.contest_id, "title": "公示", "contact": "x"},
+        format="json",
+    )
     assert response.status_code == 403
 
 
@@ -79,15 +96,22 @@ def test_objections_are_for_staff_only(api, member_client, staff_client, objecti
 
 def test_staff_handle_an_objection_through_the_api(staff_client, objection):
     base = f"/api/v1/objections/{objection.pk}"
-    assert staff_client.post(f"{base}/decide/", {"upheld": False, "reply": "x"},
-                             format="json").status_code == 409  # fmt: skip
+    assert (
+        staff_client.post(
+            f"{base}/decide/", {"upheld": False, "reply": "x"}, format="json"
+        ).status_code
+        == 409
+    )
     assert staff_client.post(f"{base}/acknowledge/", {}, format="json").status_code == 200
     noted = staff_client.post(f"{base}/note/", {"text": "核查中"}, format="json")
     assert noted.json()["state"] == "investigating"
     missing = staff_client.post(f"{base}/decide/", {"upheld": False}, format="json")
     assert missing.status_code == 400 and "reply" in missing.json()["fields"]
-    decided = staff_client.post(f"{base}/decide/", {"upheld": True, "reply": "撤销",
-                                                    "remedy": "withdraw_award"}, format="json")  # fmt: skip
+    decided = staff_client.post(
+        f"{base}/decide/",
+        {"upheld": True, "reply": "撤销", "remedy": "withdraw_award"},
+        format="json",
+    )
     assert decided.status_code == 200, decided.json()
     assert decided.json()["state"] == "upheld"
     notice = staff_client.get(f"/api/v1/results-notices/{objection.notice_id}/").json()

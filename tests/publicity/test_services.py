@@ -169,8 +169,9 @@ def test_results_not_final_while_an_objection_is_open(national_day_notice, union
         assert caught.value.code == "objections_open"
         assert services.notices_finalize_due() == []
         services.objection_acknowledge(actor=union_staff, objection=objection)
-        services.objection_decide(actor=union_staff, objection=objection, upheld=False,
-                                  reply="经核实，专利不同。")  # fmt: skip
+        services.objection_decide(
+            actor=union_staff, objection=objection, upheld=False, reply="经核实，专利不同。"
+        )
         assert services.notices_finalize_due() == [notice.pk]
     notice.refresh_from_db()
     assert notice.state == NoticeState.FINAL
@@ -184,14 +185,20 @@ def test_results_not_final_while_the_period_runs(national_day_notice, union_staf
     assert caught.value.code == "period_running"
 
 
-def test_upheld_objection_withdrawing_an_award_publishes_a_new_version(notice, awarded,
-                                                                     union_staff):  # fmt: skip
+def test_upheld_objection_withdrawing_an_award_publishes_a_new_version(
+    notice, awarded, union_staff
+):
     _round, entries = awarded
     objection = _submit(notice, entries[0])
     services.objection_acknowledge(actor=union_staff, objection=objection)
     services.objection_add_note(actor=union_staff, objection=objection, text="调取专利文件。")
-    services.objection_decide(actor=union_staff, objection=objection, upheld=True,
-                              reply="异议成立，撤销该项目一等奖。", remedy=Remedy.WITHDRAW_AWARD)  # fmt: skip
+    services.objection_decide(
+        actor=union_staff,
+        objection=objection,
+        upheld=True,
+        reply="异议成立，撤销该项目一等奖。",
+        remedy=Remedy.WITHDRAW_AWARD,
+    )
     v1, v2 = NoticeVersion.objects.filter(notice=notice).order_by("number")
     assert [r["entry"] for r in v1.rows] == [e.pk for e in entries]  # kept as it was
     assert [r["entry"] for r in v2.rows] == [e.pk for e in entries[1:]]
@@ -209,8 +216,14 @@ def test_upheld_objection_correcting_a_tier_publishes_a_new_version(notice, awar
     _round, entries = awarded
     objection = _submit(notice, entries[0])
     services.objection_acknowledge(actor=union_staff, objection=objection)
-    services.objection_decide(actor=union_staff, objection=objection, upheld=True,
-                              reply="改为二等奖。", remedy=Remedy.CHANGE_TIER, tier="second")  # fmt: skip
+    services.objection_decide(
+        actor=union_staff,
+        objection=objection,
+        upheld=True,
+        reply="改为二等奖。",
+        remedy=Remedy.CHANGE_TIER,
+        tier="second",
+    )
     v2 = notice.versions.get(number=2)
     assert {r["entry"]: r["tier"] for r in v2.rows}[entries[0].pk] == "second"
     assert notice.versions.get(number=1).rows[0]["tier"] == "first"
@@ -227,8 +240,9 @@ def test_decision_without_a_reply_is_refused(notice, awarded, union_staff):
 def test_deciding_before_acknowledging_is_a_wrong_move(notice, awarded, union_staff):
     objection = _submit(notice, awarded[1][0])
     with pytest.raises(InvalidTransition):
-        services.objection_decide(actor=union_staff, objection=objection, upheld=False,
-                                  reply="不成立。")  # fmt: skip
+        services.objection_decide(
+            actor=union_staff, objection=objection, upheld=False, reply="不成立。"
+        )
     assert not ObjectionMail.objects.exists()
 
 
@@ -236,11 +250,22 @@ def test_failed_remedy_leaves_nothing_half_written(notice, awarded, union_staff)
     objection = _submit(notice, awarded[1][0])
     services.objection_acknowledge(actor=union_staff, objection=objection)
     with pytest.raises(ValidationFailed):
-        services.objection_decide(actor=union_staff, objection=objection, upheld=True,
-                                  reply="改。", remedy=Remedy.CHANGE_TIER, tier="first")  # fmt: skip
+        services.objection_decide(
+            actor=union_staff,
+            objection=objection,
+            upheld=True,
+            reply="改。",
+            remedy=Remedy.CHANGE_TIER,
+            tier="first",
+        )
     with pytest.raises(ValidationFailed):
-        services.objection_decide(actor=union_staff, objection=objection, upheld=False,
-                                  reply="改。", remedy=Remedy.WITHDRAW_AWARD)  # fmt: skip
+        services.objection_decide(
+            actor=union_staff,
+            objection=objection,
+            upheld=False,
+            reply="改。",
+            remedy=Remedy.WITHDRAW_AWARD,
+        )
     objection.refresh_from_db()
     assert objection.state == ObjectionState.ACKNOWLEDGED
     assert notice.versions.count() == 1 and not ObjectionMail.objects.exists()
@@ -249,8 +274,9 @@ def test_failed_remedy_leaves_nothing_half_written(notice, awarded, union_staff)
 def test_objector_is_emailed_the_decision_once(notice, awarded, union_staff):
     objection = _submit(notice, awarded[1][0])
     services.objection_acknowledge(actor=union_staff, objection=objection)
-    services.objection_decide(actor=union_staff, objection=objection, upheld=False,
-                              reply="经核实，异议不成立。")  # fmt: skip
+    services.objection_decide(
+        actor=union_staff, objection=objection, upheld=False, reply="经核实，异议不成立。"
+    )
     row = ObjectionMail.objects.get()
     assert notices.objection_mail_deliver(mail_id=row.pk) is True
     assert notices.objection_mail_deliver(mail_id=row.pk) is False
@@ -262,8 +288,9 @@ def test_objector_is_emailed_the_decision_once(notice, awarded, union_staff):
     assert row.state == MailState.SENT
 
 
-def test_mail_server_down_keeps_the_mail_pending_for_the_sweep(notice, awarded, union_staff,
-                                                            monkeypatch):  # fmt: skip
+def test_mail_server_down_keeps_the_mail_pending_for_the_sweep(
+    notice, awarded, union_staff, monkeypatch
+):
     import smtplib
 
     objection = _submit(notice, awarded[1][0])

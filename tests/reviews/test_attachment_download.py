@@ -89,8 +89,13 @@ def test_blind_unreadable_pdf_is_409_not_the_stored_file(download, pool, client_
 
 def test_other_reviewers_assignment_is_404(download, pool, client_for):
     assignment, attachment, url = download
-    outsider = next(r for r in pool if not Assignment.objects.filter(
-        round=assignment.round, reviewer=r, entry=assignment.entry).exists())  # fmt: skip
+    outsider = next(
+        r
+        for r in pool
+        if not Assignment.objects.filter(
+            round=assignment.round, reviewer=r, entry=assignment.entry
+        ).exists()
+    )
     assert client_for(outsider).get(url).status_code == 404
 
 

@@ -122,8 +122,12 @@ def test_staff_creates_round_and_malformed_input_is_400(staff_client, contest):
 
 
 def test_rubric_replaced_in_draft(staff_client, draft_round):
-    body = {"criteria": [{"name": "创新性", "weight": "60", "max_score": "60"},
-                         {"name": "可行性", "weight": "40", "max_score": "40"}]}  # fmt: skip
+    body = {
+        "criteria": [
+            {"name": "创新性", "weight": "60", "max_score": "60"},
+            {"name": "可行性", "weight": "40", "max_score": "40"},
+        ]
+    }
     response = staff_client.put(f"/api/v1/review-rounds/{draft_round.pk}/rubric/", body)
     assert response.status_code == 200
     assert draft_round.criteria.count() == 2

@@ -76,23 +76,50 @@ def test_compare_methods_moves_are_places_gained_against_the_chosen_method():
 
 def test_compare_methods_nothing_moves_when_all_methods_agree():
     e, r, t = cols([(0, 0, 90), (0, 1, 80), (1, 0, 50), (1, 1, 60)])
-    cmp = compare_methods(e, r, t, n_entries=2, max_total=100, category=np.array([1, 1]),
-                          submitted_at=np.zeros(2), entry_id=np.array([1, 2]), chosen="median")  # fmt: skip
+    cmp = compare_methods(
+        e,
+        r,
+        t,
+        n_entries=2,
+        max_total=100,
+        category=np.array([1, 1]),
+        submitted_at=np.zeros(2),
+        entry_id=np.array([1, 2]),
+        chosen="median",
+    )
     assert cmp.max_move.tolist() == [0, 0]
 
 
 def test_compare_methods_ranks_within_each_category():
     e, r, t = cols([(0, 0, 90), (1, 0, 50), (2, 0, 70)])
-    cmp = compare_methods(e, r, t, n_entries=3, max_total=100, category=np.array([1, 2, 2]),
-                          submitted_at=np.zeros(3), entry_id=np.arange(3), chosen="mean")  # fmt: skip
+    cmp = compare_methods(
+        e,
+        r,
+        t,
+        n_entries=3,
+        max_total=100,
+        category=np.array([1, 2, 2]),
+        submitted_at=np.zeros(3),
+        entry_id=np.arange(3),
+        chosen="mean",
+    )
     assert cmp.ranks["mean"].tolist() == [1, 2, 1]
 
 
 def test_compare_methods_refuses_an_unknown_chosen_method():
     e, r, t = cols(OUTLIER_ROWS)
     with pytest.raises(ValueError):
-        compare_methods(e, r, t, n_entries=2, max_total=100, category=np.ones(2),
-                        submitted_at=np.zeros(2), entry_id=np.arange(2), chosen="mode")  # fmt: skip
+        compare_methods(
+            e,
+            r,
+            t,
+            n_entries=2,
+            max_total=100,
+            category=np.ones(2),
+            submitted_at=np.zeros(2),
+            entry_id=np.arange(2),
+            chosen="mode",
+        )
 
 
 # ------------------------------------------------------------------ reviewer_leniency

@@ -66,8 +66,9 @@ def test_recusal_through_the_api_tells_staff(
 
 
 def _finalized_final_round(staff):
-    round_, entries, _ = _run_round(staff, k=1, totals=[[90], [70], [50]],
-                                    rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    round_, entries, _ = _run_round(
+        staff, k=1, totals=[[90], [70], [50]], rule=AdvancementRule.NONE, value=None
+    )
     services.round_finalize(round=round_, actor=staff)
     return round_, entries
 
@@ -194,8 +195,9 @@ def test_reopening_and_closing_short_again_tells_staff_again(union_staff):
 
     round_, _, _ = _open_round_short_of_one_review(union_staff)
     services.round_close(round=round_, actor=union_staff)
-    services.round_reopen(round=round_, actor=union_staff,
-                          deadline=timezone.now() + timedelta(days=2), reason="延期")  # fmt: skip
+    services.round_reopen(
+        round=round_, actor=union_staff, deadline=timezone.now() + timedelta(days=2), reason="延期"
+    )
     services.round_close(round=round_, actor=union_staff)
     assert _of_kind(notices.ROUND_SHORT_OF_REVIEWS).filter(recipient=union_staff).count() == 2
 

@@ -40,8 +40,12 @@ def test_pick_skips_declared_conflicts_and_forbidden_pairs():
 
 
 def test_pick_respects_the_maximum_load_and_counts_its_own_picks():
-    p = problem(max_load=[5, 1, 5, 5], entry_tags=[[0], [0]], entry_org=[200, 201],
-                reviewer_tags=[[], [0], [], [1]])  # fmt: skip
+    p = problem(
+        max_load=[5, 1, 5, 5],
+        entry_tags=[[0], [0]],
+        entry_org=[200, 201],
+        reviewer_tags=[[], [0], [], [1]],
+    )
     active = np.array([[0, 0], [0, 3], [1, 0], [1, 3]])
     pick = pick_extra_reviewers(p, active, [0, 1])
     # reviewer 1 (the only match) takes entry 0 and is then full: entry 1 gets reviewer 2

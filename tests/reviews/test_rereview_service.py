@@ -27,9 +27,12 @@ def closed_round(union_staff):
 def test_rereview_adds_one_reviewer_and_reopens_the_round(union_staff, closed_round):
     round_, entries, extra = closed_round
     outcome = round_add_reviewers(
-        round=round_, entries=[entries[2]], actor=union_staff, reason="复评",
+        round=round_,
+        entries=[entries[2]],
+        actor=union_staff,
+        reason="复评",
         deadline=timezone.now() + timedelta(days=2),
-    )  # fmt: skip
+    )
     assert [(a.entry_id, a.reviewer_id) for a in outcome.added] == [(entries[2].pk, extra.pk)]
     assert outcome.unserved == []
     round_.refresh_from_db()
@@ -44,8 +47,9 @@ def test_rereview_adds_one_reviewer_and_reopens_the_round(union_staff, closed_ro
 def test_rereview_reports_entries_nobody_can_take(union_staff, closed_round):
     round_, entries, extra = closed_round
     deadline = timezone.now() + timedelta(days=2)
-    outcome = round_add_reviewers(round=round_, entries=entries[:2], actor=union_staff,
-                                  reason="复评", deadline=deadline)  # fmt: skip
+    outcome = round_add_reviewers(
+        round=round_, entries=entries[:2], actor=union_staff, reason="复评", deadline=deadline
+    )
     # the one free reviewer takes both entries (load 2 of 30); a third call finds nobody new
     assert len(outcome.added) == 2
     again = round_add_reviewers(
@@ -75,16 +79,24 @@ def test_rereview_refused_once_finalized(union_staff, closed_round):
 def test_pool_import_is_all_or_nothing(union_staff, closed_round):
     round_, _, _ = closed_round
     before = PoolMember.objects.count()
-    result = pool_import(contest=round_.contest, actor=union_staff,
-                         file=sheet(["李明", "", "", "", "", "li@example.org"]))  # fmt: skip
+    result = pool_import(
+        contest=round_.contest,
+        actor=union_staff,
+        file=sheet(["李明", "", "", "", "", "li@example.org"]),
+    )
     assert PoolMember.objects.filter(contest=round_.contest, reviewer=result.created[0]).exists()
     result.created[0].reviewer_profile.__class__.objects.filter(user=result.created[0]).update(
         is_active=False
     )
     with pytest.raises(ValidationFailed):
-        pool_import(contest=round_.contest, actor=union_staff,
-                    file=sheet(["新人", "", "", "", "", "new@example.org"],
-                               ["李明", "", "", "", "", "li@example.org"]))  # fmt: skip
+        pool_import(
+            contest=round_.contest,
+            actor=union_staff,
+            file=sheet(
+                ["新人", "", "", "", "", "new@example.org"],
+                ["李明", "", "", "", "", "li@example.org"],
+            ),
+        )
     assert PoolMember.objects.count() == before + 1
     assert not PoolMember.objects.filter(reviewer__username="new@example.org").exists()
 

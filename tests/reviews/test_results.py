@@ -26,9 +26,20 @@ from tests.factories.reviews import (
 ONE = [("总分", Decimal("100"), Decimal("100"))]
 
 
-def _run_round(staff, *, k, totals, method=AggregationMethod.MEAN, rule=AdvancementRule.TOP_N,
-               value=Decimal("1"), contest=None, order=1, entries=None, pool=None,
-               close=True):  # fmt: skip
+def _run_round(
+    staff,
+    *,
+    k,
+    totals,
+    method=AggregationMethod.MEAN,
+    rule=AdvancementRule.TOP_N,
+    value=Decimal("1"),
+    contest=None,
+    order=1,
+    entries=None,
+    pool=None,
+    close=True,
+):
     """Open a one-criterion round, have reviewers submit ``totals[i][j]`` for entry i (None: no
     review), close unless ``close`` is False."""
     contest = contest or ReviewContestFactory()
@@ -36,8 +47,15 @@ def _run_round(staff, *, k, totals, method=AggregationMethod.MEAN, rule=Advancem
         category = ReviewCategoryFactory(contest=contest)
         entries = [ReviewEntryFactory(contest=contest, category=category) for _ in totals]
     pool = pool or make_pool(contest, k)
-    round_ = RoundFactory(contest=contest, order=order, reviewers_per_entry=k, rubric=ONE,
-                          aggregation=method, advancement_rule=rule, advancement_value=value)  # fmt: skip
+    round_ = RoundFactory(
+        contest=contest,
+        order=order,
+        reviewers_per_entry=k,
+        rubric=ONE,
+        aggregation=method,
+        advancement_rule=rule,
+        advancement_value=value,
+    )
     services.round_start_assigning(round=round_, actor=staff)
     enrolled = list(round_.round_entries.order_by("entry_id").values_list("entry_id", flat=True))
     by_id = {e.pk: e for e in entries}
@@ -54,8 +72,11 @@ def _run_round(staff, *, k, totals, method=AggregationMethod.MEAN, rule=Advancem
             if total is None:
                 continue
             a = Assignment.objects.get(round=round_, reviewer=reviewer, entry_id=entry_id)
-            services.review_submit(assignment=a, reviewer=reviewer,
-                                   scores=[{"criterion": criterion.pk, "score": str(total)}])  # fmt: skip
+            services.review_submit(
+                assignment=a,
+                reviewer=reviewer,
+                scores=[{"criterion": criterion.pk, "score": str(total)}],
+            )
     if close:
         services.round_close(round=round_, actor=staff)
     return round_, [by_id[pk] for pk in enrolled], pool
@@ -68,8 +89,12 @@ def _scores(round_):
 
 
 def test_trimmed_mean_drops_highest_and_lowest_from_five(union_staff):
-    round_, _, _ = _run_round(union_staff, k=5, totals=[[60, 70, 80, 90, 100], [50, 50, 50, 50, 90]],
-                              method=AggregationMethod.TRIMMED_MEAN)  # fmt: skip
+    round_, _, _ = _run_round(
+        union_staff,
+        k=5,
+        totals=[[60, 70, 80, 90, 100], [50, 50, 50, 50, 90]],
+        method=AggregationMethod.TRIMMED_MEAN,
+    )
     services.round_compute_results(round=round_, actor=union_staff)
     assert _scores(round_) == [Decimal("80.000"), Decimal("50.000")]
 
@@ -87,8 +112,9 @@ def test_mean_and_median(union_staff):
 def test_zscore_removes_a_harsh_reviewer(union_staff):
     # Reviewer 0 is 20 points harsher on everything; after normalisation entry order is decided
     # by what both reviewers agree on.
-    round_, _, _ = _run_round(union_staff, k=2, totals=[[50, 70], [60, 80], [70, 90]],
-                              method=AggregationMethod.ZSCORE)  # fmt: skip
+    round_, _, _ = _run_round(
+        union_staff, k=2, totals=[[50, 70], [60, 80], [70, 90]], method=AggregationMethod.ZSCORE
+    )
     services.round_compute_results(round=round_, actor=union_staff)
     scores = _scores(round_)
     assert scores[0] < scores[1] < scores[2]
@@ -112,8 +138,9 @@ def test_full_tie_goes_to_earlier_submission(union_staff):
 
 
 def test_finalize_marks_entries_and_feeds_next_round(union_staff):
-    round_, entries, pool = _run_round(union_staff, k=2, totals=[[90, 90], [50, 50], [70, 70]],
-                                       value=Decimal("2"))  # fmt: skip
+    round_, entries, pool = _run_round(
+        union_staff, k=2, totals=[[90, 90], [50, 50], [70, 70]], value=Decimal("2")
+    )
     services.round_finalize(round=round_, actor=union_staff)
     states = {
         e.pk: e.state for e in type(entries[0]).objects.filter(pk__in=[e.pk for e in entries])
@@ -148,8 +175,13 @@ def test_unsubmitted_reviews_do_not_count(union_staff):
 def test_awards_by_rank_and_publication_visibility(union_staff, client_for, staff_client):
     from tests.factories.accounts import EnterpriseUserFactory
 
-    round_, entries, pool = _run_round(union_staff, k=2, totals=[[90, 90], [80, 80], [70, 70]],
-                                       rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    round_, entries, pool = _run_round(
+        union_staff,
+        k=2,
+        totals=[[90, 90], [80, 80], [70, 70]],
+        rule=AdvancementRule.NONE,
+        value=None,
+    )
     Review.objects.filter(entry=entries[0]).update(comment="创新性突出")
     services.round_finalize(round=round_, actor=union_staff)
     awards = services.awards_grant_by_rank(
@@ -200,8 +232,9 @@ def test_exports_csv_and_xlsx(union_staff, staff_client, reviewer_client):
     assert reviewer_client.get(f"{base}/scoreboard/").status_code == 403
 
 
-def test_results_endpoint_query_count_is_constant(union_staff, staff_client,
-                                                  django_assert_max_num_queries):  # fmt: skip
+def test_results_endpoint_query_count_is_constant(
+    union_staff, staff_client, django_assert_max_num_queries
+):
     round_, _, _ = _run_round(union_staff, k=1, totals=[[50 + i] for i in range(20)])
     services.round_finalize(round=round_, actor=union_staff)
     with django_assert_max_num_queries(8):
@@ -242,8 +275,12 @@ def test_progress_and_late_reviewers(union_staff, staff_client):
 def test_manual_award_for_not_advanced_entry(union_staff, staff_client):
     round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]])
     services.round_finalize(round=round_, actor=union_staff)
-    body = {"round": round_.pk, "entry": entries[1].pk, "tier": "excellence",
-            "recommended_provincial": True}  # fmt: skip
+    body = {
+        "round": round_.pk,
+        "entry": entries[1].pk,
+        "tier": "excellence",
+        "recommended_provincial": True,
+    }
     response = staff_client.post("/api/v1/awards/", body)
     assert response.status_code == 201, response.json()
     assert Award.objects.get(entry=entries[1]).recommended_provincial
@@ -274,8 +311,13 @@ def test_awards_by_rank_job_on_a_round_that_advances_entries_fails_in_words(unio
     the rule's message for staff and grants nothing."""
     round_, _, _ = _run_round(union_staff, k=1, totals=[[90], [40]])
     services.round_finalize(round=round_, actor=union_staff)
-    job = job_start(kind=round_jobs.AWARDS_BY_RANK, target=round_, actor=union_staff,
-                    params={"tiers": {"first": 1}}, send=False)  # fmt: skip
+    job = job_start(
+        kind=round_jobs.AWARDS_BY_RANK,
+        target=round_,
+        actor=union_staff,
+        params={"tiers": {"first": 1}},
+        send=False,
+    )
     job = job_run(job_id=job.pk)
     assert job.state == "failed"
     assert job.error_code == "award_not_final_round"
@@ -284,8 +326,9 @@ def test_awards_by_rank_job_on_a_round_that_advances_entries_fails_in_words(unio
 
 
 def test_awards_by_rank_from_the_final_round_is_a_job_that_grants(union_staff, staff_client):
-    round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [40]],
-                                    rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    round_, entries, _ = _run_round(
+        union_staff, k=1, totals=[[90], [40]], rule=AdvancementRule.NONE, value=None
+    )
     services.round_finalize(round=round_, actor=union_staff)
     response = staff_client.post(
         f"/api/v1/review-rounds/{round_.pk}/awards-by-rank/", {"tiers": {"first": 1}}, format="json"
@@ -308,13 +351,22 @@ def test_manual_award_to_an_entry_that_advanced_is_409(union_staff, staff_client
 
 def test_awarded_entries_never_block_the_next_round(union_staff):
     """The issue's path: awards after round 1, then round 2 enrols and confirms."""
-    first, entries, pool = _run_round(union_staff, k=1, totals=[[90], [80], [40]],
-                                      value=Decimal("2"))  # fmt: skip
+    first, entries, pool = _run_round(
+        union_staff, k=1, totals=[[90], [80], [40]], value=Decimal("2")
+    )
     services.round_finalize(round=first, actor=union_staff)
     services.award_grant(round=first, entry=entries[2], tier="excellence", actor=union_staff)
-    second, finalists, _ = _run_round(union_staff, k=1, totals=[[85], [75]],
-                                      contest=first.contest, order=2, entries=entries[:2],
-                                      pool=pool, rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    second, finalists, _ = _run_round(
+        union_staff,
+        k=1,
+        totals=[[85], [75]],
+        contest=first.contest,
+        order=2,
+        entries=entries[:2],
+        pool=pool,
+        rule=AdvancementRule.NONE,
+        value=None,
+    )
     assert {e.pk for e in finalists} == {entries[0].pk, entries[1].pk}
     services.round_finalize(round=second, actor=union_staff)
     awards = services.awards_grant_by_rank(round=second, tiers={"first": 1}, actor=union_staff)

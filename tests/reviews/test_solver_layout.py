@@ -6,8 +6,19 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = ("accounts", "core", "dashboards", "incubator", "innovation", "jobs",
-              "notifications", "projects", "reviews", "web", "config")  # fmt: skip
+PRODUCTION = (
+    "accounts",
+    "core",
+    "dashboards",
+    "incubator",
+    "innovation",
+    "jobs",
+    "notifications",
+    "projects",
+    "reviews",
+    "web",
+    "config",
+)
 
 
 def _imports(path: Path) -> set[str]:

@@ -128,10 +128,18 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
         fields = [
-            "name", "order", "reviewers_per_entry", "opens_at", "deadline", "is_blind",
-            "aggregation", "advancement_rule", "advancement_value", "one_reviewer_per_employer",
+            "name",
+            "order",
+            "reviewers_per_entry",
+            "opens_at",
+            "deadline",
+            "is_blind",
+            "aggregation",
+            "advancement_rule",
+            "advancement_value",
+            "one_reviewer_per_employer",
             "disagreement_threshold",
-        ]  # fmt: skip
+        ]
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -143,8 +151,13 @@ class CriterionForm(forms.Form):
     weight = forms.DecimalField(
         label=_("Weight"), min_value=0, max_digits=6, decimal_places=2, required=False
     )
-    max_score = forms.DecimalField(label=_("Maximum score"), min_value=Decimal("0.1"), max_digits=4,
-                                   decimal_places=1, required=False)  # fmt: skip
+    max_score = forms.DecimalField(
+        label=_("Maximum score"),
+        min_value=Decimal("0.1"),
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+    )
     description = forms.CharField(label=_("Description"), required=False, max_length=1000)
 
     def clean(self):
@@ -160,12 +173,15 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=0, max_num=30, abs
 def rubric_rows(formset) -> list[dict]:
     """The filled rows of the rubric editor, as ``reviews.services.rubric_set`` takes them."""
     return [
-        {"name": f.cleaned_data["name"], "weight": str(f.cleaned_data["weight"]),
-         "max_score": str(f.cleaned_data["max_score"]),
-         "description": f.cleaned_data.get("description", "")}
+        {
+            "name": f.cleaned_data["name"],
+            "weight": str(f.cleaned_data["weight"]),
+            "max_score": str(f.cleaned_data["max_score"]),
+            "description": f.cleaned_data.get("description", ""),
+        }
         for f in formset.forms
         if f.cleaned_data.get("name")
-    ]  # fmt: skip
+    ]
 
 
 class ConsoleEntryFilter(EntryFilter):
@@ -173,9 +189,11 @@ class ConsoleEntryFilter(EntryFilter):
     organisation found by name: a select of every organisation would not do at this size."""
 
     organisation_name = django_filters.CharFilter(
-        field_name="organisation__name", lookup_expr="contains", label=_("Organisation"),
+        field_name="organisation__name",
+        lookup_expr="contains",
+        label=_("Organisation"),
         max_length=100,
-    )  # fmt: skip
+    )
 
     class Meta(EntryFilter.Meta):
         fields = ["contest", "category", "state", "district"]
@@ -183,9 +201,15 @@ class ConsoleEntryFilter(EntryFilter):
     def __init__(self, data=None, queryset=None, *, request=None):
         # ScopedFilterSet takes the contest and category choices from the user's selectors.
         super().__init__(data, queryset, request=request)
-        labels = {"contest": _("Contest"), "category": _("Category"), "state": _("State"),
-                  "district": _("District"), "q": _("Keyword"),
-                  "submitted_after": _("Submitted from"), "submitted_before": _("Submitted before")}  # fmt: skip
+        labels = {
+            "contest": _("Contest"),
+            "category": _("Category"),
+            "state": _("State"),
+            "district": _("District"),
+            "q": _("Keyword"),
+            "submitted_after": _("Submitted from"),
+            "submitted_before": _("Submitted before"),
+        }
         for name, label in labels.items():
             self.filters[name].label = label
 

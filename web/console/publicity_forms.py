@@ -13,17 +13,20 @@ from reviews.enums import AwardTier, RoundState
 class NoticeForm(forms.Form):
     round = forms.ModelChoiceField(label=_("Finalized round"), queryset=None)
     title = forms.CharField(label=_("Notice title"), max_length=200)
-    intro = forms.CharField(label=_("Introduction"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    intro = forms.CharField(
+        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     contact = forms.CharField(
         label=_("Contact for objections"),
         max_length=300,
         help_text=_("Who receives objections: office, person, telephone, address."),
     )
-    working_days = forms.IntegerField(label=_("Period in working days"), initial=5,
-                                      min_value=1, max_value=30)  # fmt: skip
-    show_score = forms.BooleanField(label=_("Show scores (only where the contest rules allow it)"),
-                                    required=False)  # fmt: skip
+    working_days = forms.IntegerField(
+        label=_("Period in working days"), initial=5, min_value=1, max_value=30
+    )
+    show_score = forms.BooleanField(
+        label=_("Show scores (only where the contest rules allow it)"), required=False
+    )
 
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,13 +37,18 @@ class NoticeForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    note = forms.CharField(label=_("Note (optional)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)  # fmt: skip
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Investigation note"),
-                           widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)  # fmt: skip
+    text = forms.CharField(
+        label=_("Investigation note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class DecideForm(forms.Form):
@@ -50,9 +58,14 @@ class DecideForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    reply = forms.CharField(label=_("Written reply to the objector"),
-                            widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)  # fmt: skip
-    remedy = forms.ChoiceField(label=_("Change to the results"), choices=Remedy.choices,
-                               initial=Remedy.NONE)  # fmt: skip
-    tier = forms.ChoiceField(label=_("Corrected award tier"), required=False,
-                             choices=[("", "—"), *AwardTier.choices])  # fmt: skip
+    reply = forms.CharField(
+        label=_("Written reply to the objector"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    remedy = forms.ChoiceField(
+        label=_("Change to the results"), choices=Remedy.choices, initial=Remedy.NONE
+    )
+    tier = forms.ChoiceField(
+        label=_("Corrected award tier"), required=False, choices=[("", "—"), *AwardTier.choices]
+    )

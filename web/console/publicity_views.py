@@ -73,11 +73,15 @@ class NoticeCreateView(UnionStaffMixin, TemplateView):
             data = form.cleaned_data
             try:
                 notice = services.notice_create(
-                    actor=request.user, contest=data["round"].contest, round=data["round"],
-                    title=data["title"], contact=data["contact"],
-                    working_days=data["working_days"], show_score=data["show_score"],
+                    actor=request.user,
+                    contest=data["round"].contest,
+                    round=data["round"],
+                    title=data["title"],
+                    contact=data["contact"],
+                    working_days=data["working_days"],
+                    show_score=data["show_score"],
                     intro=data["intro"],
-                )  # fmt: skip
+                )
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -177,15 +181,22 @@ class ObjectionView(UnionStaffMixin, TemplateView):
             data = form.cleaned_data
             try:
                 if step == "acknowledge":
-                    services.objection_acknowledge(actor=request.user, objection=objection,
-                                                   note=data["note"])  # fmt: skip
+                    services.objection_acknowledge(
+                        actor=request.user, objection=objection, note=data["note"]
+                    )
                 elif step == "note":
-                    services.objection_add_note(actor=request.user, objection=objection,
-                                                text=data["text"])  # fmt: skip
+                    services.objection_add_note(
+                        actor=request.user, objection=objection, text=data["text"]
+                    )
                 else:
-                    services.objection_decide(actor=request.user, objection=objection,
-                                              upheld=data["upheld"], reply=data["reply"],
-                                              remedy=data["remedy"], tier=data["tier"])  # fmt: skip
+                    services.objection_decide(
+                        actor=request.user,
+                        objection=objection,
+                        upheld=data["upheld"],
+                        reply=data["reply"],
+                        remedy=data["remedy"],
+                        tier=data["tier"],
+                    )
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:

@@ -265,11 +265,16 @@ class RubricView(UnionStaffMixin, TemplateView):
         criteria = list(round_.criteria.all())
         formset = kwargs.get("formset") or forms.CriterionFormSet(
             initial=[
-                {"name": c.name, "weight": c.weight, "max_score": c.max_score,
-                 "description": c.description}
+                {
+                    "name": c.name,
+                    "weight": c.weight,
+                    "max_score": c.max_score,
+                    "description": c.description,
+                }
                 for c in criteria
-            ] + [{}] * self.blank_rows
-        )  # fmt: skip
+            ]
+            + [{}] * self.blank_rows
+        )
         context.update(
             round=round_,
             formset=formset,
@@ -334,9 +339,12 @@ class RoundMoveView(UnionStaffMixin, View):
                 sent = services.round_remind_late_reviewers(round=round_, actor=request.user)
                 messages.info(
                     request,
-                    _("%(reminded)d reviewer(s) reminded; %(in_cooldown)d were reminded recently "
-                      "and are left alone for now.") % sent,
-                )  # fmt: skip
+                    _(
+                        "%(reminded)d reviewer(s) reminded; %(in_cooldown)d were reminded recently "
+                        "and are left alone for now."
+                    )
+                    % sent,
+                )
             else:
                 services.round_set_state(round=round_, to_state=to_state, actor=request.user)
         except DomainError as exc:
@@ -560,7 +568,12 @@ class AssignmentView(UnionStaffMixin, TemplateView):
                             assignment=assignment, actor=request.user, reason=data["reason"]
                         )
                     else:
-                        services.assignment_swap(assignment=assignment, reviewer=reviewer, actor=request.user, reason=data["reason"])  # fmt: skip
+                        services.assignment_swap(
+                            assignment=assignment,
+                            reviewer=reviewer,
+                            actor=request.user,
+                            reason=data["reason"],
+                        )
                 messages.success(request, _("Done."))
         except DomainError as exc:
             _refused(request, exc)

@@ -161,10 +161,29 @@ class StudioForm(StudioFiguresForm):
     )
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
 
-    field_order = ["name", "field", "level", "leader_name", "leader_job_title", "leader_honours",
-                   "founding_date", "description", "facilities", "contact_phone"]  # fmt: skip
-    PROFILE = ("name", "field", "leader_name", "leader_job_title", "leader_honours",
-               "founding_date", "description", "facilities", "contact_phone")  # fmt: skip
+    field_order = [
+        "name",
+        "field",
+        "level",
+        "leader_name",
+        "leader_job_title",
+        "leader_honours",
+        "founding_date",
+        "description",
+        "facilities",
+        "contact_phone",
+    ]
+    PROFILE = (
+        "name",
+        "field",
+        "leader_name",
+        "leader_job_title",
+        "leader_honours",
+        "founding_date",
+        "description",
+        "facilities",
+        "contact_phone",
+    )
 
     def __init__(self, *args, fields, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,17 +27,24 @@ urlpatterns += [
     path("studios/<int:pk>/", programme_views.studio_detail, name="studio"),
     path("studios/<int:pk>/edit/", programme_views.studio_edit, name="studio_edit"),
     path("studios/<int:pk>/files/", programme_views.studio_file_upload, name="studio_file_upload"),
-    path("studios/<int:pk>/files/<int:file_pk>/", programme_views.studio_file_download,
-         name="studio_file"),
+    path(
+        "studios/<int:pk>/files/<int:file_pk>/",
+        programme_views.studio_file_download,
+        name="studio_file",
+    ),
     path("studios/<int:pk>/applications/", programme_views.studio_apply, name="studio_apply"),
-    path("studios/<int:pk>/applications/<int:application_pk>/submit/",
-         programme_views.studio_application_submit, name="studio_application_submit"),
+    path(
+        "studios/<int:pk>/applications/<int:application_pk>/submit/",
+        programme_views.studio_application_submit,
+        name="studio_application_submit",
+    ),
     path("studios/<int:pk>/report/", programme_views.studio_report_file, name="studio_report"),
     path("incubations/", programme_views.incubation_list, name="incubations"),
     path("incubations/<int:pk>/", programme_views.incubation_detail, name="incubation"),
-    path("incubations/reports/<int:pk>/", programme_views.incubation_report,
-         name="incubation_report"),
-]  # fmt: skip
+    path(
+        "incubations/reports/<int:pk>/", programme_views.incubation_report, name="incubation_report"
+    ),
+]
 
 # Award certificates (issue 13).
 urlpatterns += [

@@ -274,9 +274,12 @@ def attachment_upload(request, pk: int):
     context = _detail_context(request, entry, upload_form=form)
     # htmx swaps 4xx responses only when told; the fragment carries the refusal reason.
     return render_page(
-        request, "enterprise/entry_detail.html", context, partial="files",
+        request,
+        "enterprise/entry_detail.html",
+        context,
+        partial="files",
         status=200 if is_partial_request(request) else status,
-    )  # fmt: skip
+    )
 
 
 @require_POST

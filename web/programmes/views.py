@@ -72,9 +72,12 @@ class ApplicationMoveView(UnionStaffMixin, View):
         except DomainError as exc:
             forms.show_domain_error(form, exc)
             return StudioView.render_with(
-                request, application.studio_id, decision_form=form, decision_verb=verb,
+                request,
+                application.studio_id,
+                decision_form=form,
+                decision_verb=verb,
                 status=exc.status_code,
-            )  # fmt: skip
+            )
         messages.success(request, done)
         return redirect_after_post(
             request, reverse("programmes:studio", args=[application.studio_id])
@@ -96,8 +99,10 @@ class StudioView(UnionStaffMixin, TemplateView):
             studio_selectors.studio_detail_queryset(self.request.user), pk=self.kwargs["pk"]
         )
         self.page_title = studio.name
-        self.breadcrumbs = [(_("Studio applications"), reverse("programmes:applications")),
-                            (studio.name, None)]  # fmt: skip
+        self.breadcrumbs = [
+            (_("Studio applications"), reverse("programmes:applications")),
+            (studio.name, None),
+        ]
         context = super().get_context_data(**kwargs)
         applications = sorted(studio.applications.all(), key=lambda a: (a.created_at, a.pk))
         context.update(
@@ -105,7 +110,7 @@ class StudioView(UnionStaffMixin, TemplateView):
             applications=applications,
             open_application=next(
                 (a for a in applications if a.state in ("submitted", "under_review")), None
-            ),  # fmt: skip
+            ),
             assessments=studio_selectors.assessments_visible_to(self.request.user)
             .filter(studio=studio)
             .order_by("-year"),
@@ -237,8 +242,10 @@ class AdmitView(IncubatorStaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         entry = self.entry()
-        self.breadcrumbs = [(_("Incubator portfolio"), reverse("programmes:portfolio")),
-                            (entry.title, None)]  # fmt: skip
+        self.breadcrumbs = [
+            (_("Incubator portfolio"), reverse("programmes:portfolio")),
+            (entry.title, None),
+        ]
         context = super().get_context_data(**kwargs)
         context.update(
             entry=entry,
@@ -281,8 +288,10 @@ class IncubationView(IncubatorStaffMixin, TemplateView):
             pk=self.kwargs["pk"],
         )
         self.page_title = incubation.entry.title
-        self.breadcrumbs = [(_("Incubator portfolio"), reverse("programmes:portfolio")),
-                            (incubation.entry.title, None)]  # fmt: skip
+        self.breadcrumbs = [
+            (_("Incubator portfolio"), reverse("programmes:portfolio")),
+            (incubation.entry.title, None),
+        ]
         context = super().get_context_data(**kwargs)
         context.update(
             incubation=incubation,

@@ -36,8 +36,9 @@ def form_token(notice_id: int) -> str:
 
 def token_is_human(token: str, notice_id: int) -> bool:
     try:
-        data = signing.loads(token or "", salt=_SALT,
-                             max_age=settings.PUBLICITY_FORM_MAX_AGE_SECONDS)  # fmt: skip
+        data = signing.loads(
+            token or "", salt=_SALT, max_age=settings.PUBLICITY_FORM_MAX_AGE_SECONDS
+        )
     except (signing.BadSignature, TypeError, ValueError):
         return False
     if not isinstance(data, dict) or data.get("n") != notice_id:

@@ -24,8 +24,11 @@ def _notice_or_404(pk: int):
 
 
 def _crumbs(*extra) -> list:
-    return [(_("Home"), reverse("public:home")), (_("Results notices"), reverse("public:notices")),
-            *extra]  # fmt: skip
+    return [
+        (_("Home"), reverse("public:home")),
+        (_("Results notices"), reverse("public:notices")),
+        *extra,
+    ]
 
 
 def notice_list(request):
@@ -67,8 +70,13 @@ def objection_create(request, pk: int):
         form = pforms.ObjectionForm(request.POST, request.FILES, rows=rows)
         if pforms.rate_limited(ip=client_ip(request), notice_id=notice.pk):
             form.is_valid()
-            form.add_error(None, _("Too many objections were sent from your network or to this "
-                                   "notice in the last hour; please try again later."))  # fmt: skip
+            form.add_error(
+                None,
+                _(
+                    "Too many objections were sent from your network or to this "
+                    "notice in the last hour; please try again later."
+                ),
+            )
             status = 429
         elif not form.is_valid():
             status = 400
@@ -81,10 +89,16 @@ def objection_create(request, pk: int):
             data = form.cleaned_data
             try:
                 services.objection_submit(
-                    notice=notice, entry_id=data["entry"], name=data["name"], unit=data["unit"],
-                    contact=data["contact"], email=data["email"], reason=data["reason"],
-                    scan=data["scan"], ip_address=client_ip(request) or None,
-                )  # fmt: skip
+                    notice=notice,
+                    entry_id=data["entry"],
+                    name=data["name"],
+                    unit=data["unit"],
+                    contact=data["contact"],
+                    email=data["email"],
+                    reason=data["reason"],
+                    scan=data["scan"],
+                    ip_address=client_ip(request) or None,
+                )
             except DomainError as exc:
                 for field, msgs in (exc.fields or {}).items():
                     name = {"entry_id": "entry", "file": "scan"}.get(field, field)
@@ -94,8 +108,11 @@ def objection_create(request, pk: int):
                     form.add_error(None, exc.detail)
                 status = 409 if exc.status_code == 409 else 400
             else:
-                messages.success(request, _("Your objection was received. The decision will be "
-                                            "sent to %(email)s.") % {"email": data["email"]})  # fmt: skip
+                messages.success(
+                    request,
+                    _("Your objection was received. The decision will be sent to %(email)s.")
+                    % {"email": data["email"]},
+                )
                 response = redirect("public:notice", pk=notice.pk)
                 response.status_code = 303
                 return response
@@ -103,8 +120,9 @@ def objection_create(request, pk: int):
         form.data = form.data.copy()
         form.data["token"] = pforms.form_token(notice.pk)
     else:
-        form = pforms.ObjectionForm(initial={"token": pforms.form_token(notice.pk)}, rows=rows,
-                                    auto_id="id_%s")  # fmt: skip
+        form = pforms.ObjectionForm(
+            initial={"token": pforms.form_token(notice.pk)}, rows=rows, auto_id="id_%s"
+        )
         if request.GET.get("entry", "").isdigit():
             form.initial["entry"] = int(request.GET["entry"])
     context = {
@@ -112,7 +130,7 @@ def objection_create(request, pk: int):
         "breadcrumbs": _crumbs(
             (notice.title, reverse("public:notice", args=[notice.pk])),
             (_("Raise an objection"), None),
-        ),  # fmt: skip
+        ),
         "notice": notice,
         "form": form,
         "accepting": accepting,
@@ -130,5 +148,9 @@ def certificate_verify(request, number: str = ""):
         "number": number,
         "shown": shown,
     }
-    return render(request, "public/publicity/certificate_verify.html", context,
-                  status=404 if number and shown is None else 200)  # fmt: skip
+    return render(
+        request,
+        "public/publicity/certificate_verify.html",
+        context,
+        status=404 if number and shown is None else 200,
+    )

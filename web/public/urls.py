@@ -18,5 +18,5 @@ urlpatterns += [
         "certificates/verify/<str:number>/",
         publicity_views.certificate_verify,
         name="certificate_verify",
-    ),  # fmt: skip
+    ),
 ]

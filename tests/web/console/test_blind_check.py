@@ -51,9 +51,11 @@ def test_a_flagged_blind_round_does_not_open_from_the_console(client, union_staf
     fragment = client.get(f"/console/rounds/{round_.pk}/blind-check/", HTTP_HX_REQUEST="true")
     assert 'name="blind_override_reason"' in fragment.content.decode()
     response = client.post(
-        f"/console/rounds/{round_.pk}/move/", {"to": "open"}, follow=True,
+        f"/console/rounds/{round_.pk}/move/",
+        {"to": "open"},
+        follow=True,
         HTTP_ACCEPT_LANGUAGE="zh-hans",
-    )  # fmt: skip
+    )
     page = response.content.decode()
     assert "1 个参赛项目的文字中写出了申报单位或其人员" in page
     round_.refresh_from_db()

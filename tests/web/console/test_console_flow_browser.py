@@ -139,10 +139,13 @@ def test_staff_run_a_round_from_the_console(
     accept_pledges(round_)
     for i, a in enumerate(active[:-1]):
         services.review_submit(
-            assignment=a, reviewer=a.reviewer,
-            scores=[{"criterion": criteria[0].pk, "score": str(Decimal(40 + i))},
-                    {"criterion": criteria[1].pk, "score": "30"}],
-        )  # fmt: skip
+            assignment=a,
+            reviewer=a.reviewer,
+            scores=[
+                {"criterion": criteria[0].pk, "score": str(Decimal(40 + i))},
+                {"criterion": criteria[1].pk, "score": "30"},
+            ],
+        )
     page.goto(f"/console/rounds/{round_.pk}/")
     # The late reviewer is listed in the progress section (the pledge list names everybody).
     progress = page.get_by_role("region", name="进度")
@@ -151,10 +154,13 @@ def test_staff_run_a_round_from_the_console(
     expect(page.get_by_text("已提醒 1 位评审专家")).to_be_visible()
     assert_accessible(page)
     services.review_submit(
-        assignment=late, reviewer=late.reviewer,
-        scores=[{"criterion": criteria[0].pk, "score": "50"},
-                {"criterion": criteria[1].pk, "score": "20"}],
-    )  # fmt: skip
+        assignment=late,
+        reviewer=late.reviewer,
+        scores=[
+            {"criterion": criteria[0].pk, "score": "50"},
+            {"criterion": criteria[1].pk, "score": "20"},
+        ],
+    )
 
     # 5. close, compute, finalize, awards, publish — each offered only when the state allows and
     # no step is running. Each step is a job: wait on its row, not on the page's own reload.

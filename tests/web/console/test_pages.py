@@ -96,8 +96,10 @@ def test_pool_search_and_add(client, union_staff, scored_round):
     client.force_login(union_staff)
     page = client.get(f"/console/contests/{scored_round.contest_id}/pool/?q=欧阳").content.decode()
     assert "欧阳明" in page
-    client.post(f"/console/contests/{scored_round.contest_id}/pool/",
-                {"action": "add", "reviewer": [profile.user_id]})  # fmt: skip
+    client.post(
+        f"/console/contests/{scored_round.contest_id}/pool/",
+        {"action": "add", "reviewer": [profile.user_id]},
+    )
     assert PoolMember.objects.filter(
         contest_id=scored_round.contest_id, reviewer=profile.user
     ).exists()
@@ -117,8 +119,10 @@ def _sheet(*rows) -> io.BytesIO:
 
 def test_pool_import_puts_experts_into_the_pool(client, union_staff, scored_round):
     client.force_login(union_staff)
-    client.post(f"/console/contests/{scored_round.contest_id}/pool/",
-                {"action": "import", "file": _sheet(["李明", "教授", "", "", "", "li@example.org"])})  # fmt: skip
+    client.post(
+        f"/console/contests/{scored_round.contest_id}/pool/",
+        {"action": "import", "file": _sheet(["李明", "教授", "", "", "", "li@example.org"])},
+    )
     assert PoolMember.objects.filter(
         contest_id=scored_round.contest_id, reviewer__username="li@example.org"
     ).exists()
@@ -129,9 +133,11 @@ def test_pool_import_shows_each_bad_row_and_adds_nobody(client, union_staff, sco
     before = PoolMember.objects.count()
     response = client.post(
         f"/console/contests/{scored_round.contest_id}/pool/",
-        {"action": "import", "file": _sheet(["", "", "", "", "", "x@example.org"],
-                                            ["王芳", "", "", "", "", "bad"])},
-    )  # fmt: skip
+        {
+            "action": "import",
+            "file": _sheet(["", "", "", "", "", "x@example.org"], ["王芳", "", "", "", "", "bad"]),
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert page.count('data-field-error="file"') == 2
@@ -183,19 +189,34 @@ def test_round_wizard_creates_a_round_then_the_rubric_warns_on_weights(client, u
 
     contest = ReviewContestFactory()
     client.force_login(union_staff)
-    response = client.post(f"/console/contests/{contest.pk}/rounds/new/", {
-        "name": "初赛", "order": 1, "reviewers_per_entry": 3,
-        "opens_at": "2026-01-01T08:00", "deadline": "2027-01-01T08:00",
-        "aggregation": "mean", "advancement_rule": "top_n", "advancement_value": "2",
-        "disagreement_threshold": "15",
-    })  # fmt: skip
+    response = client.post(
+        f"/console/contests/{contest.pk}/rounds/new/",
+        {
+            "name": "初赛",
+            "order": 1,
+            "reviewers_per_entry": 3,
+            "opens_at": "2026-01-01T08:00",
+            "deadline": "2027-01-01T08:00",
+            "aggregation": "mean",
+            "advancement_rule": "top_n",
+            "advancement_value": "2",
+            "disagreement_threshold": "15",
+        },
+    )
     round_ = contest.rounds.get()
     assert response.status_code == 302 and response["Location"].endswith(
         f"/rounds/{round_.pk}/rubric/"
     )
-    form = {"form-TOTAL_FORMS": 2, "form-INITIAL_FORMS": 0,
-            "form-0-name": "创新性", "form-0-weight": "50", "form-0-max_score": "50",
-            "form-1-name": "效益", "form-1-weight": "30", "form-1-max_score": "30"}  # fmt: skip
+    form = {
+        "form-TOTAL_FORMS": 2,
+        "form-INITIAL_FORMS": 0,
+        "form-0-name": "创新性",
+        "form-0-weight": "50",
+        "form-0-max_score": "50",
+        "form-1-name": "效益",
+        "form-1-weight": "30",
+        "form-1-max_score": "30",
+    }
     page = client.post(f"/console/rounds/{round_.pk}/rubric/", form, follow=True).content.decode()
     assert round_.criteria.count() == 2
     assert 'role="status"' in page and "80" in page  # the weights warning
@@ -206,12 +227,20 @@ def test_round_wizard_shows_the_services_refusal(client, union_staff):
 
     contest = ReviewContestFactory()
     client.force_login(union_staff)
-    response = client.post(f"/console/contests/{contest.pk}/rounds/new/", {
-        "name": "初赛", "order": 1, "reviewers_per_entry": 3,
-        "opens_at": "2026-01-01T08:00", "deadline": "2027-01-01T08:00",
-        "aggregation": "mean", "advancement_rule": "top_n", "advancement_value": "",
-        "disagreement_threshold": "15",
-    })  # fmt: skip
+    response = client.post(
+        f"/console/contests/{contest.pk}/rounds/new/",
+        {
+            "name": "初赛",
+            "order": 1,
+            "reviewers_per_entry": 3,
+            "opens_at": "2026-01-01T08:00",
+            "deadline": "2027-01-01T08:00",
+            "aggregation": "mean",
+            "advancement_rule": "top_n",
+            "advancement_value": "",
+            "disagreement_threshold": "15",
+        },
+    )
     assert response.status_code == 400
     assert 'data-field-error="advancement_value"' in response.content.decode()
     assert not contest.rounds.exists()

@@ -20,8 +20,9 @@ def notice(awarded, union_staff):
 
 @pytest.fixture
 def objection(notice, awarded):
-    return services.objection_submit(notice=notice, scan=scan_upload(),
-                                     **objection_data(awarded[1][0]))  # fmt: skip
+    return services.objection_submit(
+        notice=notice, scan=scan_upload(), **objection_data(awarded[1][0])
+    )
 
 
 @pytest.fixture
@@ -38,8 +39,12 @@ def test_anonymous_is_sent_to_sign_in(client, path):
 
 def test_member_is_refused(client, member, objection):
     client.force_login(member)
-    for path in ("/console/notices/", f"/console/notices/{objection.notice_id}/",
-                 f"/console/objections/{objection.pk}/", f"/console/objections/{objection.pk}/scan/"):  # fmt: skip
+    for path in (
+        "/console/notices/",
+        f"/console/notices/{objection.notice_id}/",
+        f"/console/objections/{objection.pk}/",
+        f"/console/objections/{objection.pk}/scan/",
+    ):
         assert client.get(path).status_code == 403
 
 
@@ -51,9 +56,15 @@ def test_staff_draft_and_publish_a_notice(staff, awarded):
     round_, entries = awarded
     form = staff.get("/console/notices/new/").content.decode()
     assert round_.name in form
-    response = staff.post("/console/notices/new/", {
-        "round": round_.pk, "title": "获奖项目公示", "contact": "经济技术部 0719-8888888",
-        "working_days": 5})  # fmt: skip
+    response = staff.post(
+        "/console/notices/new/",
+        {
+            "round": round_.pk,
+            "title": "获奖项目公示",
+            "contact": "经济技术部 0719-8888888",
+            "working_days": 5,
+        },
+    )
     assert response.status_code == 303
     notice = ResultsNotice.objects.get()
     page = staff.get(f"/console/notices/{notice.pk}/").content.decode()
@@ -64,8 +75,10 @@ def test_staff_draft_and_publish_a_notice(staff, awarded):
 
 
 def test_bad_period_shows_the_error_and_writes_nothing(staff, awarded):
-    response = staff.post("/console/notices/new/", {
-        "round": awarded[0].pk, "title": "公示", "contact": "x", "working_days": 0})  # fmt: skip
+    response = staff.post(
+        "/console/notices/new/",
+        {"round": awarded[0].pk, "title": "公示", "contact": "x", "working_days": 0},
+    )
     assert response.status_code == 400
     assert 'data-field-error="working_days"' in response.content.decode()
     assert not ResultsNotice.objects.exists()
@@ -83,8 +96,16 @@ def test_staff_handle_an_objection_to_an_upheld_withdrawal(staff, objection, awa
     assert objection.name in staff.get(url).content.decode()
     assert staff.post(url, {"step": "acknowledge", "note": ""}).status_code == 303
     assert staff.post(url, {"step": "note", "text": "调取专利文件。"}).status_code == 303
-    response = staff.post(url, {"step": "decide", "upheld": "1", "reply": "异议成立，撤销奖项。",
-                                "remedy": "withdraw_award", "tier": ""})  # fmt: skip
+    response = staff.post(
+        url,
+        {
+            "step": "decide",
+            "upheld": "1",
+            "reply": "异议成立，撤销奖项。",
+            "remedy": "withdraw_award",
+            "tier": "",
+        },
+    )
     assert response.status_code == 303
     objection.refresh_from_db()
     assert objection.state == ObjectionState.UPHELD
@@ -105,8 +126,9 @@ def test_decision_without_a_reply_shows_the_error(staff, objection):
 def test_dismissed_with_a_remedy_is_refused_on_the_field(staff, objection):
     url = f"/console/objections/{objection.pk}/"
     staff.post(url, {"step": "acknowledge"})
-    response = staff.post(url, {"step": "decide", "upheld": "0", "reply": "不成立",
-                                "remedy": "withdraw_award"})  # fmt: skip
+    response = staff.post(
+        url, {"step": "decide", "upheld": "0", "reply": "不成立", "remedy": "withdraw_award"}
+    )
     assert response.status_code == 400
     assert 'data-field-error="remedy"' in response.content.decode()
 

@@ -210,8 +210,14 @@ def test_file_the_yearly_report_of_a_named_studio(client, member):
     client.force_login(member)
     html = client.get(f"/enterprise/studios/{studio.pk}/").content.decode()
     assert "2022" in html and str(timezone.localdate().year) in html
-    data = {"year": "2023", "patents": "1", "innovations_adopted": "2",
-            "economic_benefit": "5000", "people_trained": "12", "summary": "全年改进 2 项。"}  # fmt: skip
+    data = {
+        "year": "2023",
+        "patents": "1",
+        "innovations_adopted": "2",
+        "economic_benefit": "5000",
+        "people_trained": "12",
+        "summary": "全年改进 2 项。",
+    }
     response = client.post(f"/enterprise/studios/{studio.pk}/report/", data)
     assert response.status_code == 302
     assert StudioAssessment.objects.get(studio=studio).people_trained == 12
@@ -233,8 +239,14 @@ def test_malformed_yearly_report_shows_the_field_error_and_writes_nothing(
 ):
     studio = NamedStudioFactory(organisation=member.organisation, named_on=date(2022, 6, 1))
     client.force_login(member)
-    data = {"year": "2023", "patents": "1", "innovations_adopted": "2",
-            "economic_benefit": "5000", "people_trained": "12", **changes}  # fmt: skip
+    data = {
+        "year": "2023",
+        "patents": "1",
+        "innovations_adopted": "2",
+        "economic_benefit": "5000",
+        "people_trained": "12",
+        **changes,
+    }
     response = client.post(f"/enterprise/studios/{studio.pk}/report/", data)
     assert response.status_code == 400
     assert f'data-field-error="{field}"' in response.content.decode()
@@ -243,8 +255,13 @@ def test_malformed_yearly_report_shows_the_field_error_and_writes_nothing(
 
 def test_a_pending_studio_cannot_file_a_yearly_report(client, member, studio):
     client.force_login(member)
-    data = {"year": "2023", "patents": "0", "innovations_adopted": "0",
-            "economic_benefit": "0", "people_trained": "0"}  # fmt: skip
+    data = {
+        "year": "2023",
+        "patents": "0",
+        "innovations_adopted": "0",
+        "economic_benefit": "0",
+        "people_trained": "0",
+    }
     response = client.post(f"/enterprise/studios/{studio.pk}/report/", data)
     assert response.status_code == 400
     assert not StudioAssessment.objects.exists()
@@ -252,9 +269,15 @@ def test_a_pending_studio_cannot_file_a_yearly_report(client, member, studio):
 
 
 def _report_post(**changes):
-    data = {"patents_filed": "1", "patents_granted": "0", "revenue": "120000",
-            "jobs_created": "3", "financing_raised": "0", "products_launched": "1",
-            "narrative": "样机完成。"}  # fmt: skip
+    data = {
+        "patents_filed": "1",
+        "patents_granted": "0",
+        "revenue": "120000",
+        "jobs_created": "3",
+        "financing_raised": "0",
+        "products_launched": "1",
+        "narrative": "样机完成。",
+    }
     data.update(changes)
     return data
 
@@ -263,17 +286,23 @@ def test_incubation_page_says_which_periods_are_due_and_overdue(client, member):
     today = timezone.localdate()
     incubation = IncubationFactory(entry__organisation=member.organisation)
     overdue = IncubationReportFactory(
-        incubation=incubation, period_start=date(2024, 1, 1), period_end=date(2024, 3, 31),
+        incubation=incubation,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 3, 31),
         due_date=date(2024, 4, 15),
-    )  # fmt: skip
+    )
     due = IncubationReportFactory(
-        incubation=incubation, period_start=today - timedelta(days=40),
-        period_end=today - timedelta(days=1), due_date=today + timedelta(days=14),
-    )  # fmt: skip
+        incubation=incubation,
+        period_start=today - timedelta(days=40),
+        period_end=today - timedelta(days=1),
+        due_date=today + timedelta(days=14),
+    )
     upcoming = IncubationReportFactory(
-        incubation=incubation, period_start=today, period_end=today + timedelta(days=60),
+        incubation=incubation,
+        period_start=today,
+        period_end=today + timedelta(days=60),
         due_date=today + timedelta(days=75),
-    )  # fmt: skip
+    )
     client.force_login(member)
     html = client.get(f"/enterprise/incubations/{incubation.pk}/").content.decode()
     assert 'data-standing="overdue"' in html and 'data-standing="due"' in html
@@ -295,9 +324,12 @@ def test_file_a_quarterly_report(client, member, report):
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"revenue": "-5"}, "revenue"), ({"jobs_created": "many"}, "jobs_created"),
-     ({"patents_filed": ""}, "patents_filed")],
-)  # fmt: skip
+    [
+        ({"revenue": "-5"}, "revenue"),
+        ({"jobs_created": "many"}, "jobs_created"),
+        ({"patents_filed": ""}, "patents_filed"),
+    ],
+)
 def test_malformed_quarterly_report_shows_the_field_error_and_writes_nothing(
     client, member, report, changes, field
 ):
@@ -313,9 +345,10 @@ def test_a_period_not_over_cannot_be_filed(client, member):
     today = timezone.localdate()
     report = IncubationReportFactory(
         incubation=IncubationFactory(entry__organisation=member.organisation),
-        period_start=today, period_end=today + timedelta(days=60),
+        period_start=today,
+        period_end=today + timedelta(days=60),
         due_date=today + timedelta(days=75),
-    )  # fmt: skip
+    )
     client.force_login(member)
     response = client.post(f"/enterprise/incubations/reports/{report.pk}/", _report_post())
     assert response.status_code == 400
@@ -332,9 +365,10 @@ def test_report_reminders_link_to_the_pages_not_the_api(settings, member):
     studio = NamedStudioFactory(organisation=member.organisation, named_on=date(2020, 1, 1))
     report = IncubationReportFactory(
         incubation=IncubationFactory(entry__organisation=member.organisation),
-        period_start=today - timedelta(days=90), period_end=today - timedelta(days=1),
+        period_start=today - timedelta(days=90),
+        period_end=today - timedelta(days=1),
         due_date=today + timedelta(days=1),
-    )  # fmt: skip
+    )
     notices = incubation_report_notices_due(today) + studio_report_notices_due(
         date(today.year, 3, 20)
     )

@@ -101,9 +101,11 @@ def test_file_a_quarterly_report_of_an_incubated_project(
     )
     overdue = IncubationReportFactory(incubation=incubation)
     IncubationReportFactory(
-        incubation=incubation, period_start=today, period_end=today + timedelta(days=60),
+        incubation=incubation,
+        period_start=today,
+        period_end=today + timedelta(days=60),
         due_date=today + timedelta(days=75),
-    )  # fmt: skip
+    )
     other = IncubationFactory(entry__title="别的单位的孵化项目")
 
     page.goto("/enterprise/incubations/")

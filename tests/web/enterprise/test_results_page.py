@@ -18,8 +18,9 @@ ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 @pytest.fixture
 def finalized():
     staff = make_staff()
-    round_, entries, pool = _run_round(staff, k=2, totals=[[90, 80], [70, 60]],
-                                       rule=AdvancementRule.NONE, value=None)  # fmt: skip
+    round_, entries, pool = _run_round(
+        staff, k=2, totals=[[90, 80], [70, 60]], rule=AdvancementRule.NONE, value=None
+    )
     Review.objects.filter(round=round_, entry=entries[0], reviewer=pool[0]).update(
         comment="创新点突出，建议推广"
     )

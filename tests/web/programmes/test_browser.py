@@ -25,8 +25,9 @@ def _staff(role):
 
 def test_union_staff_name_a_studio_and_rate_an_assessment(page, sign_in, assert_accessible):
     sign_in(page, _staff(Role.UNION_STAFF))
-    application = StudioApplicationFactory(state="under_review", level="city",
-                                           studio__name="陈刚车城工匠创新工作室")  # fmt: skip
+    application = StudioApplicationFactory(
+        state="under_review", level="city", studio__name="陈刚车城工匠创新工作室"
+    )
     assessment = StudioAssessmentFactory(studio__name="李明劳模创新工作室", year=2024)
 
     page.goto("/programmes/studios/applications/")
@@ -65,8 +66,11 @@ def test_incubator_staff_admit_accept_and_read_the_dashboard(page, sign_in, asse
     sign_in(page, _staff(Role.INCUBATOR_STAFF))
     winner = IncubatorEntryFactory(title="重卡换电站电池包快速锁止机构")
     AwardFactory(entry=winner, tier="first", recommended_provincial=True)
-    report = IncubationReportFactory(state="filed", incubation=IncubationFactory(
-        entry=IncubatorEntryFactory(title="水轮机组在线监测系统")), revenue=250000)  # fmt: skip
+    report = IncubationReportFactory(
+        state="filed",
+        incubation=IncubationFactory(entry=IncubatorEntryFactory(title="水轮机组在线监测系统")),
+        revenue=250000,
+    )
 
     page.goto("/programmes/incubator/")
     assert_accessible(page)
@@ -108,8 +112,11 @@ def test_incubator_staff_admit_accept_and_read_the_dashboard(page, sign_in, asse
 
 def test_refused_roles_see_the_refusal_page(page, sign_in, member):
     sign_in(page, member)
-    for path in ("/programmes/incubator/", "/programmes/studios/applications/",
-                 "/programmes/dashboard/"):  # fmt: skip
+    for path in (
+        "/programmes/incubator/",
+        "/programmes/studios/applications/",
+        "/programmes/dashboard/",
+    ):
         response = page.goto(path)
         assert response.status == 403
         expect(page.get_by_text("工作室已命名")).to_have_count(0)

@@ -30,8 +30,12 @@ pytestmark = pytest.mark.django_db
 
 STUDIO_PAGES = ["/programmes/studios/applications/", "/programmes/studios/assessments/"]
 INCUBATOR_PAGES = ["/programmes/incubator/", "/programmes/incubator/reports/"]
-DASHBOARD_PAGES = ["/programmes/dashboard/", "/programmes/dashboard/screen/",
-                   "/programmes/dashboard/score-vs-outcome/", "/programmes/dashboard/export/"]  # fmt: skip
+DASHBOARD_PAGES = [
+    "/programmes/dashboard/",
+    "/programmes/dashboard/screen/",
+    "/programmes/dashboard/score-vs-outcome/",
+    "/programmes/dashboard/export/",
+]
 
 
 def _client(user=None) -> Client:
@@ -191,9 +195,13 @@ def _grow(n):
 
 @pytest.mark.parametrize(
     "path",
-    ["/programmes/dashboard/", "/programmes/dashboard/score-vs-outcome/", "/programmes/incubator/",
-     "/studios/"],
-)  # fmt: skip
+    [
+        "/programmes/dashboard/",
+        "/programmes/dashboard/score-vs-outcome/",
+        "/programmes/incubator/",
+        "/studios/",
+    ],
+)
 def test_page_queries_do_not_grow_with_the_data(incubator_staff, path):
     client = _client(incubator_staff)
     _grow(2)

@@ -81,8 +81,10 @@ def test_staff_download_the_zip_and_a_member_may_not(client, issued, union_staff
 def test_staff_start_the_job_once_final(client, final_round, union_staff):
     client.force_login(union_staff)
     contest_id = final_round[0].contest_id
-    assert "Generate 3 certificates" in client.get(
-        f"/console/contests/{contest_id}/certificates/").content.decode()  # fmt: skip
+    assert (
+        "Generate 3 certificates"
+        in client.get(f"/console/contests/{contest_id}/certificates/").content.decode()
+    )
     response = client.post(f"/console/contests/{contest_id}/certificates/")
     job = Job.objects.get(kind="certificates.contest.generate")
     assert response.status_code == 303 and response["Location"] == f"/console/jobs/{job.pk}/"

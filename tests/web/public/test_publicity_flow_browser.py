@@ -54,7 +54,8 @@ def test_notice_objection_decision_certificate_and_verification(
     assert_no_horizontal_scroll(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("row").filter(has_text="汉江水利水电").get_by_role(
-        "link", name="对此项目提出异议").click()  # fmt: skip
+        "link", name="对此项目提出异议"
+    ).click()
     expect(page.get_by_label("异议涉及的项目")).to_have_value(str(entries[1].pk))
     page.get_by_label("您的姓名").fill("李明")
     page.get_by_label("您的单位").fill("十堰某汽车零部件公司工会")
@@ -97,8 +98,9 @@ def test_notice_objection_decision_certificate_and_verification(
     page.get_by_role("link", name="获奖证书").click()
     assert_accessible(page)
     page.get_by_role("button", name="生成 3 份证书").click()
-    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100",
-                                                              timeout=60_000)  # fmt: skip
+    expect(page.get_by_role("progressbar")).to_have_attribute(
+        "aria-valuenow", "100", timeout=60_000
+    )
     expect(page.locator("[data-job-state]")).to_have_attribute("data-job-state", "succeeded")
 
     # 4. the enterprise downloads its certificate (and sees no other organisation's)

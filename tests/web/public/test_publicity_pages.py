@@ -29,10 +29,16 @@ def notice(awarded, union_staff):
 
 def _post(client, notice, entry, **overrides):
     data = {
-        "entry": entry.pk, "name": "李明", "unit": "某公司工会", "contact": "13800000000",
-        "email": "liming@example.com", "reason": "专利相同。", "website": "",
-        "token": form_token(notice.pk), "scan": scan_upload(),
-    }  # fmt: skip
+        "entry": entry.pk,
+        "name": "李明",
+        "unit": "某公司工会",
+        "contact": "13800000000",
+        "email": "liming@example.com",
+        "reason": "专利相同。",
+        "website": "",
+        "token": form_token(notice.pk),
+        "scan": scan_upload(),
+    }
     data.update(overrides)
     return client.post(f"/notices/{notice.pk}/objection/", data, REMOTE_ADDR="10.1.2.3")
 
@@ -97,9 +103,16 @@ def test_rate_limit_per_address(client, notice, awarded, settings):
 def test_rate_limit_per_notice_across_addresses(client, notice, awarded, settings):
     settings.PUBLICITY_OBJECTIONS_PER_NOTICE_PER_HOUR = 1
     assert _post(client, notice, awarded[1][0]).status_code == 303
-    data = {"entry": awarded[1][1].pk, "name": "张三", "unit": "单位", "contact": "1",
-            "email": "z@example.com", "reason": "x", "token": form_token(notice.pk),
-            "scan": scan_upload()}  # fmt: skip
+    data = {
+        "entry": awarded[1][1].pk,
+        "name": "张三",
+        "unit": "单位",
+        "contact": "1",
+        "email": "z@example.com",
+        "reason": "x",
+        "token": form_token(notice.pk),
+        "scan": scan_upload(),
+    }
     response = client.post(f"/notices/{notice.pk}/objection/", data, REMOTE_ADDR="10.9.9.9")
     assert response.status_code == 429 and Objection.objects.count() == 1
 

@@ -53,8 +53,12 @@ def _planted_round(blind: bool):
 def _everything_a_reviewer_sees(client, round_, reviewer) -> list[tuple[str, bytes]]:
     client.force_login(reviewer)
     seen = []
-    pages = ["/review/", f"/review/rounds/{round_.pk}/pledge/", "/review/conflicts/",
-             "/review/profile/"]  # fmt: skip
+    pages = [
+        "/review/",
+        f"/review/rounds/{round_.pk}/pledge/",
+        "/review/conflicts/",
+        "/review/profile/",
+    ]
     for a in assignments_of(round_, reviewer):
         pages += [f"/review/assignments/{a.pk}/", f"/review/assignments/{a.pk}/recuse/"]
     for url in pages:

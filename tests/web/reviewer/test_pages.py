@@ -211,13 +211,17 @@ def test_save_and_submit_take_a_constant_number_of_queries(client, db):
         assert client.get(f"/review/assignments/{a.pk}/").status_code == 200  # warm caches
         values = ["5"] * n_criteria
         save = _queries(
-            client, f"/review/assignments/{a.pk}/save/", _post_scores(round_, values),
+            client,
+            f"/review/assignments/{a.pk}/save/",
+            _post_scores(round_, values),
             HTTP_HX_REQUEST="true",
-        )  # fmt: skip
+        )
         again = _queries(
-            client, f"/review/assignments/{a.pk}/save/", _post_scores(round_, values),
+            client,
+            f"/review/assignments/{a.pk}/save/",
+            _post_scores(round_, values),
             HTTP_HX_REQUEST="true",
-        )  # fmt: skip
+        )
         submit = _queries(
             client, f"/review/assignments/{a.pk}/submit/", _post_scores(round_, values)
         )

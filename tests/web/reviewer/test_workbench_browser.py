@@ -102,9 +102,11 @@ def test_reviewer_scores_an_entry_from_pledge_to_submit(
     screenshot(page, "reviewer-submitted")
 
     # 6. the other pages pass axe (and are pictured); another reviewer's assignment is a 404
-    for url, name in ((f"/review/assignments/{mine[1].pk}/recuse/", "reviewer-recusal"),
-                      ("/review/conflicts/", "reviewer-conflicts"),
-                      ("/review/profile/", "reviewer-profile")):  # fmt: skip
+    for url, name in (
+        (f"/review/assignments/{mine[1].pk}/recuse/", "reviewer-recusal"),
+        ("/review/conflicts/", "reviewer-conflicts"),
+        ("/review/profile/", "reviewer-profile"),
+    ):
         page.goto(url)
         assert_accessible(page)
         screenshot(page, name)
@@ -146,8 +148,12 @@ def test_reviewer_pages_fit_a_phone(page, sign_in, assert_accessible, screenshot
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
     screenshot(page, "reviewer-scoring-phone")
-    for url in ("/review/", f"/review/assignments/{first.pk}/recuse/", "/review/conflicts/",
-                "/review/profile/"):  # fmt: skip
+    for url in (
+        "/review/",
+        f"/review/assignments/{first.pk}/recuse/",
+        "/review/conflicts/",
+        "/review/profile/",
+    ):
         page.goto(url)
         assert_no_horizontal_scroll(page)
     review = Review.objects.get(assignment=first)

@@ -11,7 +11,16 @@ from reviews.enums import AwardTier, RoundState
 
 
 class NoticeForm(forms.Form):
-    round = forms.ModelChoiceField(label=_("Finalized round"), queryset=None)
+    """A notice of one finalized round's results, or of a whole contest's awards (over all its
+    rounds): exactly one of the two is chosen."""
+
+    round = forms.ModelChoiceField(label=_("Finalized round"), queryset=None, required=False)
+    contest = forms.ModelChoiceField(
+        label=_("Or: the awards of a whole contest"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave the round empty to put up every award of the contest."),
+    )
     title = forms.CharField(label=_("Notice title"), max_length=200)
     intro = forms.CharField(
         label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -28,12 +37,24 @@ class NoticeForm(forms.Form):
         label=_("Show scores (only where the contest rules allow it)"), required=False
     )
 
-    def __init__(self, *args, rounds, **kwargs):
+    def __init__(self, *args, rounds, contests, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds.filter(state=RoundState.FINALIZED).select_related(
             "contest"
         )
         self.fields["round"].label_from_instance = lambda r: f"{r.contest.name} · {r.name}"
+        self.fields["contest"].queryset = contests
+
+    def clean(self):
+        data = super().clean()
+        round_, contest = data.get("round"), data.get("contest")
+        if bool(round_) == bool(contest) and "round" not in self.errors:
+            self.add_error(
+                "round", _("Choose either a finalized round or a whole contest, not both.")
+            )
+        if round_ is not None:
+            data["contest"] = round_.contest
+        return data
 
 
 class AcknowledgeForm(forms.Form):

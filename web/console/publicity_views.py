@@ -63,18 +63,18 @@ class NoticeCreateView(UnionStaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", pforms.NoticeForm(rounds=rounds_visible_to(self.request.user)))
+        context.setdefault("form", _notice_form(self.request))
         context["calendar_first"], context["calendar_last"] = workdays.covered_years()
         return context
 
     def post(self, request):
-        form = pforms.NoticeForm(request.POST, rounds=rounds_visible_to(request.user))
+        form = _notice_form(request, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 notice = services.notice_create(
                     actor=request.user,
-                    contest=data["round"].contest,
+                    contest=data["contest"],
                     round=data["round"],
                     title=data["title"],
                     contact=data["contact"],
@@ -87,6 +87,15 @@ class NoticeCreateView(UnionStaffMixin, TemplateView):
             else:
                 return _see_other(reverse("console:notice", args=[notice.pk]))
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _notice_form(request, data=None) -> pforms.NoticeForm:
+    # The choices come from the caller's selectors: nothing they may not see is offered.
+    return pforms.NoticeForm(
+        data,
+        rounds=rounds_visible_to(request.user),
+        contests=contests_visible_to(request.user).order_by("-year", "name"),
+    )
 
 
 class NoticeView(UnionStaffMixin, TemplateView):

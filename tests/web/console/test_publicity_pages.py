@@ -136,3 +136,33 @@ def test_dismissed_with_a_remedy_is_refused_on_the_field(staff, objection):
 def test_staff_download_the_scan(staff, objection):
     response = staff.get(f"/console/objections/{objection.pk}/scan/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_staff_put_up_a_whole_contests_awards(staff, awarded):
+    round_, entries = awarded
+    response = staff.post(
+        "/console/notices/new/",
+        {
+            "contest": round_.contest_id,
+            "title": "年度获奖公示",
+            "contact": "0719-8888888",
+            "working_days": 5,
+        },
+    )
+    assert response.status_code == 303
+    notice = ResultsNotice.objects.get()
+    assert notice.contest_id == round_.contest_id and notice.round_id is None
+    page = staff.get(f"/console/notices/{notice.pk}/").content.decode()
+    assert entries[0].title in page  # the contest's awards, previewed
+
+
+@pytest.mark.parametrize("scope", ["both", "neither"])
+def test_a_notice_needs_exactly_one_scope(staff, awarded, scope):
+    round_, _ = awarded
+    data = {"title": "公示", "contact": "x", "working_days": 5}
+    if scope == "both":
+        data |= {"round": round_.pk, "contest": round_.contest_id}
+    response = staff.post("/console/notices/new/", data)
+    assert response.status_code == 400
+    assert 'data-field-error="round"' in response.content.decode()
+    assert not ResultsNotice.objects.exists()

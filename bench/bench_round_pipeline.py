@@ -278,6 +278,9 @@ def _one_step(name: str, args) -> None:
 def _ensure_seeded() -> None:
     import django
 
+    from bench._setup import ensure_database
+
+    ensure_database(os.environ["DATABASE_URL"])
     django.setup()
     from django.core.management import call_command
 

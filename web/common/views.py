@@ -9,7 +9,6 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,7 @@ from notifications.services import notice_mark_read, notices_mark_all_read
 from web.common import registry
 from web.common.forms import PasswordResetForm, SignInForm
 from web.common.htmx import render_page
-from web.common.links import notice_page_url
+from web.common.links import local_next, notice_page_url
 
 
 class SignInView(auth_views.LoginView):
@@ -64,10 +63,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     extra_context = {"page_title": _("Change password")}
 
     def get_success_url(self):
-        target = self.request.GET.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            return target
-        return reverse("common:landing")
+        return local_next(self.request, reverse("common:landing"))
 
     def form_valid(self, form):
         user = user_password_change(

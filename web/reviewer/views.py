@@ -17,7 +17,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 from django.views.generic import TemplateView, View
@@ -30,6 +29,7 @@ from reviews import pledges, selectors, services
 from reviews.downloads import reviewer_attachment_response
 from reviews.enums import ReviewState, RoundState
 from web.common.htmx import is_partial_request, render_page
+from web.common.links import local_next
 from web.common.mixins import ReviewerMixin
 from web.reviewer import forms
 from web.reviewer.workqueue import next_in_queue, rounds_with_queues
@@ -94,9 +94,7 @@ class PledgeView(ReviewerMixin, TemplateView):
         )
 
     def _next(self) -> str:
-        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        ok = url_has_allowed_host_and_scheme(url, allowed_hosts={self.request.get_host()})
-        return url if ok else _home()
+        return local_next(self.request, _home())
 
     def _render(self, round_, form, status=200):
         context = self.get_context_data(

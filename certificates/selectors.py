@@ -31,6 +31,8 @@ def certificates_visible_to(user) -> QuerySet[Certificate]:
 def certificate_verify(number: str) -> dict | None:
     """What the public verification page shows for ``number``, or None when unknown."""
     number = (number or "").strip().upper()
+    if len(number) > 40 or not number.isascii() or not number.isprintable():
+        return None  # no certificate has such a number (and a NUL byte would reach the database)
     certificate = Certificate.objects.defer(*_LIST_FIELDS).filter(number=number).first()
     if certificate is None:
         return None
@@ -54,12 +56,13 @@ def certificate_verify(number: str) -> dict | None:
 
 
 def certificates_zip(certificates) -> bytes:
-    """The PDFs as one ZIP, named by number and organisation."""
+    """The PDFs of the certificates still valid (a withdrawn award's certificate is not handed
+    out, as the single downloads refuse it) as one ZIP, named by number and organisation; read
+    a few at a time, not every PDF at once."""
     out = io.BytesIO()
+    valid = certificates.filter(award__isnull=False).select_related(None)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for certificate in certificates.select_related(None).only(
-            "number", "organisation_name", "pdf"
-        ):
+        for certificate in valid.only("number", "organisation_name", "pdf").iterator(chunk_size=50):
             name = f"{certificate.number}_{certificate.organisation_name}.pdf".replace("/", "_")
             archive.writestr(name, bytes(certificate.pdf))
     return out.getvalue()

@@ -711,7 +711,8 @@ def score_submit(
     """Store the member's score of the entry on stage. Sent again while scoring is open, it
     replaces the earlier one (one row per member and entry, however often a phone retries);
     after the host closed scoring — by the server's clock, under the session's lock, which the
-    close takes too — it is a 409 ``scoring_closed``. A member blanked for the entry (回避) is
+    close takes too — it is a 409 ``scoring_closed``; before the member accepted the pledge, a
+    409 ``pledge_required``. A member blanked for the entry (回避) is
     refused with 409 ``conflict_of_interest``. Returns (score, created)."""
     criteria = list(Criterion.objects.filter(round_id=session.round_id).order_by("position", "id"))
     clean = clean_live_scores(criteria, scores)
@@ -720,6 +721,8 @@ def score_submit(
         current = LiveSlot.objects.filter(session=locked, pk=slot.pk).first()
         if current is None or member.draw_id != locked.draw_id or member.seat is None:
             raise NotPermitted(_("You are not on this panel."), code=FinalError.NOT_ON_PANEL)
+        if member.pledged_at is None:
+            raise Conflict(_("Accept the pledge first."), code=FinalError.PLEDGE_REQUIRED)
         if current.state != SlotState.SCORING_OPEN:
             raise Conflict(
                 _("Scoring of entry %(position)s is not open.") % {"position": current.position},

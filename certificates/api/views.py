@@ -73,7 +73,9 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         """Every certificate of a contest as one ZIP."""
         raw = request.query_params.get("contest", "")
         contest = (
-            contests_visible_to(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+            contests_visible_to(request.user).filter(pk=int(raw)).first()
+            if raw.isdecimal() and raw.isascii()
+            else None
         )
         if contest is None:
             message = _("Give the id of a contest you may see.")

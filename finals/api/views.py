@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.permissions import IsUnionStaff
-from core.exceptions import Conflict, NotPermitted, ValidationFailed
+from core.exceptions import NotPermitted, ValidationFailed
 from finals import selectors, services
 from finals.api import serializers as s
 from finals.enums import SlotState
@@ -220,8 +220,6 @@ class LiveSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         member = selectors.seat_of(session, request.user)
         if member is None:
             raise NotPermitted(_("You are not on this panel."), code=FinalError.NOT_ON_PANEL)
-        if member.pledged_at is None:
-            raise Conflict(_("Accept the pledge first."), code=FinalError.PLEDGE_REQUIRED)
         serializer = s.ScoreSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slot = get_object_or_404(LiveSlot, session=session, pk=serializer.validated_data["slot"])

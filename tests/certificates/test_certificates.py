@@ -100,3 +100,13 @@ def test_member_sees_only_their_organisations_certificates(final_round, union_st
     member = EnterpriseUserFactory(organisation=entries[1].organisation)
     assert [c.entry_id for c in selectors.certificates_visible_to(member)] == [entries[1].pk]
     assert selectors.certificates_visible_to(union_staff).count() == 3
+
+
+def test_zip_leaves_out_a_withdrawn_awards_certificate(final_round, union_staff):
+    round_, _ = final_round
+    first, second, third = services.certificates_issue(contest=round_.contest, actor=union_staff)
+    review_services.award_withdraw(award=second.award, actor=union_staff, reason="核实为抄袭")
+    data = selectors.certificates_zip(Certificate.objects.filter(contest=round_.contest))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        numbers = sorted(n.split("_")[0] for n in archive.namelist())
+    assert numbers == sorted([first.number, third.number])

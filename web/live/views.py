@@ -184,17 +184,22 @@ class MemberRespondView(UnionStaffMixin, View):
         member = get_object_or_404(
             PanelMember.objects.filter(draw__in=selectors.draws_visible_to(request.user)), pk=pk
         )
+        answer = request.POST.get("answer")
+        if answer not in ("confirm", "decline"):
+            # A decline calls up the next reserve and cannot be undone: never by default.
+            messages.error(request, _("Choose whether the expert confirmed or declined."))
+            return redirect_after_post(request, reverse("live:draw", args=[member.draw_id]))
         try:
             _member, called = services.member_respond(
                 member=member,
-                confirmed=request.POST.get("answer") == "confirm",
+                confirmed=answer == "confirm",
                 actor=request.user,
                 note=request.POST.get("note", "")[:2000],
             )
         except DomainError as exc:
             _error(request, exc)
         else:
-            if request.POST.get("answer") != "confirm":
+            if answer == "decline":
                 if called is None:
                     messages.warning(request, _("No reserve is left for this field."))
                 else:

@@ -123,7 +123,7 @@ def objection_create(request, pk: int):
         form = pforms.ObjectionForm(
             initial={"token": pforms.form_token(notice.pk)}, rows=rows, auto_id="id_%s"
         )
-        if request.GET.get("entry", "").isdigit():
+        if request.GET.get("entry", "").isdecimal() and request.GET["entry"].isascii():
             form.initial["entry"] = int(request.GET["entry"])
     context = {
         "page_title": _("Raise an objection"),

@@ -182,3 +182,17 @@ def test_decline_on_the_page_calls_up_the_reserve():
     assert [str(m) for m in response.context["messages"]] == [
         f"Reserve {reserve.reviewer} is called up."
     ]
+
+
+@pytest.mark.parametrize("answer", [None, "", "maybe"])
+def test_a_missing_or_unknown_answer_declines_nobody(answer):
+    final = make_final()
+    services.draw_run(draw=final.draw, actor=final.staff, seed=3)
+    client = _staff(final)
+    invited = final.draw.members.filter(status="invited").first()
+    data = {} if answer is None else {"answer": answer}
+    response = client.post(f"/live/members/{invited.pk}/respond/", data, follow=True)
+    assert response.status_code == 200
+    invited.refresh_from_db()
+    assert invited.status == "invited"
+    assert not final.draw.members.filter(status="declined").exists()

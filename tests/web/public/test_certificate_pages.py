@@ -96,3 +96,8 @@ def test_staff_cannot_start_before_final(client, union_staff):
     response = client.post(f"/console/contests/{round_.contest_id}/certificates/", follow=True)
     assert "once the results notice of the contest is final" in response.content.decode()
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("number", ["%00", "2026%00-05", "x" * 200, "２０２６"])
+def test_a_number_no_certificate_can_have_is_unknown_not_an_error(client, issued, number):
+    assert client.get(f"/certificates/verify/?number={number}").status_code == 404

@@ -157,3 +157,8 @@ def test_after_the_period_the_form_refuses(client, union_staff, settings):
     assert response.status_code == 409
     assert "2025-10-11 00:00" in response.content.decode()
     assert not Objection.objects.exists()
+
+
+@pytest.mark.parametrize("entry", ["²", "١٢", "abc", "-1"])
+def test_an_odd_entry_in_the_objection_link_is_ignored(client, notice, entry):
+    assert client.get(f"/notices/{notice.pk}/objection/?entry={entry}").status_code == 200

@@ -1,4 +1,5 @@
-"""The score of one finalist on the spot, and the running ranking (pure, no Django).
+"""The score of one finalist on the spot, and the running ranking (pure, no Django; the
+ranking rule itself is ``reviews.scoring``'s).
 
 The round's aggregation method decides: ``trimmed_mean`` drops one highest and one lowest total
 once there are ``reviews.scoring.TRIM_MIN_REVIEWS`` (5) totals, as the rounds' own aggregation
@@ -13,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from reviews.scoring import TRIM_MIN_REVIEWS
+import numpy as np
+
+from reviews.scoring import TRIM_MIN_REVIEWS, aggregate, rank_in_category
 
 _PLACES = Decimal("0.001")
 
@@ -78,15 +81,54 @@ class Standing:
     final: Decimal
 
 
-def running_ranking(rows: list[tuple[int, Decimal | None, int]]) -> list[Standing]:
-    """(entry id, final score, presentation position) of the revealed finalists -> the ranking,
-    highest first; equal scores share a rank (1, 1, 3), listed in presentation order."""
-    scored = sorted(
-        ((final, position, entry) for entry, final, position in rows if final is not None),
-        key=lambda x: (-x[0], x[1]),
+@dataclass(frozen=True)
+class Revealed:
+    """One revealed finalist as the ranking needs it: its on-the-spot final score, every total
+    its members gave (for the median tie-break), the members' mean per criterion (in the round's
+    criterion order) and the entry's submission time (epoch seconds, NaN if unknown)."""
+
+    entry: int
+    final: Decimal | None
+    totals: tuple[float, ...]
+    criterion_means: tuple[float, ...]
+    submitted_at: float
+
+
+def running_ranking(
+    rows: list[Revealed], criterion_weights: list[float], method: str
+) -> list[Standing]:
+    """The revealed finalists ranked, highest first, by the contest's one ranking rule: the
+    score of ``reviews.scoring.aggregate`` over the members' totals (at full precision, not the
+    three places shown) and then ``rank_in_category`` with its ``TIE_BREAK_RULE`` (median of the
+    totals, the highest-weighted criterion, submission time, entry id). So the big screen shows
+    the order the final round's results will have once the scores are recorded, every rank
+    distinct — never "1, 1"."""
+    rows = [r for r in rows if r.final is not None and r.totals]
+    if not rows:
+        return []
+    method = "trimmed_mean" if method == "zscore" else method
+    n, width = len(rows), len(criterion_weights)
+    entry_index = np.repeat(np.arange(n), [len(r.totals) for r in rows])
+    totals = np.asarray([t for r in rows for t in r.totals], dtype=np.float64)
+    agg = aggregate(
+        entry_index, np.arange(totals.size), totals, n, float(max(totals.max(), 0.0)), method
     )
-    out: list[Standing] = []
-    for i, (final, _, entry) in enumerate(scored):
-        rank = out[-1].rank if out and out[-1].final == final else i + 1
-        out.append(Standing(rank=rank, entry=entry, final=final))
-    return out
+    means = [
+        r.criterion_means if len(r.criterion_means) == width else (np.nan,) * width for r in rows
+    ]
+    rank = rank_in_category(
+        agg.score,
+        agg.median_raw,
+        np.zeros(n, dtype=np.int64),
+        np.asarray([r.submitted_at for r in rows], dtype=np.float64),
+        np.asarray([r.entry for r in rows], dtype=np.int64),
+        criterion_means=np.asarray(means, dtype=np.float64).reshape(n, width),
+        criterion_weights=np.asarray(criterion_weights, dtype=np.float64),
+    )
+    return sorted(
+        (
+            Standing(rank=int(k), entry=r.entry, final=r.final)
+            for k, r in zip(rank, rows, strict=True)
+        ),
+        key=lambda st: st.rank,
+    )

@@ -4,12 +4,16 @@ entry before it is revealed except that member."""
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+from statistics import fmean
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from finals import services
-from finals.aggregation import running_ranking
+from finals.aggregation import Revealed, running_ranking
 from finals.enums import LIVE_SLOT_STATES, SlotState
 from finals.models import LiveScore, LiveSession, LiveSlot, PanelDraw, PanelMember, SignInCode
 from reviews import selectors as review_selectors
@@ -130,6 +134,35 @@ def _label(session: LiveSession, member: PanelMember) -> str:
     return str(member.reviewer)
 
 
+def _ranking(session: LiveSession, revealed: list[LiveSlot]) -> list:
+    """The running ranking of the revealed finalists (``finals.aggregation.running_ranking``),
+    from their members' scores: two queries whatever the number of finalists."""
+    if not revealed:
+        return []
+    criteria = criteria_of(session)
+    totals: dict[int, list[float]] = defaultdict(list)
+    marks: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for slot_id, total, scores in LiveScore.objects.filter(slot__in=revealed).values_list(
+        "slot_id", "total", "scores"
+    ):
+        totals[slot_id].append(float(total))
+        for key, value in scores.items():
+            marks[slot_id][int(key)].append(float(value))
+    rows = [
+        Revealed(
+            entry=s.entry_id,
+            final=s.final_score,
+            totals=tuple(totals[s.pk]),
+            criterion_means=tuple(
+                fmean(marks[s.pk][c.pk]) if marks[s.pk][c.pk] else math.nan for c in criteria
+            ),
+            submitted_at=s.entry.submitted_at.timestamp() if s.entry.submitted_at else math.nan,
+        )
+        for s in revealed
+    ]
+    return running_ranking(rows, [float(c.weight) for c in criteria], session.round.aggregation)
+
+
 def board(session: LiveSession) -> dict:
     """What the big screen shows (and the host sees): the entry on stage without any score
     until it is revealed; the last revealed entry with each member's total (评委1…N when the
@@ -167,7 +200,7 @@ def board(session: LiveSession) -> dict:
     by_entry = {s.entry_id: s for s in slots}
     ranking = [
         {"rank": st.rank, "slot": by_entry[st.entry], "final": st.final}
-        for st in running_ranking([(s.entry_id, s.final_score, s.position) for s in revealed])
+        for st in _ranking(session, revealed)
     ]
     scored = 0
     if stage is not None:

@@ -2,7 +2,7 @@
 
 ``certificates_issue`` runs inside the job of ``certificates.jobs`` (one transaction: a failed or
 cancelled run leaves no certificate behind). It issues one certificate per award that a **final**
-results notice covers and that has none yet, so running it again issues only what is new."""
+results notice shows and that has none yet, so running it again issues only what is new."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from notifications.rendering import site_link
 from projects.models import Contest
 from publicity.enums import NoticeState
 from publicity.models import ResultsNotice
+from publicity.selectors import notice_current_version
 from reviews.enums import AWARD_TIER_ORDER, AwardTier
 from reviews.models import Award
 
@@ -57,29 +58,42 @@ def check_results_final(contest: Contest) -> None:
         )
 
 
-def awards_to_certify(contest: Contest):
-    """Awards covered by a final notice of the contest (its round's, or the contest's) that hold
-    no certificate yet, in tier order."""
-    notices = list(final_notices(contest).values_list("pk", "round_id"))
-    if not notices:
-        return Award.objects.none()
-    whole_contest = any(round_id is None for _pk, round_id in notices)
-    scope = Q(round__contest=contest)
-    if not whole_contest:
-        scope &= Q(round_id__in=[round_id for _pk, round_id in notices])
-    return (
-        Award.objects.filter(scope, certificate__isnull=True)
+def awards_to_certify(contest: Contest) -> list[tuple[Award, ResultsNotice]]:
+    """The awards that a final notice of the contest put up and that hold no certificate yet,
+    each with that notice, in tier order. "Put up" means a row of the notice's current version
+    shows the entry with the award's tier: so a notice limited to chosen entries certifies only
+    those, an award granted or changed by hand after the notice became final gets no
+    certificate until a notice shows it, and a withdrawn award (its row gone in a new version)
+    none."""
+    shown: dict[int, list[tuple[str, ResultsNotice]]] = {}
+    for notice in final_notices(contest).order_by("finalized_at", "pk"):
+        version = notice_current_version(notice)
+        for row in version.rows if version else []:
+            shown.setdefault(row["entry"], []).append((row["tier"], notice))
+    if not shown:
+        return []
+    awards = (
+        Award.objects.filter(
+            round__contest=contest, certificate__isnull=True, entry_id__in=list(shown)
+        )
         .select_related("entry__organisation", "round")
         .prefetch_related("entry__team")
-        .order_by("entry__category_id", "entry_id")
     )
-
-
-def _notice_for(award: Award, notices: list[ResultsNotice]) -> ResultsNotice:
-    for notice in notices:
-        if notice.round_id == award.round_id:
-            return notice
-    return next(n for n in notices if n.round_id is None)
+    order = {tier: i for i, tier in enumerate(AWARD_TIER_ORDER)}
+    out = []
+    for award in awards:
+        notice = next(
+            (
+                n
+                for tier, n in shown[award.entry_id]
+                if tier == award.tier and n.round_id in (None, award.round_id)
+            ),
+            None,
+        )
+        if notice is not None:
+            out.append((award, notice))
+    out.sort(key=lambda pair: (order.get(pair[0].tier, 99), pair[0].entry_id))
+    return out
 
 
 def certificates_issue(
@@ -90,15 +104,12 @@ def certificates_issue(
     with transaction.atomic():
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
         check_results_final(locked)
-        notices = list(final_notices(locked))
-        order = {tier: i for i, tier in enumerate(AWARD_TIER_ORDER)}
-        awards = sorted(awards_to_certify(locked), key=lambda a: (order.get(a.tier, 9), a.entry_id))
+        awards = awards_to_certify(locked)
         seq = Certificate.objects.filter(contest=locked).aggregate(m=Max("seq"))["m"] or 0
         issuer = getattr(settings, "CERTIFICATE_ISSUER", "十堰市总工会")
         issued = []
-        for i, award in enumerate(awards):
+        for i, (award, notice) in enumerate(awards):
             seq += 1
-            notice = _notice_for(award, notices)
             entry = award.entry
             data = {
                 "number": certificate_number(locked, seq),

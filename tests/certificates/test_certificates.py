@@ -110,3 +110,31 @@ def test_zip_leaves_out_a_withdrawn_awards_certificate(final_round, union_staff)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         numbers = sorted(n.split("_")[0] for n in archive.namelist())
     assert numbers == sorted([first.number, third.number])
+
+
+def _finalised_notice(union_staff, round_, **kwargs):
+    with time_machine.travel(dt.datetime(2025, 9, 26, 10, 0, tzinfo=BJ), tick=False):
+        notice = make_notice(actor=union_staff, round_=round_, **kwargs)
+    with time_machine.travel(dt.datetime(2025, 10, 13, 9, 0, tzinfo=BJ), tick=False):
+        return publicity.notice_finalize(actor=union_staff, notice=notice)
+
+
+def test_a_notice_of_chosen_entries_certifies_only_those(union_staff):
+    round_, entries = make_awarded_round(actor=union_staff, n=4)
+    _finalised_notice(union_staff, round_, entries=entries[:2])
+    issued = services.certificates_issue(contest=round_.contest, actor=union_staff)
+    assert sorted(c.entry_id for c in issued) == sorted(e.pk for e in entries[:2])
+
+
+def test_an_award_changed_by_hand_after_the_notice_is_final_gets_no_certificate(union_staff):
+    """The certificate states what the public notice said; a tier changed afterwards, without
+    a new version of the notice, is not certified (nor given the old tier)."""
+    round_, entries = make_awarded_round(actor=union_staff, n=3)
+    _finalised_notice(union_staff, round_)
+    changed = entries[0].award
+    review_services.award_update(
+        award=changed, actor=union_staff, tier="second", recommended_provincial=False, note=""
+    )
+    issued = services.certificates_issue(contest=round_.contest, actor=union_staff)
+    assert sorted(c.entry_id for c in issued) == sorted(e.pk for e in entries[1:])
+    assert [(c.entry_id, c.tier) for c in issued if c.entry_id == changed.entry_id] == []

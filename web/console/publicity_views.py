@@ -238,7 +238,7 @@ class ContestCertificatesView(UnionStaffMixin, TemplateView):
         context.update(
             contest=contest,
             certificates=certificates_visible_to(self.request.user).filter(contest=contest),
-            to_certify=certificate_services.awards_to_certify(contest).count(),
+            to_certify=len(certificate_services.awards_to_certify(contest)),
             final=certificate_services.final_notices(contest).exists(),
             job=job_status(live) if live else None,
             page_title=_("Certificates · %(contest)s") % {"contest": contest.name},

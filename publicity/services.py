@@ -508,8 +508,9 @@ def _apply_remedy(
     tier: str,
     actor: User,
     reply: str,
-) -> None:
-    award = Award.objects.filter(entry_id=objection.entry_id).first()
+) -> str:
+    """Withdraw or correct the award; returns what changed in one neutral public sentence."""
+    award = Award.objects.filter(entry_id=objection.entry_id).select_related("entry").first()
     on_notice = award is not None and (notice.round_id is None or award.round_id == notice.round_id)
     if not on_notice:
         raise _invalid("remedy", _("The entry holds no award on this notice any more."))
@@ -519,18 +520,24 @@ def _apply_remedy(
     }
     if remedy == Remedy.WITHDRAW_AWARD:
         review_services.award_withdraw(award=award, actor=actor, reason=reason)
-    else:
-        if tier not in AwardTier.values:
-            raise _invalid("tier", _("Choose the corrected award tier."))
-        if tier == award.tier:
-            raise _invalid("tier", _("The entry already holds this tier."))
-        review_services.award_update(
-            award=award,
-            actor=actor,
-            tier=tier,
-            recommended_provincial=award.recommended_provincial,
-            note=award.note,
-        )
+        return _("After an upheld objection the award of “%(title)s” is withdrawn.") % {
+            "title": award.entry.title
+        }
+    if tier not in AwardTier.values:
+        raise _invalid("tier", _("Choose the corrected award tier."))
+    if tier == award.tier:
+        raise _invalid("tier", _("The entry already holds this tier."))
+    review_services.award_update(
+        award=award,
+        actor=actor,
+        tier=tier,
+        recommended_provincial=award.recommended_provincial,
+        note=award.note,
+    )
+    return _("After an upheld objection the award of “%(title)s” is corrected to %(tier)s.") % {
+        "title": award.entry.title,
+        "tier": AwardTier(tier).label,
+    }
 
 
 def objection_decide(
@@ -541,10 +548,15 @@ def objection_decide(
     reply: str,
     remedy: str = Remedy.NONE,
     tier: str = "",
+    public_reason: str = "",
 ) -> Objection:
     """Decide an acknowledged objection with a written reply. Upheld with a remedy, the award is
     withdrawn or its tier corrected through the reviews award services, and the notice gets a
-    new version. The objector is e-mailed the decision after commit."""
+    new version. The objector is e-mailed the decision after commit.
+
+    The reply is written to the objector and stays between them and the staff (it may name the
+    objector or what they sent); the new version shows ``public_reason`` instead, or when that is
+    empty a neutral sentence saying what changed (award withdrawn, tier corrected)."""
     if not (reply or "").strip():
         raise _invalid("reply", _("Write the reply to the objector."))
     if remedy not in Remedy.values:
@@ -561,8 +573,15 @@ def objection_decide(
             )
         _move(locked, to_state, actor=actor, text=reply, kind=StepKind.DECIDE)
         if upheld and remedy != Remedy.NONE:
-            _apply_remedy(notice, locked, remedy=remedy, tier=tier, actor=actor, reply=reply)
-            version = _version_add(notice, actor=actor, reason=reply, objection=locked)
+            change = _apply_remedy(
+                notice, locked, remedy=remedy, tier=tier, actor=actor, reply=reply
+            )
+            version = _version_add(
+                notice,
+                actor=actor,
+                reason=(public_reason or "").strip() or change,
+                objection=locked,
+            )
             audit_record(
                 actor=actor,
                 action="notice.version",

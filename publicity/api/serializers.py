@@ -147,3 +147,11 @@ class ObjectionDecideSerializer(serializers.Serializer):
     reply = serializers.CharField(max_length=5000)
     remedy = serializers.ChoiceField(choices=Remedy.choices, default=Remedy.NONE)
     tier = serializers.ChoiceField(choices=AwardTier.choices, required=False, default="")
+    public_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Shown on the notice's new version (the reply goes to the objector only); "
+        "empty: a neutral sentence saying what changed.",
+    )

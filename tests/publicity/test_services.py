@@ -202,7 +202,9 @@ def test_upheld_objection_withdrawing_an_award_publishes_a_new_version(
     v1, v2 = NoticeVersion.objects.filter(notice=notice).order_by("number")
     assert [r["entry"] for r in v1.rows] == [e.pk for e in entries]  # kept as it was
     assert [r["entry"] for r in v2.rows] == [e.pk for e in entries[1:]]
-    assert v2.objection_id == objection.pk and "撤销" in v2.reason
+    assert v2.objection_id == objection.pk
+    # the reply is the objector's; the public sees a neutral sentence of what changed
+    assert v2.reason == f"After an upheld objection the award of “{entries[0].title}” is withdrawn."
     assert not Award.objects.filter(entry=entries[0]).exists()
     entries[0].refresh_from_db()
     assert entries[0].state == EntryState.NOT_ADVANCED
@@ -226,6 +228,7 @@ def test_upheld_objection_correcting_a_tier_publishes_a_new_version(notice, awar
     )
     v2 = notice.versions.get(number=2)
     assert {r["entry"]: r["tier"] for r in v2.rows}[entries[0].pk] == "second"
+    assert "改为二等奖" not in v2.reason and entries[0].title in v2.reason
     assert notice.versions.get(number=1).rows[0]["tier"] == "first"
 
 

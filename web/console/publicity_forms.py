@@ -90,3 +90,13 @@ class DecideForm(forms.Form):
     tier = forms.ChoiceField(
         label=_("Corrected award tier"), required=False, choices=[("", "—"), *AwardTier.choices]
     )
+    public_reason = forms.CharField(
+        label=_("Reason shown on the notice"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "The public sees this on the notice's new version; the reply goes to the objector "
+            "only. Empty: a neutral sentence saying what changed."
+        ),
+    )

@@ -205,6 +205,7 @@ class ObjectionView(UnionStaffMixin, TemplateView):
                         reply=data["reply"],
                         remedy=data["remedy"],
                         tier=data["tier"],
+                        public_reason=data["public_reason"],
                     )
             except DomainError as exc:
                 apply_domain_error(form, exc)

@@ -162,3 +162,26 @@ def test_after_the_period_the_form_refuses(client, union_staff, settings):
 @pytest.mark.parametrize("entry", ["²", "١٢", "abc", "-1"])
 def test_an_odd_entry_in_the_objection_link_is_ignored(client, notice, entry):
     assert client.get(f"/notices/{notice.pk}/objection/?entry={entry}").status_code == 200
+
+
+def test_the_reply_to_an_upheld_objector_stays_off_the_public_page(client, notice, awarded):
+    """The new version shows the public reason staff wrote for it, never the letter to the
+    objector (which names them)."""
+    from publicity import services
+    from publicity.enums import Remedy
+
+    staff = notice.created_by
+    assert _post(client, notice, awarded[1][0]).status_code == 303
+    objection = Objection.objects.get()
+    services.objection_acknowledge(actor=staff, objection=objection)
+    services.objection_decide(
+        actor=staff,
+        objection=objection,
+        upheld=True,
+        reply="李明同志：经核实您反映的专利问题属实。",
+        remedy=Remedy.WITHDRAW_AWARD,
+        public_reason="经复核，该项目核心技术与他人专利相同，撤销其奖项。",
+    )
+    page = client.get(f"/notices/{notice.pk}/").content.decode()
+    assert "经复核，该项目核心技术与他人专利相同，撤销其奖项。" in page
+    assert "李明" not in page and "专利问题属实" not in page

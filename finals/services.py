@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ExpertiseField, ReviewerProfile, User
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
-from core.services import audit_record
+from core.services import audit_record, state_saved
 from core.transitions import check_transition
 from finals import draw as drawing
 from finals.aggregation import Mark, live_result
@@ -278,17 +278,17 @@ def draw_run(*, draw: PanelDraw, actor: User, seed: int | None = None) -> PanelD
                 for p in result.reserves
             ]
         )
+        from_state = locked.state
         locked.state = DrawState.DRAWN
         locked.seed, locked.algorithm = seed, result.algorithm
         locked.inputs, locked.result = inputs, result.as_data()
         locked.drawn_at, locked.drawn_by = timezone.now(), actor
-        locked.save()
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="panel_draw.run",
-            target=locked,
-            from_state=DrawState.DRAFT,
-            to_state=DrawState.DRAWN,
+            from_state=from_state,
+            fields=["seed", "algorithm", "inputs", "result", "drawn_at", "drawn_by"],
             data={"seed": seed, "algorithm": result.algorithm, "result": locked.result},
         )
     return locked
@@ -433,14 +433,14 @@ def draw_seat(
                 for i, entry_id in enumerate(entry_ids, start=1)
             ]
         )
+        from_state = locked.state
         locked.state, locked.seated_at = DrawState.SEATED, timezone.now()
-        locked.save(update_fields=["state", "seated_at"])
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="panel_draw.seat",
-            target=locked,
-            from_state=DrawState.DRAWN,
-            to_state=DrawState.SEATED,
+            from_state=from_state,
+            fields=["seated_at"],
             data={
                 "seats": {m.seat: m.reviewer_id for m in confirmed},
                 "order": entry_ids,
@@ -640,16 +640,23 @@ def slot_move(
             slot.result = slot_result(locked, slot)
             final = slot.result["final"]
             slot.final_score = Decimal(final) if final is not None else None
-        slot.save()
-        _bump(locked)
-        audit_record(
+        state_saved(
+            slot,
             actor=actor,
             action="live_slot.move",
-            target=slot,
             from_state=from_state,
-            to_state=to_state,
+            fields=[
+                "presenting_at",
+                "opened_at",
+                "blanked",
+                "closed_at",
+                "revealed_at",
+                "result",
+                "final_score",
+            ],
             data={"session": locked.pk, "entry": slot.entry_id, "result": slot.result or None},
         )
+        _bump(locked)
     return slot
 
 

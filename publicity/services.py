@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import storage
 from core.exceptions import Conflict, ValidationFailed
-from core.services import audit_record
+from core.services import audit_record, state_saved
 from core.transitions import check_transition
 from projects.models import Contest, Entry
 from publicity import notices, workdays
@@ -253,18 +253,16 @@ def notice_publish(*, actor: User, notice: ResultsNotice) -> ResultsNotice:
         last_day, ends_at = period_end(now, locked.working_days)
         if not notice_rows(locked):
             raise Conflict(_("The notice would show no award."), code=PublicityError.NOTICE_EMPTY)
+        from_state = locked.state
         locked.state, locked.published_at = NoticeState.PUBLISHED, now
         locked.period_last_day, locked.ends_at = last_day, ends_at
-        locked.save(
-            update_fields=["state", "published_at", "period_last_day", "ends_at", "updated_at"]
-        )
         version = _version_add(locked, actor=actor, reason="")
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="notice.publish",
-            target=locked,
-            from_state=NoticeState.DRAFT,
-            to_state=NoticeState.PUBLISHED,
+            from_state=from_state,
+            fields=["published_at", "period_last_day", "ends_at"],
             data={"version": version.number, "ends_at": ends_at.isoformat()},
         )
     return locked
@@ -292,14 +290,14 @@ def notice_finalize(*, actor: User | None, notice: ResultsNotice) -> ResultsNoti
                 _("%(count)s objection(s) are not decided yet.") % {"count": open_count},
                 code=PublicityError.OBJECTIONS_OPEN,
             )
+        from_state = locked.state
         locked.state, locked.finalized_at = NoticeState.FINAL, timezone.now()
-        locked.save(update_fields=["state", "finalized_at", "updated_at"])
-        audit_record(
+        state_saved(
+            locked,
             actor=actor,
             action="notice.finalize",
-            target=locked,
-            from_state=NoticeState.PUBLISHED,
-            to_state=NoticeState.FINAL,
+            from_state=from_state,
+            fields=["finalized_at"],
         )
     return locked
 
@@ -447,16 +445,8 @@ def _move(locked: Objection, to_state: str, *, actor: User, text: str, kind: str
     check_transition(OBJECTION_TRANSITIONS, locked.state, to_state, what="objection")
     from_state = locked.state
     locked.state = to_state
-    locked.save(update_fields=["state"])
+    state_saved(locked, actor=actor, action=f"objection.{kind}", from_state=from_state, reason=text)
     _step(locked, kind=kind, actor=actor, text=text, from_state=from_state, to_state=to_state)
-    audit_record(
-        actor=actor,
-        action=f"objection.{kind}",
-        target=locked,
-        from_state=from_state,
-        to_state=to_state,
-        reason=text,
-    )
     return locked
 
 

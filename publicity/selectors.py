@@ -3,7 +3,10 @@ published and final notices only; union staff see drafts and the objections too.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.enums import UNION_STAFF_ROLES
 from accounts.permissions import has_any_role
@@ -34,16 +37,41 @@ def notices_visible_to(user) -> QuerySet[ResultsNotice]:
     return qs.filter(state__in=PUBLIC_NOTICE_STATES).order_by("-published_at", "-id")
 
 
-def notices_open(*, now=None) -> QuerySet[ResultsNotice]:
-    from django.utils import timezone
+# The one rule of when a notice takes objections: published, and the server's clock before the
+# end of its period (24:00 Beijing time of the last working day). Said once for a row and once
+# for a query; every page, the API and objection_submit ask these.
 
-    return notices_public().filter(state=NoticeState.PUBLISHED, ends_at__gt=now or timezone.now())
+
+def period_over(notice: ResultsNotice, *, now: dt.datetime | None = None) -> bool:
+    return bool(notice.ends_at) and (now or timezone.now()) >= notice.ends_at
+
+
+def notice_accepts_objections(notice: ResultsNotice, *, now: dt.datetime | None = None) -> bool:
+    return (
+        notice.state == NoticeState.PUBLISHED
+        and bool(notice.ends_at)
+        and not period_over(notice, now=now)
+    )
+
+
+def _accepting(now: dt.datetime | None) -> Q:
+    return Q(state=NoticeState.PUBLISHED, ends_at__gt=now or timezone.now())
+
+
+def notice_phase(notice: ResultsNotice, *, now: dt.datetime | None = None) -> str:
+    """``final``, ``open`` (taking objections) or ``over`` (period ended, not final yet; or a
+    draft) — what the badge beside a notice says."""
+    if notice.state == NoticeState.FINAL:
+        return "final"
+    return "open" if notice_accepts_objections(notice, now=now) else "over"
+
+
+def notices_open(*, now=None) -> QuerySet[ResultsNotice]:
+    return notices_public().filter(_accepting(now))
 
 
 def notices_past(*, now=None) -> QuerySet[ResultsNotice]:
-    from django.utils import timezone
-
-    return notices_public().exclude(state=NoticeState.PUBLISHED, ends_at__gt=now or timezone.now())
+    return notices_public().exclude(_accepting(now))
 
 
 def notice_versions(notice: ResultsNotice) -> QuerySet[NoticeVersion]:

@@ -36,7 +36,7 @@ from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record, state_saved
 from core.transitions import check_transition
 from projects.models import Contest, Entry
-from publicity import notices, workdays
+from publicity import notices, selectors, workdays
 from publicity.enums import (
     DECIDED_STATES,
     NOTE_STATES,
@@ -268,17 +268,13 @@ def notice_publish(*, actor: User, notice: ResultsNotice) -> ResultsNotice:
     return locked
 
 
-def notice_period_over(notice: ResultsNotice, *, now: dt.datetime | None = None) -> bool:
-    return bool(notice.ends_at) and (now or timezone.now()) >= notice.ends_at
-
-
 def notice_finalize(*, actor: User | None, notice: ResultsNotice) -> ResultsNotice:
     """Make the results final: only once the period has ended and every objection is decided
     (409 otherwise, saying which). Certificates can be issued from then on."""
     with transaction.atomic():
         locked = _lock_notice(notice)
         check_transition(NOTICE_TRANSITIONS, locked.state, NoticeState.FINAL, what="results notice")
-        if not notice_period_over(locked):
+        if not selectors.period_over(locked):
             raise Conflict(
                 _("The objection period runs until %(end)s; the results cannot be final before.")
                 % {"end": timezone.localtime(locked.ends_at).strftime("%Y-%m-%d %H:%M")},
@@ -424,7 +420,7 @@ def objection_submit(
                 data={"notice": locked.pk, "entry": entry_id, "ip": ip_address or ""},
             )
             # The server clock at commit decides: the last thing before the commit.
-            if notice_period_over(locked):
+            if selectors.period_over(locked):
                 raise Conflict(
                     _(
                         "The objection period of this notice ended on %(end)s; objections are no "

@@ -1,9 +1,9 @@
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import fields as core_fields
 from projects.models import Contest, Entry
+from publicity import selectors
 from publicity.enums import Remedy
 from publicity.models import NoticeVersion, Objection, ObjectionStep, ResultsNotice
 from reviews.enums import AwardTier
@@ -63,7 +63,7 @@ class ResultsNoticeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_accepting_objections(self, obj) -> bool:
-        return obj.state == "published" and bool(obj.ends_at) and timezone.now() < obj.ends_at
+        return selectors.notice_accepts_objections(obj)
 
 
 class ResultsNoticeCreateSerializer(serializers.Serializer):

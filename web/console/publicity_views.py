@@ -114,7 +114,7 @@ class NoticeView(UnionStaffMixin, TemplateView):
             versions=versions,
             preview=services.notice_rows(notice) if notice.state == NoticeState.DRAFT else None,
             objections=objections.order_by("submitted_at"),
-            period_over=services.notice_period_over(notice),
+            period_over=selectors.period_over(notice),
             can_publish=notice.state == NoticeState.DRAFT,
             can_finalize=notice.state == NoticeState.PUBLISHED,
             now=timezone.now(),

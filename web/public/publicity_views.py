@@ -52,8 +52,7 @@ def notice_detail(request, pk: int):
         "notice": notice,
         "current": versions[0] if versions else None,
         "older": versions[1:],
-        "accepting": notice.state == NoticeState.PUBLISHED
-        and not services.notice_period_over(notice),
+        "accepting": selectors.notice_accepts_objections(notice),
         "final": notice.state == NoticeState.FINAL,
         "now": timezone.now(),
     }
@@ -64,7 +63,7 @@ def objection_create(request, pk: int):
     notice = _notice_or_404(pk)
     version = selectors.notice_current_version(notice)
     rows = version.rows if version else []
-    accepting = notice.state == NoticeState.PUBLISHED and not services.notice_period_over(notice)
+    accepting = selectors.notice_accepts_objections(notice)
     status = 200
     if request.method == "POST":
         form = pforms.ObjectionForm(request.POST, request.FILES, rows=rows)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import ExpertiseField
 from core.exceptions import DomainError
@@ -222,3 +223,102 @@ ENTRY_SORTS = {
     "submitted_at": _("Earliest submitted"),
     "state": _("State"),
 }
+
+
+# ---------------------------------------------------------------------------- contests
+
+_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+def _moment(label) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_MINUTE),
+    )
+
+
+class ContestForm(forms.Form):
+    """An edition's data as ``projects.services.contest_create`` / ``contest_update`` take it
+    (the service checks the window, the edition's uniqueness and the model's limits)."""
+
+    name = forms.CharField(label=pgettext_lazy("contest", "Name"), max_length=200)
+    edition = forms.IntegerField(
+        label=pgettext_lazy("contest", "Edition"),
+        min_value=1,
+        max_value=32767,
+        help_text=_("The edition's number, e.g. 6 for the sixth contest."),
+    )
+    year = forms.IntegerField(
+        label=pgettext_lazy("contest", "Year"), min_value=2000, max_value=2100
+    )
+    description = forms.CharField(
+        label=pgettext_lazy("contest", "Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    registration_opens_at = _moment(_("Registration opens"))
+    registration_closes_at = _moment(_("Registration closes"))
+    max_entries_per_org = forms.IntegerField(
+        label=_("Entries per organisation (limit)"), min_value=1, max_value=1000, initial=3
+    )
+
+    @classmethod
+    def of(cls, contest) -> ContestForm:
+        return cls(initial={name: getattr(contest, name) for name in cls.base_fields})
+
+
+class CategoryForm(forms.Form):
+    """A category (track) as ``projects.services.category_create`` / ``category_update`` take it."""
+
+    code = forms.SlugField(
+        label=pgettext_lazy("category", "Code"),
+        max_length=64,
+        help_text=_("Letters, digits, hyphens; unique in the contest (e.g. innovation)."),
+    )
+    name = forms.CharField(label=pgettext_lazy("category", "Name"), max_length=100)
+    description = forms.CharField(
+        label=pgettext_lazy("contest", "Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    expertise = forms.ModelMultipleChoiceField(
+        label=_("Matching fields of expertise"),
+        queryset=ExpertiseField.objects.order_by("name"),
+        required=False,
+        help_text=_("Reviewers of these fields are preferred for the category's entries."),
+    )
+
+    def data_and_expertise(self) -> tuple[dict, list]:
+        data = dict(self.cleaned_data)
+        return data, list(data.pop("expertise", None) or [])
+
+    @classmethod
+    def of(cls, category, **kwargs) -> CategoryForm:
+        initial = {name: getattr(category, name) for name in ("code", "name", "description")}
+        initial["expertise"] = list(category.expertise.all())
+        return cls(initial=initial, **kwargs)
+
+
+class NewCategoryRowForm(forms.Form):
+    """One row of the new contest's categories (expertise is set on the category's own page)."""
+
+    code = forms.SlugField(label=pgettext_lazy("category", "Code"), max_length=64, required=False)
+    name = forms.CharField(label=pgettext_lazy("category", "Name"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("code")) != bool(data.get("name")):
+            raise forms.ValidationError(_("A category needs both a code and a name."))
+        return data
+
+
+NewCategoryFormSet = forms.formset_factory(NewCategoryRowForm, extra=3, max_num=20, absolute_max=20)
+
+
+def new_category_rows(formset) -> list[tuple[int, dict]]:
+    """The filled rows (index, data) of the new contest's categories."""
+    return [
+        (i, {"code": f.cleaned_data["code"], "name": f.cleaned_data["name"]})
+        for i, f in enumerate(formset.forms)
+        if f.cleaned_data.get("code")
+    ]

@@ -6,6 +6,10 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("contests/new/", views.ContestCreateView.as_view(), name="contest-create"),
+    path("contests/<int:pk>/", views.ContestView.as_view(), name="contest"),
+    path("contests/<int:pk>/move/", views.ContestMoveView.as_view(), name="contest-move"),
+    path("categories/<int:pk>/", views.CategoryView.as_view(), name="category"),
     path("entries/", views.EntryListView.as_view(), name="entries"),
     path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry"),
     path("contests/<int:pk>/pool/", views.PoolView.as_view(), name="pool"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,8 +19,16 @@ from django.views.generic import TemplateView, View
 from accounts.selectors import organisations_visible_to, reviewers_search, users_visible_to
 from core.exceptions import DomainError
 from core.services import audit_trail
+from core.transitions import allowed_targets
 from jobs.selectors import job_holding, job_status, jobs_of_target, jobs_visible_to
-from projects.selectors import contests_visible_to, entry_detail_for, entry_list_for
+from projects import services as contest_services
+from projects.enums import CONTEST_TRANSITIONS, ContestState
+from projects.selectors import (
+    categories_visible_to,
+    contests_visible_to,
+    entry_detail_for,
+    entry_list_for,
+)
 from reviews import expert_pool, rereview, selectors, services
 from reviews import jobs as round_jobs
 from reviews.enums import ROUND_TRANSITIONS, AssignmentStatus, RoundState
@@ -65,6 +74,221 @@ class HomeView(UnionStaffMixin, TemplateView):
             by_contest.setdefault(round_.contest_id, []).append(round_)
         context["contests"] = [(c, by_contest.get(c.pk, [])) for c in contests]
         return context
+
+
+# ---------------------------------------------------------------------------- contests
+
+
+def _contest_or_404(request, pk: int):
+    return get_object_or_404(contests_visible_to(request.user), pk=pk)
+
+
+CONTEST_MOVE_LABELS = {
+    ContestState.OPEN: gettext_lazy("Open registration"),
+    ContestState.CLOSED: gettext_lazy("Close registration"),
+    ContestState.IN_REVIEW: gettext_lazy("Start the review"),
+    ContestState.PUBLISHED: gettext_lazy("Mark the results published"),
+    ContestState.ARCHIVED: gettext_lazy("Archive the contest"),
+}
+
+
+def contest_moves(contest) -> list[dict]:
+    """The moves ``projects.enums.CONTEST_TRANSITIONS`` allows from the contest's state, as
+    buttons (the service still checks the extra rules: categories, the closing time)."""
+    url = reverse("console:contest-move", args=[contest.pk])
+    return [
+        {
+            "to": to,
+            "url": url,
+            "label": _("Reopen registration")
+            if to == ContestState.OPEN and contest.state == ContestState.CLOSED
+            else CONTEST_MOVE_LABELS[to],
+        }
+        for to in allowed_targets(CONTEST_TRANSITIONS, contest.state)
+    ]
+
+
+def _contest_crumbs(contest=None, *tail) -> list:
+    crumbs = [(_("Contests and reviews"), reverse("console:home"))]
+    if contest is not None:
+        crumbs.append(
+            (str(contest), reverse("console:contest", args=[contest.pk]) if tail else None)
+        )
+    return crumbs + list(tail)
+
+
+class ContestCreateView(UnionStaffMixin, TemplateView):
+    """A new edition in draft with its first categories: the contest and every category are
+    written together or not at all (a refused category leaves no contest behind)."""
+
+    template_name = "console/contest_form.html"
+    page_title = gettext_lazy("New contest edition")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", forms.ContestForm())
+        context.setdefault("formset", forms.NewCategoryFormSet(prefix="categories"))
+        context["breadcrumbs"] = _contest_crumbs(None, (_("New contest edition"), None))
+        return context
+
+    def post(self, request):
+        form = forms.ContestForm(request.POST)
+        formset = forms.NewCategoryFormSet(request.POST, prefix="categories")
+        if form.is_valid() and formset.is_valid():
+            contest = self._create(form, formset)
+            if contest is not None:
+                messages.success(request, _("Contest created (draft)."))
+                return redirect("console:contest", pk=contest.pk)
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset), status=400
+        )
+
+    def _create(self, form, formset):
+        """Create the contest, then each category; on a refusal put it on the form (or the
+        category's row) and roll everything back."""
+        failed_row = None
+        try:
+            with transaction.atomic():
+                contest = contest_services.contest_create(
+                    actor=self.request.user, data=form.cleaned_data
+                )
+                for index, data in forms.new_category_rows(formset):
+                    failed_row = formset.forms[index]
+                    contest_services.category_create(
+                        actor=self.request.user, contest=contest, data=data
+                    )
+                failed_row = None
+        except DomainError as exc:
+            _refused(self.request, exc, form if failed_row is None else failed_row)
+            return None
+        return contest
+
+
+class ContestView(UnionStaffMixin, TemplateView):
+    """One edition: its data (editable until the review starts), its categories (add, edit),
+    its state with the allowed next moves as buttons, and its history."""
+
+    template_name = "console/contest.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contest = _contest_or_404(self.request, self.kwargs["pk"])
+        editable = contest.state in contest_services.CONTEST_EDITABLE_STATES
+        context.setdefault("form", forms.ContestForm.of(contest) if editable else None)
+        context.setdefault("category_form", forms.CategoryForm(prefix="new") if editable else None)
+        context.update(
+            contest=contest,
+            editable=editable,
+            categories=list(
+                categories_visible_to(self.request.user)
+                .filter(contest=contest)
+                .annotate(n_entries=Count("entries"))
+                .order_by("code")
+            ),
+            moves=contest_moves(contest),
+            rounds=list(selectors.rounds_visible_to(self.request.user).filter(contest=contest)),
+            history=list(audit_trail(contest)[:50]),
+            page_title=str(contest),
+            breadcrumbs=_contest_crumbs(contest),
+        )
+        return context
+
+    def post(self, request, pk):
+        contest = _contest_or_404(request, pk)
+        if request.POST.get("action") == "category":
+            category_form = forms.CategoryForm(request.POST, prefix="new")
+            if category_form.is_valid():
+                data, expertise = category_form.data_and_expertise()
+                try:
+                    contest_services.category_create(
+                        actor=request.user, contest=contest, data=data, expertise=expertise
+                    )
+                except DomainError as exc:
+                    _refused(request, exc, category_form)
+                else:
+                    messages.success(request, _("Category added."))
+                    return redirect("console:contest", pk=pk)
+            context = self.get_context_data(category_form=category_form)
+        else:
+            form = forms.ContestForm(request.POST)
+            if form.is_valid():
+                try:
+                    contest_services.contest_update(
+                        actor=request.user, contest=contest, data=form.cleaned_data
+                    )
+                except DomainError as exc:
+                    _refused(request, exc, form)
+                else:
+                    messages.success(request, _("Contest saved."))
+                    return redirect("console:contest", pk=pk)
+            context = self.get_context_data(form=form)
+        return self.render_to_response(context, status=400)
+
+
+class ContestMoveView(UnionStaffMixin, View):
+    """POST one contest move (``to``); a refusal is shown in words on the contest's page."""
+
+    def post(self, request, pk):
+        contest = _contest_or_404(request, pk)
+        try:
+            contest_services.contest_set_state(
+                contest=contest, to_state=request.POST.get("to", ""), actor=request.user
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(
+                request,
+                _("The contest is now: %(state)s.") % {"state": contest.get_state_display()},
+            )
+        return redirect("console:contest", pk=pk)
+
+
+class CategoryView(UnionStaffMixin, TemplateView):
+    """Edit one category (code, name, description, matching expertise) while its contest is
+    editable."""
+
+    template_name = "console/category.html"
+
+    def _category(self):
+        return get_object_or_404(
+            categories_visible_to(self.request.user).select_related("contest"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        category = kwargs.get("category") or self._category()
+        contest = category.contest
+        editable = contest.state in contest_services.CONTEST_EDITABLE_STATES
+        context.setdefault("form", forms.CategoryForm.of(category))
+        context.update(
+            category=category,
+            contest=contest,
+            editable=editable,
+            page_title=_("Category · %s") % category.name,
+            breadcrumbs=_contest_crumbs(contest, (category.name, None)),
+        )
+        return context
+
+    def post(self, request, pk):
+        category = self._category()
+        form = forms.CategoryForm(request.POST)
+        if form.is_valid():
+            data, expertise = form.data_and_expertise()
+            try:
+                contest_services.category_update(
+                    actor=request.user, category=category, data=data, expertise=expertise
+                )
+            except DomainError as exc:
+                _refused(request, exc, form)
+            else:
+                messages.success(request, _("Category saved."))
+                return redirect("console:contest", pk=category.contest_id)
+        # the unsaved category again (a refused change may have been set on the instance)
+        return self.render_to_response(
+            self.get_context_data(form=form, category=self._category()), status=400
+        )
 
 
 # ----------------------------------------------------------------------------- entries
@@ -144,8 +368,9 @@ MOVE_LABELS = {
 def round_moves(round_) -> list[dict]:
     """The moves the transition table allows from the round's state, as buttons (reopening a
     closed round needs a deadline and has its own form)."""
+    url = reverse("console:round-move", args=[round_.pk])
     return [
-        {"to": to, "label": MOVE_LABELS[to]}
+        {"to": to, "label": MOVE_LABELS[to], "url": url}
         for to in sorted(ROUND_TRANSITIONS[round_.state])
         if not (round_.state == RoundState.CLOSED and to == RoundState.OPEN)
     ]

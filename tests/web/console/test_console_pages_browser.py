@@ -18,8 +18,12 @@ def test_console_pages_are_accessible_and_charts_drawn(page, sign_in, assert_acc
     round_, entries, _ = _run_round(staff, k=3, totals=TOTALS)
     services.round_compute_results(round=round_, actor=staff)
     sign_in(page, staff)
+    category = round_.contest.categories.first()
     for path in (
         "/console/",
+        "/console/contests/new/",
+        f"/console/contests/{round_.contest_id}/",
+        f"/console/categories/{category.pk}/",
         "/console/entries/",
         f"/console/entries/{entries[0].pk}/",
         f"/console/contests/{round_.contest_id}/pool/?q=测试",

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import STAFF_ROLES, UNION_STAFF_ROLES, Role
@@ -299,6 +300,13 @@ def api_token_revoke(*, token: ApiToken | None) -> None:
     """Sign one device out: only that token stops working."""
     if token is not None:
         ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def api_tokens_purge_expired() -> int:
+    """Delete every expired token (beat runs it hourly: the sign-in check only refuses an expired
+    token, it no longer reads all of a user's tokens on every request). Returns how many."""
+    deleted, _counts = ApiToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
 
 
 def expertise_field_create(*, actor: User | None, code: str, name: str) -> ExpertiseField:

@@ -20,7 +20,7 @@ from core.services import audit_record
 from reviews.enums import AssignmentStatus, RoundState
 from reviews.errors import ReviewError
 from reviews.models import Assignment, PledgeAcceptance, Round
-from reviews.selectors import is_review_staff, pledge_text_of
+from reviews.selectors import is_review_staff, pledge_accepted, pledge_text_of
 
 # The text can change until reviewers can see the round; after that every acceptance must be
 # of the same text.
@@ -102,10 +102,13 @@ def pledge_accept(*, round: Round, reviewer: User, ip_address: str | None) -> Pl
     return acceptance
 
 
-def pledge_require(*, round_id: int, reviewer: User) -> None:
+def pledge_require(*, round_id: int, reviewer: User, accepted: bool | None = None) -> None:
     """Refuse (409 ``pledge_required``) a score by a reviewer who has not accepted the round's
-    pledge. Called by the scoring services inside their transaction."""
-    if not PledgeAcceptance.objects.filter(round_id=round_id, reviewer=reviewer).exists():
+    pledge. Called by the scoring services inside their transaction; ``accepted`` is the answer
+    when the caller's query already read it (``selectors.pledge_accepted_expr``)."""
+    if accepted is None:
+        accepted = pledge_accepted(round_id, reviewer)
+    if not accepted:
         raise Conflict(
             _("Accept the round's pledge of confidentiality and impartiality before scoring."),
             code=ReviewError.PLEDGE_REQUIRED,

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, FloatField, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,7 @@ from accounts.selectors import own_organisation_id
 from projects.enums import EntryState
 from projects.models import Attachment, Category, Entry, TeamMember
 from reviews import blind, fairness
-from reviews.enums import AssignmentStatus, ReviewState, RoundState
+from reviews.enums import ROUND_EDITABLE_STATES, AssignmentStatus, ReviewState, RoundState
 from reviews.models import (
     Assignment,
     Award,
@@ -94,29 +95,65 @@ def assignments_for_staff(user: User) -> QuerySet[Assignment]:
     return qs if is_review_staff(user) else qs.none()
 
 
-def assignments_of_reviewer(user: User, *, closed_too: bool = False) -> QuerySet[Assignment]:
+def assignments_of_reviewer(
+    user: User, *, closed_too: bool = False, for_scoring: bool = False
+) -> QuerySet[Assignment]:
     """A reviewer's own active assignments in open rounds, with what the reviewer may read of the
     entry (the serializer decides what to redact in a blind round). ``closed_too``: also those of
     closed and finalized rounds, for the read-only scoring page after the round closed (scores
-    are the services' to refuse there)."""
+    are the services' to refuse there). ``for_scoring``: for a request that saves or submits the
+    review: neither the review (the scoring service reads it under the assignment's lock and hands
+    it back) nor the rubric (:func:`round_criteria` keeps it once frozen) is loaded here."""
     if not user.is_authenticated or not user.has_role(Role.REVIEWER):
         return Assignment.objects.none()
     states = [RoundState.OPEN]
     if closed_too:
         states += [RoundState.CLOSED, RoundState.FINALIZED]
+    prefetches = [
+        Prefetch("entry__team", queryset=TeamMember.objects.order_by("position", "id")),
+        Prefetch("entry__attachments", queryset=Attachment.objects.order_by("id")),
+    ]
+    if not for_scoring:
+        prefetches += [
+            "round__criteria",
+            Prefetch("review", queryset=Review.objects.prefetch_related("scores")),
+        ]
     return (
         Assignment.objects.filter(
             reviewer=user, status=AssignmentStatus.ACTIVE, round__state__in=states
         )
         .select_related("round", "entry", "entry__category", "entry__organisation")
-        .prefetch_related(
-            "round__criteria",
-            Prefetch("entry__team", queryset=TeamMember.objects.order_by("position", "id")),
-            Prefetch("entry__attachments", queryset=Attachment.objects.order_by("id")),
-            Prefetch("review", queryset=Review.objects.prefetch_related("scores")),
-        )
+        .prefetch_related(*prefetches)
         .order_by("round_id", "entry_id")
     )
+
+
+# A frozen rubric is kept in the cache for a day.
+_RUBRIC_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _rubric_cache_key(round: Round) -> str:
+    # The rubric changes only in draft, a draft round's is never kept, and leaving draft saves
+    # the round: a key with its last save time never meets an older rubric, whatever process
+    # kept it (a per-process cache included). The pk and time keep reused ids apart too.
+    return f"reviews:rubric:{round.pk}:{round.updated_at.timestamp()}"
+
+
+def round_criteria(round: Round) -> list[Criterion]:
+    """The round's rubric in order: what ``round`` already holds (a prefetch), else, once the
+    round has left draft and the rubric can no longer change, the cached copy; a draft round's
+    is read afresh. Every scoring request needs the rubric, so this saves a query on each."""
+    held = getattr(round, "_prefetched_objects_cache", {}).get("criteria")
+    if held is not None:
+        return sorted(held, key=lambda c: (c.position, c.pk))
+    if round.state in ROUND_EDITABLE_STATES:
+        return list(Criterion.objects.filter(round=round).order_by("position", "id"))
+    key = _rubric_cache_key(round)
+    criteria = cache.get(key)
+    if criteria is None:
+        criteria = list(Criterion.objects.filter(round=round).order_by("position", "id"))
+        cache.set(key, criteria, _RUBRIC_CACHE_SECONDS)
+    return criteria
 
 
 def submitted_reviews_of_reviewer(user: User) -> QuerySet[Review]:
@@ -564,6 +601,12 @@ def pledge_accepted(round: Round | int, reviewer: User) -> bool:
     return PledgeAcceptance.objects.filter(
         round_id=getattr(round, "pk", round), reviewer=reviewer
     ).exists()
+
+
+def pledge_accepted_expr(reviewer: User, *, round_ref: str = "round_id") -> Exists:
+    """:func:`pledge_accepted` as an expression over a query's ``round_ref`` column, for a
+    query that reads the pledge along with the row it needs anyway (the scoring lock)."""
+    return Exists(PledgeAcceptance.objects.filter(round_id=OuterRef(round_ref), reviewer=reviewer))
 
 
 def pledged_round_ids(reviewer: User) -> set[int]:

@@ -338,6 +338,12 @@ LOGGING = {
 PAGINATION_COUNT_CACHE_SECONDS = env.int("PAGINATION_COUNT_CACHE_SECONDS", default=30)
 PAGINATION_COUNT_CACHE_MIN_ROWS = env.int("PAGINATION_COUNT_CACHE_MIN_ROWS", default=1000)
 
+# accounts: expired API tokens are deleted hourly (accounts/authentication.py refuses them).
+CELERY_BEAT_SCHEDULE["accounts-purge-expired-tokens"] = {
+    "task": "accounts.tasks.purge_expired_tokens",
+    "schedule": timedelta(hours=1),
+}
+
 # projects
 # Attachments: one file, and the totals per entry and per organisation within one contest.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)

@@ -301,11 +301,15 @@ class ReviewerEntrySerializer(serializers.Serializer):
 
 
 class ReviewerRoundSerializer(serializers.ModelSerializer):
-    criteria = CriterionSerializer(many=True, read_only=True)
+    criteria = serializers.SerializerMethodField()
 
     class Meta:
         model = Round
         fields = ("id", "name", "deadline", "is_blind", "criteria")
+
+    @extend_schema_field(CriterionSerializer(many=True))
+    def get_criteria(self, obj: Round) -> list[dict]:
+        return CriterionSerializer(selectors.round_criteria(obj), many=True).data
 
 
 class MyAssignmentSerializer(serializers.ModelSerializer):

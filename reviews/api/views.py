@@ -527,10 +527,15 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return [IsAuthenticated(), IsReviewer()]
 
     def get_queryset(self):
-        return selectors.assignments_of_reviewer(self.request.user)
+        return selectors.assignments_of_reviewer(
+            self.request.user, for_scoring=self.action in ("review", "submit")
+        )
 
-    def _render(self, pk):
-        return Response(s.MyAssignmentSerializer(self.get_queryset().get(pk=pk)).data)
+    @staticmethod
+    def _render(assignment, review):
+        """The assignment with the review the service just wrote (nothing is read again)."""
+        assignment.review = review
+        return Response(s.MyAssignmentSerializer(assignment).data)
 
     @extend_schema(request=s.ReasonSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
@@ -569,13 +574,14 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         """Save the review as a draft (any number of times before the deadline)."""
         serializer = s.ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.review_save_draft(
-            assignment=self.get_object(),
+        assignment = self.get_object()
+        review = services.review_save_draft(
+            assignment=assignment,
             reviewer=request.user,
             scores=serializer.validated_data.get("scores"),
             comment=serializer.validated_data.get("comment"),
         )
-        return self._render(pk)
+        return self._render(assignment, review)
 
     @extend_schema(request=s.ReviewInputSerializer, responses=s.MyAssignmentSerializer)
     @action(detail=True, methods=["post"], url_path="review/submit")
@@ -583,13 +589,14 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         """Submit (optionally with final scores); the review is then locked."""
         serializer = s.ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.review_submit(
-            assignment=self.get_object(),
+        assignment = self.get_object()
+        review = services.review_submit(
+            assignment=assignment,
             reviewer=request.user,
             scores=serializer.validated_data.get("scores"),
             comment=serializer.validated_data.get("comment"),
         )
-        return self._render(pk)
+        return self._render(assignment, review)
 
 
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):

@@ -240,3 +240,40 @@ def test_group_sync_has_no_stale_authtoken_app():
 
     staff_groups_sync()
     assert Group.objects.filter(name=Role.ADMIN).exists()
+
+
+def test_a_token_request_reads_the_token_user_and_roles_in_one_query(
+    django_assert_num_queries,
+):
+    from rest_framework.test import APIRequestFactory
+
+    from accounts.authentication import TokenAuthentication
+
+    reviewer = UserFactory(roles=[Role.REVIEWER, Role.UNION_STAFF])
+    key = _token(reviewer)
+    request = APIRequestFactory().get(ME, HTTP_AUTHORIZATION=f"Token {key}")
+    with django_assert_num_queries(1):
+        user, token = TokenAuthentication().authenticate(request)
+        # The roles came with the token: asking for them costs nothing more.
+        assert user.has_role(Role.REVIEWER) and user.has_role(Role.UNION_STAFF)
+        assert not user.has_role(Role.ENTERPRISE)
+    assert user == reviewer and token.user_id == reviewer.pk
+
+    nobody = UserFactory(roles=[])
+    request = APIRequestFactory().get(ME, HTTP_AUTHORIZATION=f"Token {_token(nobody)}")
+    with django_assert_num_queries(1):
+        user, _ = TokenAuthentication().authenticate(request)
+        assert user.role_set == frozenset()
+
+
+def test_expired_tokens_are_purged_by_the_hourly_task():
+    from accounts.tasks import purge_expired_tokens
+
+    user = EnterpriseUserFactory()
+    old, fresh = _token(user, "old"), _token(user, "fresh")
+    ApiToken.objects.filter(device="old").update(
+        expiry=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    )
+    assert purge_expired_tokens() == 1
+    assert list(ApiToken.objects.filter(user=user).values_list("device", flat=True)) == ["fresh"]
+    assert _me(old) == 401 and _me(fresh) == 200

@@ -224,3 +224,59 @@ def test_concurrent_double_submit_leaves_one_review(django_db_blocker):
     assert Review.objects.filter(assignment=a).count() == 1
     assert ReviewScore.objects.filter(review__assignment=a).count() == 4
     assert timezone.now() < round_.deadline
+
+
+def _own_queries(captured) -> list[str]:
+    """The request's queries, without the savepoints that exist only because each test runs
+    inside a transaction (in production the service's atomic block is the outermost one)."""
+    return [
+        q["sql"] for q in captured if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["every-criterion", "one-criterion"])
+def test_draft_save_and_submit_take_at_most_eight_queries_after_the_token(
+    open_round, pool, assignment_of, partial
+):
+    """A deadline rush is thousands of these: 1 query for the token (with the user and roles),
+    then at most 8 for the save or the submit, the response included (nothing is read twice)."""
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_issue
+
+    reviewer = pool[0]
+    a = assignment_of(reviewer)
+    _token, key = api_token_issue(user=reviewer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    first = _scores(open_round, [1] * 4)
+    assert client.put(_url(a, "review/"), {"scores": first}, format="json").status_code == 200
+    values = _scores(open_round, [2] * 4)
+    if partial:
+        values = values[:1]  # the others are kept from the draft: one read more
+    with CaptureQueriesContext(connection) as save:
+        saved = client.put(_url(a, "review/"), {"scores": values}, format="json")
+    assert saved.status_code == 200, saved.content
+    with CaptureQueriesContext(connection) as submit:
+        done = client.post(_url(a, "review/submit/"), {}, format="json")
+    assert done.status_code == 200, done.content
+    limit = 1 + 8 + (1 if partial else 0)
+    assert len(_own_queries(save.captured_queries)) <= limit, _own_queries(save.captured_queries)
+    # A submit without scores reads the draft's scores but writes none.
+    assert len(_own_queries(submit.captured_queries)) <= 1 + 8, _own_queries(
+        submit.captured_queries
+    )
+    # The response shows what is stored.
+    body = done.json()
+    review = Review.objects.get(assignment=a)
+    assert body["review"]["state"] == ReviewState.SUBMITTED == review.state
+    assert Decimal(body["review"]["total"]) == review.total
+    stored = {s.criterion_id: s.score for s in ReviewScore.objects.filter(review=review)}
+    assert {s["criterion"]: Decimal(s["score"]) for s in body["review"]["scores"]} == stored
+    expected = [Decimal(2)] + [Decimal(1 if partial else 2)] * 3
+    ordered = [stored[c.pk] for c in open_round.criteria.order_by("position")]
+    assert ordered == expected
+    assert [c["id"] for c in body["round"]["criteria"]] == list(
+        open_round.criteria.order_by("position").values_list("pk", flat=True)
+    )

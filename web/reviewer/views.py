@@ -131,7 +131,7 @@ class _AssignmentPage(ReviewerMixin, TemplateView):
     def page(self, assignment, form=None, *, status=200, saved=None):
         """The scoring page (or, for htmx, its status fragment)."""
         round_ = assignment.round
-        criteria = sorted(round_.criteria.all(), key=lambda c: (c.position, c.pk))
+        criteria = selectors.round_criteria(round_)
         review = getattr(assignment, "review", None)
         scores = {s.criterion_id: s for s in review.scores.all()} if review else {}
         if form is None:
@@ -198,7 +198,7 @@ class _AssignmentPage(ReviewerMixin, TemplateView):
         return assignment, None
 
     def parse(self, assignment):
-        criteria = sorted(assignment.round.criteria.all(), key=lambda c: (c.position, c.pk))
+        criteria = selectors.round_criteria(assignment.round)
         form = forms.ScoreForm(self.request.POST, criteria=criteria)
         return form, form.is_valid()
 

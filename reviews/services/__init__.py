@@ -38,6 +38,7 @@ from reviews.services.assignments import (
     store_solution,
 )
 from reviews.services.awards import (
+    award_by_hand_blocked,
     award_grant,
     award_source_check,
     award_update,
@@ -81,6 +82,7 @@ __all__ = [
     "assignment_recuse",
     "assignment_remove",
     "assignment_swap",
+    "award_by_hand_blocked",
     "award_grant",
     "award_source_check",
     "award_update",

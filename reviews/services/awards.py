@@ -50,6 +50,13 @@ def _award_entries(round_: Round, grants: dict[int, str], *, actor: User, by_ran
 # hand from an earlier round goes only to an entry that did not advance from it (an excellence
 # award to an entry that stops there). An award moves the entry to "awarded", which a later round
 # could neither enrol nor confirm (the 409 of issue 10).
+def award_by_hand_blocked(round_: Round, *, advanced: bool | None) -> bool:
+    """The award rule for one entry by hand, on what a page already holds (the entry's
+    ``RoundEntry.advanced``): an entry that advanced from a round that sends entries on gets
+    no award from it. ``award_source_check`` asks this same function."""
+    return round_.advancement_rule != AdvancementRule.NONE and bool(advanced)
+
+
 def award_source_check(round_: Round, *, entry_ids: list[int] | None = None) -> None:
     """Raise ``Conflict`` (``award_not_final_round``) when awards from ``round_`` would break the
     award rule; by rank when ``entry_ids`` is None, else by hand to those entries."""
@@ -63,7 +70,10 @@ def award_source_check(round_: Round, *, entry_ids: list[int] | None = None) -> 
             % {"name": round_.name},
             code=ReviewError.AWARD_NOT_FINAL_ROUND,
         )
-    if RoundEntry.objects.filter(round=round_, entry_id__in=entry_ids, advanced=True).exists():
+    advanced = RoundEntry.objects.filter(round=round_, entry_id__in=entry_ids).values_list(
+        "advanced", flat=True
+    )
+    if any(award_by_hand_blocked(round_, advanced=a) for a in advanced):
         raise Conflict(
             _(
                 "The entry advanced from %(name)s to a later round; award it from the round where its contest ends."

@@ -103,6 +103,43 @@ class AwardsForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
+class AwardGrantForm(forms.Form):
+    """One award by hand from the scoreboard: the entry's row, a tier (``award_grant``)."""
+
+    entry = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    tier = forms.ChoiceField(label=_("Award"), choices=AwardTier.choices)
+
+
+class AwardForm(forms.Form):
+    """An award's tier, provincial recommendation and note (``award_update``)."""
+
+    tier = forms.ChoiceField(label=_("Award"), choices=AwardTier.choices)
+    recommended_provincial = forms.BooleanField(
+        label=_("Recommended to the provincial contest"), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    @classmethod
+    def of(cls, award) -> AwardForm:
+        return cls(
+            initial={
+                "tier": award.tier,
+                "recommended_provincial": award.recommended_provincial,
+                "note": award.note,
+            }
+        )
+
+
+class AwardWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the award is withdrawn"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ThresholdForm(forms.Form):
     threshold = forms.DecimalField(
         label=_("Disagreement threshold (points)"),

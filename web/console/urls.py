@@ -22,6 +22,7 @@ urlpatterns = [
     path("rounds/<int:pk>/blind-check/", views.BlindCheckView.as_view(), name="blind-check"),
     path("rounds/<int:pk>/results/", views.ResultsView.as_view(), name="results"),
     path("rounds/<int:pk>/fairness/", views.FairnessView.as_view(), name="fairness"),
+    path("awards/<int:pk>/", views.AwardView.as_view(), name="award"),
 ]
 
 # The results notice (公示) and its objections (issue 13).

@@ -31,7 +31,7 @@ from projects.selectors import (
 )
 from reviews import expert_pool, rereview, selectors, services
 from reviews import jobs as round_jobs
-from reviews.enums import ROUND_TRANSITIONS, AssignmentStatus, RoundState
+from reviews.enums import ROUND_TRANSITIONS, AssignmentStatus, AwardTier, RoundState
 from web.common.htmx import is_partial_request, render_page
 from web.common.links import local_next
 from web.common.mixins import UnionStaffMixin
@@ -858,6 +858,18 @@ class ResultsView(UnionStaffMixin, TemplateView):
         # While a step holds the round no other step is offered (the jobs app refuses a second
         # writing step); the page reloads by itself when the step ends.
         idle = job_holding(round_) is None
+        # Awards by hand (services.award_grant): from a finalized round, to an entry without
+        # an award that the award rule does not exclude (services.award_by_hand_blocked).
+        by_hand = idle and state == RoundState.FINALIZED
+        grant_errors = kwargs.get("grant_errors", {})
+        for row in rows:
+            r = row["result"]
+            row["can_grant"] = (
+                by_hand
+                and getattr(r.entry, "award", None) is None
+                and not services.award_by_hand_blocked(round_, advanced=r.advanced)
+            )
+            row["grant_errors"] = grant_errors.get(r.entry_id, [])
         context.update(
             round=round_,
             page_title=_("Results · %s") % round_,
@@ -880,12 +892,16 @@ class ResultsView(UnionStaffMixin, TemplateView):
             and _awards_by_rank_allowed(round_),
             can_publish=idle and state == RoundState.FINALIZED and not round_.published_at,
             awards_form=forms.AwardsForm(),
+            by_hand=by_hand,
+            tiers=AwardTier.choices,
             jobs=_round_jobs(self.request, round_),
         )
         return context
 
     def post(self, request, pk):
         round_ = _round_or_404(request, pk)
+        if request.POST.get("action") == "grant":
+            return self._grant(request, round_)
         form = forms.AwardsForm(request.POST)
         if form.is_valid():
             try:
@@ -898,6 +914,94 @@ class ResultsView(UnionStaffMixin, TemplateView):
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
         return redirect("console:results", pk=pk)
+
+    def _grant(self, request, round_):
+        """One award by hand (``services.award_grant``, the API's service); a refusal or a bad
+        tier is shown on the entry's row."""
+        form = forms.AwardGrantForm(request.POST)
+        if form.is_valid():
+            entry = get_object_or_404(
+                entry_list_for(request.user).filter(round_entries__round=round_),
+                pk=form.cleaned_data["entry"],
+            )
+            try:
+                services.award_grant(
+                    round=round_, entry=entry, tier=form.cleaned_data["tier"], actor=request.user
+                )
+            except DomainError as exc:
+                errors = [m for msgs in exc.fields.values() for m in msgs] or [exc.detail]
+            else:
+                messages.success(request, _("Award granted to %s.") % entry.title)
+                return redirect(local_next(request, reverse("console:results", args=[round_.pk])))
+        else:
+            errors = [m for msgs in form.errors.values() for m in msgs]
+        entry_id = form.cleaned_data.get("entry") if hasattr(form, "cleaned_data") else None
+        if entry_id is None:
+            messages.error(request, " ".join(errors))
+            return redirect("console:results", pk=round_.pk)
+        self.kwargs = {"pk": round_.pk}
+        context = self.get_context_data(grant_errors={entry_id: errors})
+        return self.render_to_response(context, status=400)
+
+
+class AwardView(UnionStaffMixin, TemplateView):
+    """One award: change its tier, its recommendation to the provincial contest, its note
+    (``services.award_update``, as the API); withdraw it with a reason
+    (``services.award_withdraw``)."""
+
+    template_name = "console/award.html"
+
+    def _award(self):
+        return get_object_or_404(
+            selectors.awards_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        award = self._award()
+        context.setdefault("form", forms.AwardForm.of(award))
+        context.setdefault("withdraw_form", forms.AwardWithdrawForm())
+        results = reverse("console:results", args=[award.round_id])
+        context.update(
+            award=award,
+            results_url=results,
+            page_title=_("Award · %s") % award.entry.title,
+            breadcrumbs=[
+                (_("Contests and reviews"), reverse("console:home")),
+                (award.round.name, reverse("console:round", args=[award.round_id])),
+                (_("Results"), results),
+                (award.entry.title, None),
+            ],
+        )
+        return context
+
+    def post(self, request, pk):
+        award = self._award()
+        if request.POST.get("action") == "withdraw":
+            withdraw_form = forms.AwardWithdrawForm(request.POST)
+            if withdraw_form.is_valid():
+                try:
+                    services.award_withdraw(
+                        award=award, actor=request.user, reason=withdraw_form.cleaned_data["reason"]
+                    )
+                except DomainError as exc:
+                    _refused(request, exc, withdraw_form)
+                else:
+                    messages.success(request, _("Award withdrawn."))
+                    return redirect("console:results", pk=award.round_id)
+            context = self.get_context_data(withdraw_form=withdraw_form)
+        else:
+            form = forms.AwardForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.award_update(award=award, actor=request.user, **form.cleaned_data)
+                except DomainError as exc:
+                    _refused(request, exc, form)
+                else:
+                    messages.success(request, _("Award saved."))
+                    return redirect("console:results", pk=award.round_id)
+            context = self.get_context_data(form=form)
+        return self.render_to_response(context, status=400)
 
 
 class FairnessView(UnionStaffMixin, TemplateView):

@@ -17,6 +17,10 @@ def test_console_pages_are_accessible_and_charts_drawn(page, sign_in, assert_acc
     staff = UserFactory(roles=[Role.UNION_STAFF], is_staff=True)
     round_, entries, _ = _run_round(staff, k=3, totals=TOTALS)
     services.round_compute_results(round=round_, actor=staff)
+    # a finalized final round: the results page offers awards by hand; one award's page
+    final, final_entries, _ = _run_round(staff, k=3, totals=TOTALS, rule="none")
+    services.round_finalize(round=final, actor=staff)
+    award = services.award_grant(round=final, entry=final_entries[0], tier="third", actor=staff)
     sign_in(page, staff)
     category = round_.contest.categories.first()
     for path in (
@@ -32,6 +36,8 @@ def test_console_pages_are_accessible_and_charts_drawn(page, sign_in, assert_acc
         f"/console/rounds/{round_.pk}/rubric/",
         f"/console/rounds/{round_.pk}/assignment/?entry={entries[0].pk}",
         f"/console/rounds/{round_.pk}/results/",
+        f"/console/rounds/{final.pk}/results/",
+        f"/console/awards/{award.pk}/",
     ):
         page.goto(path)
         assert_accessible(page)

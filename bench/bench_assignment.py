@@ -94,6 +94,7 @@ def run_one(size: str, mode: str, args: argparse.Namespace) -> dict:
         "pairs_added": proof.pairs_added if proof else 0,
         "rescanned": proof.entries_rescanned if proof else 0,
         "pricing_s": proof.pricing_seconds if proof else 0.0,
+        "negative_left": proof.negative_left if proof else 0,
         "sum_sq": res.sum_squared_loads,
         "size": size,
         "mode": mode,
@@ -173,6 +174,11 @@ def report(r: dict) -> None:
         f"{r['rounds']} flow solve(s), {r['pairs_priced']:,} pairs priced, "
         f"{r['pairs_added']:,} pairs added back, {r['rescanned']:,} entries re-read in full, "
         f"pricing {r['pricing_s']:.2f} s"
+        + (
+            f", {r['negative_left']:,} pairs still negative when the time budget ended"
+            if r.get("negative_left")
+            else ""
+        )
     )
     print(
         f"    load min/max/mean/std {r['load_min']}/{r['load_max']}/{r['load_mean']:.1f}/"

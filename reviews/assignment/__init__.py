@@ -89,6 +89,20 @@ used, within a time budget, when the gap to the upper bound exceeds
 candidate lists).  With ``candidates_per_entry >= n_reviewers`` the graph is complete from
 the start and the result is the exact optimum of the full problem.
 
+Pricing (the optimality certificate)
+====================================
+After the pruned graph is solved, every pruned-away eligible pair is priced against the
+flow's dual potentials (``pricing``): a pair whose reduced cost is negative could improve the
+flow, so it goes back into the graph and the flow is solved again. A pass that finds no
+negative pair certifies the result as the exact optimum of the full problem
+(``result.pricing.certified``). The pass reads entries in blocks of ``_CHUNK_CELLS`` cells (one
+dense, vectorised block of reduced costs at a time) and keeps of each block only the negative
+pairs to add back, at most ``_ADD_PER_ENTRY`` per entry, the most negative (partial pricing):
+memory stays bounded whatever the instance (a provincial round's first pass finds ~100 M
+negative pairs). All negative pairs are counted, cut or not, so a cut never certifies. Once
+``time_budget_seconds`` are spent no new solve starts: the result then says "not certified"
+and how many pairs the last pass still found negative (``negative_left``).
+
 Tag representation
 ==================
 Tags are scipy sparse CSR matrices (entries x tags, reviewers x tags); any non-zero means

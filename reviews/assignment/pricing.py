@@ -16,6 +16,13 @@ from reviews.assignment.pruning import _keys_block, _Prep, _Scan
 # Reserve kept per entry after a full pricing scan: the pairs with the smallest reduced costs.
 _RESERVE_PER_ENTRY = 48
 
+# Negative pairs added back per entry and pricing round, the most negative first (partial
+# pricing). On a provincial round the first pass finds ~100 M negative pairs (equal affinities
+# whose loads differ): keeping them all took 11 GB, and a graph that large would not solve in
+# time anyway. The cut does not weaken the certificate: it is given only by a pass that finds
+# no negative pair at all.
+_ADD_PER_ENTRY = 10
+
 
 _INT_MAX = np.iinfo(np.int64).max
 
@@ -98,9 +105,22 @@ class _Pricer:
     ``keys_block(ents)`` returns the dense (len(ents), n_r) keys (affinity * q + tie bits, -1 if
     ineligible) of the candidate scan; ``q`` is the tie multiplier. ``employer`` is each
     reviewer's compact employer id (-1 none); with ``same_employer`` the group-aware potentials
-    ``D(e, employer)`` are used."""
+    ``D(e, employer)`` are used. ``chunk``: entries priced per block; ``add_per_entry``: the
+    negative pairs returned per entry and round (``None``: all of them)."""
 
-    def __init__(self, *, n_e, n_r, active, keys_block, q, employer, same_employer, chunk):
+    def __init__(
+        self,
+        *,
+        n_e,
+        n_r,
+        active,
+        keys_block,
+        q,
+        employer,
+        same_employer,
+        chunk,
+        add_per_entry=None,
+    ):
         self.n_e, self.n_r = n_e, n_r
         self.active = active
         self.keys_block = keys_block
@@ -108,6 +128,7 @@ class _Pricer:
         self.employer = employer
         self.same_employer = same_employer
         self.chunk = max(1, int(chunk))
+        self.add_per_entry = None if add_per_entry is None else max(1, int(add_per_entry))
         self.reserve: _Reserve | None = None
 
     # ---- the effective tail potential of a pair, and its exact reduced cost
@@ -144,9 +165,70 @@ class _Pricer:
         return -a * big + base - d[self.n_e + r]
 
     # ---- one pricing round
+    def _outside(self, in_graph, e, r):
+        """Mask of the pairs (e, r) not in the graph (sorted keys ``in_graph``)."""
+        if not len(in_graph) or not len(e):
+            return np.ones(len(e), dtype=bool)
+        k = e * self.n_r + r
+        pos = np.minimum(np.searchsorted(in_graph, k), len(in_graph) - 1)
+        return in_graph[pos] != k
+
+    def _exact_rc(self, e, r, a, d, big, top):
+        if top is not None:
+            return self._exact(e, r, a, d, big, top)
+        return -a * big + d[e] - d[self.n_e + r]
+
+    def _cut_block(self, rc, near, kth=None):
+        """Cells of the dense block ``rc`` (one row per entry) below ``near``, at most
+        ``add_per_entry`` per row: the smallest, ties in column order. ``kth``: each row's
+        ``add_per_entry``-th smallest value when the caller knows it. Returns (rows, cols) in
+        row-major order."""
+        below = rc < near
+        cap = self.add_per_entry
+        if cap is None:
+            return np.nonzero(below)
+        over = np.flatnonzero(below.sum(axis=1) > cap)
+        if not len(over):
+            return np.nonzero(below)
+        t = np.full(len(rc), near, dtype=np.float64)
+        t[over] = (
+            kth[over] if kth is not None else np.partition(rc[over], cap - 1, axis=1)[:, cap - 1]
+        )
+        rows, cols = np.nonzero(rc < t[:, None])
+        # ties at a cut row's threshold, in column order, up to what the row has left
+        quota = cap - np.bincount(rows, minlength=len(rc))[over]
+        tr, tc = np.nonzero(rc[over] == t[over][:, None])
+        first = np.searchsorted(tr, np.arange(len(over)))
+        keep = np.arange(len(tr)) - first[tr] < quota[tr]
+        rows = np.concatenate([rows, over[tr[keep]]])
+        cols = np.concatenate([cols, tc[keep]])
+        order = np.lexsort((cols, rows))
+        return rows[order], cols[order]
+
+    def _cut_pairs(self, e, v, near):
+        """The same cut for a list of pairs grouped by entry (``e`` sorted) with values ``v``:
+        the indices kept, in their order."""
+        if not len(e):
+            return np.empty(0, np.int64)
+        first = np.flatnonzero(np.r_[True, e[1:] != e[:-1]])
+        lens = np.diff(np.r_[first, len(e)])
+        if self.add_per_entry is None or lens.max() <= self.add_per_entry:
+            return np.flatnonzero(v < near)
+        pos = np.arange(len(e)) - np.repeat(first, lens)
+        block = np.full((len(first), int(lens.max())), np.inf)
+        block[np.repeat(np.arange(len(first)), lens), pos] = v
+        rows, cols = self._cut_block(block, near)
+        return first[rows] + cols
+
     def price(self, *, cand_e, cand_r, cand_a, flows_c, d, big, near=0.0):
-        """Pairs outside the graph with a negative reduced cost: (e, r, a), and the number of
-        pairs priced. ``flows_c`` is the flow on the candidate arcs."""
+        """Pairs outside the graph with a negative reduced cost: (e, r, a) — at most
+        ``add_per_entry`` per entry, the most negative —, the number of pairs priced, of entries
+        scanned in full, and of negative pairs (all of them, returned or not: the certificate is
+        a pass with none). ``flows_c`` is the flow on the candidate arcs.
+
+        Memory stays bounded whatever the instance: entries are priced in blocks of ``chunk``
+        (a dense block of reduced costs, vectorised), and of each block only the pairs
+        returned are kept, never the pairs priced nor all the negative ones."""
         n_e, n_r = self.n_e, self.n_r
         de = d[:n_e]
         dr = d[n_e : n_e + n_r]
@@ -162,7 +244,7 @@ class _Pricer:
             act = self.active
             full = act[(slack[act] < 0) | ~res.scanned[act]]
         out_e, out_r, out_a = [], [], []
-        priced = 0
+        priced = negative = 0
         # 1. the reserve of the entries not scanned in full
         if res is not None:
             keep_rows = np.ones(n_e, dtype=bool)
@@ -174,13 +256,21 @@ class _Pricer:
             priced += len(pe)
             rc_lo = -pa * big + de[pe] - dr[pr]
             v = np.flatnonzero(rc_lo < near)
-            out_e.append(pe[v])
-            out_r.append(pr[v])
-            out_a.append(pa[v])
-        # 2. full scans, which also rebuild those entries' reserve
+            pe, pr, pa = pe[v], pr[v], pa[v]
+            # pairs added to the graph since the scan satisfy the potentials by construction
+            o = self._outside(in_graph, pe, pr)
+            pe, pr, pa = pe[o], pr[o], pa[o]
+            exact = self._exact_rc(pe, pr, pa, d, big, top)
+            negative += int((exact < 0).sum())
+            kept = self._cut_pairs(pe, exact, near)
+            out_e.append(pe[kept])
+            out_r.append(pr[kept])
+            out_a.append(pa[kept])
+        # 2. full scans, block by block, which also rebuild those entries' reserve
         new_rows: dict[str, list] = {"e": [], "r": [], "a": [], "margin_e": [], "margin": []}
         lim = _RESERVE_PER_ENTRY
         margin_cap = 2 * big
+        cap = self.add_per_entry
         for s in range(0, len(full), self.chunk):
             ents = full[s : s + self.chunk]
             keys = self.keys_block(ents)
@@ -197,10 +287,6 @@ class _Pricer:
             pos = np.searchsorted(ents, g // n_r)
             ok = (pos < len(ents)) & (ents[np.minimum(pos, len(ents) - 1)] == g // n_r)
             rc[pos[ok], g[ok] % n_r] = np.inf
-            rows, cols = np.nonzero(rc < near)
-            out_e.append(ents[rows])
-            out_r.append(cols.astype(np.int64))
-            out_a.append(aff[rows, cols].astype(np.int64))
             # reserve: the `lim` smallest rc per entry below the cap
             kk = min(lim, n_r)
             idx = (
@@ -217,23 +303,27 @@ class _Pricer:
             new_rows["a"].append(aff[np.repeat(np.arange(len(ents)), keep.sum(axis=1)), idx[keep]])
             new_rows["margin_e"].append(ents)
             new_rows["margin"].append(margin)
+            # the negative pairs of the block (exact reduced costs), cut per entry
+            if top is None:
+                ex, cut_kth = rc, None  # the lower bound is exact
+                if cap is not None and cap <= kk < n_r:
+                    # the rows' smallest values are among the reserve's
+                    cut_kth = np.partition(vals, cap - 1, axis=1)[:, cap - 1]
+            else:
+                rows, cols = np.nonzero(rc < near)
+                ex, cut_kth = np.full(rc.shape, np.inf), None
+                ex[rows, cols] = self._exact(
+                    ents[rows], cols.astype(np.int64), aff[rows, cols].astype(np.int64), d, big, top
+                )
+            negative += int((ex < 0).sum())
+            rows, cols = self._cut_block(ex, near, cut_kth)
+            out_e.append(ents[rows])
+            out_r.append(cols.astype(np.int64))
+            out_a.append(aff[rows, cols].astype(np.int64))
         self._update_reserve(new_rows, full, d)
         e = np.concatenate(out_e) if out_e else np.empty(0, np.int64)
         r = np.concatenate(out_r) if out_r else np.empty(0, np.int64)
         a = np.concatenate(out_a) if out_a else np.empty(0, np.int64)
-        # drop pairs already in the graph (their arcs satisfy the potentials by construction)
-        if len(e):
-            k = e * n_r + r
-            pos = np.minimum(np.searchsorted(in_graph, k), max(len(in_graph) - 1, 0))
-            outside = in_graph[pos] != k if len(in_graph) else np.ones(len(k), dtype=bool)
-            e, r, a = e[outside], r[outside], a[outside]
-        if len(e) and top is not None:
-            exact = self._exact(e, r, a, d, big, top)
-        else:
-            exact = -a * big + d[e] - d[n_e + r]
-        m = exact < near
-        e, r, a, exact = e[m], r[m], a[m], exact[m]
-        negative = int((exact < 0).sum())
         return e, r, a, priced, len(full), negative
 
     def _update_reserve(self, rows, full, d):
@@ -302,8 +392,10 @@ def _price_and_resolve(
         employer=prep.rev_empc,
         same_employer=prep.problem.same_employer_limit,
         chunk=_CHUNK_CELLS // max(prep.n_r, 1),
+        add_per_entry=_ADD_PER_ENTRY,
     )
     rounds, priced, added, rescanned, certified, pricing_s = 1, 0, 0, 0, False, 0.0
+    negative = 0
     while True:
         tp = time.perf_counter()
         flows = smcf.flows(np.arange(len(g.tails), dtype=np.int32))
@@ -352,5 +444,6 @@ def _price_and_resolve(
         pairs_added=added,
         entries_rescanned=rescanned,
         pricing_seconds=pricing_s,
+        negative_left=negative,
     )
     return sc, g, smcf, proof

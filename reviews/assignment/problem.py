@@ -306,6 +306,9 @@ class PricingProof:
         pairs_added: pruned pairs that went back into the graph.
         entries_rescanned: entries read in full after the first round.
         pricing_seconds: potentials + pricing, all rounds.
+        negative_left: pairs the last pass found with a negative reduced cost (0 when
+            certified; when the time budget ended the pricing first, how far from a
+            certificate the result is — those pairs were not added back).
     """
 
     certified: bool
@@ -314,6 +317,7 @@ class PricingProof:
     pairs_added: int
     entries_rescanned: int
     pricing_seconds: float
+    negative_left: int = 0
 
 
 @dataclass(frozen=True, eq=False)

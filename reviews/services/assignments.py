@@ -136,6 +136,7 @@ def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User 
             "pricing_rounds": result.pricing.rounds if result.pricing else 0,
             "pairs_priced": result.pricing.pairs_priced if result.pricing else 0,
             "pairs_added": result.pricing.pairs_added if result.pricing else 0,
+            "pairs_negative_left": result.pricing.negative_left if result.pricing else 0,
         }
         audit_record(actor=actor, action="assignment.solve", target=locked, data=stats)
     return stats

@@ -12,7 +12,11 @@ from reviews.assignment import (
     assign,
     check_assignment,
 )
+from reviews.assignment.flow import _build_graph, _make_solver, _reviewer_limits
 from reviews.assignment.oracles import contest_instance, exact_optimum
+from reviews.assignment.pricing import _potentials, _Pricer
+from reviews.assignment.problem import _TIE_Q
+from reviews.assignment.pruning import _keys_block, _prepare, _scan
 
 THIN = 6  # candidates per entry: k + 1, far too few for the optimum
 
@@ -92,3 +96,148 @@ def test_complete_graph_and_opt_out_are_not_priced():
     assert _dense(problem).pricing is None  # every pair in the graph: nothing to price
     unpriced = assign(problem, prove_optimal=False)
     assert unpriced.pricing is None and not unpriced.certified_optimal
+
+
+# ---- pricing in blocks (reviews.assignment.pricing._Pricer): bounded memory, same pairs
+
+
+def _first_pricing_state(problem, seed=0):
+    """The pruned (THIN) graph solved once, its potentials, and a pricer factory."""
+    prep = _prepare(problem, seed)
+    sc = _scan(prep, THIN, _reviewer_limits(prep, 2.0))
+    g = _build_graph(prep, sc, None)
+    smcf = _make_solver(g)
+    assert smcf.solve() == smcf.OPTIMAL
+    flows = smcf.flows(np.arange(len(g.tails), dtype=np.int32))
+    d = _potentials(g, flows, prep.n_e)
+
+    def pricer(chunk, add_per_entry):
+        return _Pricer(
+            n_e=prep.n_e,
+            n_r=prep.n_r,
+            active=prep.active,
+            keys_block=lambda ents: _keys_block(prep, ents),
+            q=_TIE_Q,
+            employer=prep.rev_empc,
+            same_employer=problem.same_employer_limit,
+            chunk=chunk,
+            add_per_entry=add_per_entry,
+        )
+
+    def price(p):
+        return p.price(
+            cand_e=sc.cand_e,
+            cand_r=sc.cand_r,
+            cand_a=sc.cand_a,
+            flows_c=flows[: g.n_cand],
+            d=d,
+            big=g.big,
+        )
+
+    return prep, sc, g, flows, d, pricer, price
+
+
+def _reference_negatives(problem, prep, sc, g, flows, d):
+    """Every eligible pair outside the graph with a negative exact reduced cost, from the
+    complete scan, one pair at a time (the group-aware tail potential D(e, employer) = the
+    potential of the flowing reviewer of that employer plus its affinity's cost)."""
+    full = _scan(prep, prep.n_r, None)
+    in_graph = set(zip(sc.cand_e.tolist(), sc.cand_r.tolist(), strict=True))
+    n_e, big = prep.n_e, g.big
+    group = {}
+    if problem.same_employer_limit:
+        for e, r, a, f in zip(
+            sc.cand_e.tolist(),
+            sc.cand_r.tolist(),
+            sc.cand_a.tolist(),
+            flows[: g.n_cand].tolist(),
+            strict=True,
+        ):
+            if f > 0 and prep.rev_empc[r] >= 0:
+                group[(e, int(prep.rev_empc[r]))] = int(d[n_e + r]) + a * big
+    out = {}
+    for e, r, a in zip(
+        full.cand_e.tolist(), full.cand_r.tolist(), full.cand_a.tolist(), strict=True
+    ):
+        if (e, r) in in_graph:
+            continue
+        base = int(d[e])
+        emp = int(prep.rev_empc[r])
+        if emp >= 0 and (e, emp) in group:
+            base = max(base, group[(e, emp)])
+        rc = -a * big + base - int(d[n_e + r])
+        if rc < 0:
+            out[(e, r, a)] = rc
+    return out
+
+
+@pytest.mark.parametrize(("same_employer", "seed"), [(False, 11), (True, 3)])
+def test_blocked_pricing_finds_the_same_pairs_as_one_pass(same_employer, seed):
+    problem = contest_instance(400, 40, seed=seed, same_employer_limit=same_employer)
+    prep, sc, g, flows, d, pricer, price = _first_pricing_state(problem)
+    reference = _reference_negatives(problem, prep, sc, g, flows, d)
+    assert reference  # the thin graph leaves pairs to add back
+    found = {}
+    for chunk in (1, 7, 64, prep.n_e):
+        e, r, a, priced, n_full, negative = price(pricer(chunk, None))
+        pairs = set(zip(e.tolist(), r.tolist(), a.tolist(), strict=True))
+        assert len(pairs) == len(e)  # no pair twice
+        found[chunk] = (pairs, priced, n_full, negative)
+    assert all(v == found[prep.n_e] for v in found.values())
+    pairs, priced, n_full, negative = found[prep.n_e]
+    assert pairs == set(reference) and negative == len(reference)
+    assert n_full == len(prep.active)
+    # every eligible pair priced once (the graph's own included: the count is of the scan)
+    assert priced == int(_scan(prep, prep.n_r, None).elig_entry.sum())
+
+
+@pytest.mark.parametrize(("same_employer", "seed"), [(False, 11), (True, 3)])
+def test_cut_pricing_keeps_the_most_negative_pairs_of_each_entry(same_employer, seed):
+    problem = contest_instance(400, 40, seed=seed, same_employer_limit=same_employer)
+    prep, sc, g, flows, d, pricer, price = _first_pricing_state(problem)
+    reference = _reference_negatives(problem, prep, sc, g, flows, d)
+    per_entry = {}
+    for (e, _r, _a), rc in reference.items():
+        per_entry.setdefault(e, []).append(rc)
+    cap = 2
+    assert max(len(v) for v in per_entry.values()) > cap  # the cut has work to do
+    for chunk in (1, 7, prep.n_e):
+        e, r, a, _priced, _n_full, negative = price(pricer(chunk, cap))
+        # every negative pair is counted, kept or not: the certificate never rests on the cut
+        assert negative == len(reference)
+        kept = list(zip(e.tolist(), r.tolist(), a.tolist(), strict=True))
+        assert set(kept) <= set(reference) and len(set(kept)) == len(kept)
+        got = {}
+        for pair in kept:
+            got.setdefault(pair[0], []).append(reference[pair])
+        assert set(got) == set(per_entry)  # every entry with a negative pair gets some
+        for entry, values in per_entry.items():
+            best = sorted(values)[:cap]
+            assert sorted(got[entry]) == best  # the most negative ones (values; ties alike)
+
+
+def test_a_tight_cut_still_ends_certified_at_the_dense_optimum(monkeypatch):
+    """One pair per entry and round: more rounds, the same certified optimum."""
+    from reviews.assignment import pricing
+
+    monkeypatch.setattr(pricing, "_ADD_PER_ENTRY", 1)
+    problem = contest_instance(400, 40, seed=11)
+    dense = _dense(problem)
+    priced = assign(problem, candidates_per_entry=THIN, time_budget_seconds=1e9)
+    assert check_assignment(problem, priced.pairs) == []
+    assert priced.pricing.certified and priced.pricing.rounds >= 3
+    assert priced.pricing.negative_left == 0
+    assert (priced.total_affinity, priced.sum_squared_loads) == (
+        dense.total_affinity,
+        dense.sum_squared_loads,
+    )
+
+
+def test_a_spent_time_budget_says_not_certified():
+    problem = contest_instance(400, 40, seed=11)
+    priced = assign(problem, candidates_per_entry=THIN, time_budget_seconds=0)
+    assert check_assignment(problem, priced.pairs) == []
+    assert not priced.pricing.certified and not priced.certified_optimal
+    assert priced.pricing.rounds == 1 and priced.pricing.pairs_added == 0
+    assert priced.pricing.negative_left > 0  # how far from a certificate, said
+    assert priced.upper_bound >= priced.total_affinity

@@ -52,25 +52,58 @@ class ImportForm(forms.Form):
     )
 
 
-class ConflictForm(forms.Form):
-    reviewer = forms.CharField(label=_("Reviewer's login"), max_length=150)
-    organisation = forms.CharField(label=_("Organisation name"), max_length=200)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+class LoadLimitsForm(forms.Form):
+    """A pool member's load bounds per round and whether they take part (``pool_update``,
+    which checks ``min_load <= max_load``)."""
 
-
-def organisation_by_name(form: ConflictForm, organisations):
-    """The one organisation of that exact name among those the user may see; a form error
-    otherwise (none, or several of the same name)."""
-    matches = list(organisations.filter(name=form.cleaned_data["organisation"].strip())[:2])
-    if len(matches) == 1:
-        return matches[0]
-    form.add_error(
-        "organisation",
-        _("No organisation has this name.")
-        if not matches
-        else _("Several organisations have this name."),
+    min_load = forms.IntegerField(label=_("Minimum load per round"), min_value=0, max_value=100000)
+    max_load = forms.IntegerField(
+        label=_("Maximum load per round"), min_value=0, max_value=100000, required=False
     )
-    return None
+    is_active = forms.BooleanField(label=_("Takes part in this contest's reviews"), required=False)
+
+    @classmethod
+    def of(cls, member, **kwargs) -> LoadLimitsForm:
+        form = cls(
+            initial={
+                "min_load": member.min_load,
+                "max_load": member.max_load,
+                "is_active": member.is_active,
+            },
+            **kwargs,
+        )
+        form.with_default(member)
+        return form
+
+    def with_default(self, member) -> LoadLimitsForm:
+        profile = getattr(member.reviewer, "reviewer_profile", None)
+        if profile is not None:
+            self.fields["max_load"].help_text = _(
+                "Empty: the reviewer's own limit (%(n)s per round)."
+            ) % {"n": profile.max_load}
+        return self
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Organisation (part of its name or its credit code)"),
+        required=False,
+        max_length=100,
+    )
+
+
+class StaffConflictForm(forms.Form):
+    """A conflict staff record for a reviewer: an organisation chosen from the search results,
+    a reason, this contest or every contest (``conflict_declare`` checks the reason)."""
+
+    q = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    every_contest = forms.BooleanField(
+        label=_("For every contest, not only this one"), required=False
+    )
 
 
 class ReopenForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("entries/", views.EntryListView.as_view(), name="entries"),
     path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry"),
     path("contests/<int:pk>/pool/", views.PoolView.as_view(), name="pool"),
+    path("pool/<int:pk>/", views.PoolMemberView.as_view(), name="pool-member"),
     path("contests/<int:pk>/rounds/new/", views.RoundCreateView.as_view(), name="round-create"),
     path("rounds/<int:pk>/", views.RoundView.as_view(), name="round"),
     path("rounds/<int:pk>/rubric/", views.RubricView.as_view(), name="rubric"),

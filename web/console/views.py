@@ -588,7 +588,7 @@ class RoundMoveView(UnionStaffMixin, View):
 class PoolView(UnionStaffMixin, TemplateView):
     """A contest's reviewer pool: search reviewers by name or expertise and add them, import
     experts from an Excel sheet straight into the pool, each member's load limits and declared
-    conflicts, a conflict added by organisation name."""
+    conflicts (changed on the member's page, ``PoolMemberView``)."""
 
     template_name = "console/pool.html"
 
@@ -634,7 +634,6 @@ class PoolView(UnionStaffMixin, TemplateView):
             page_obj=page,
             pool_size=members_qs.filter(is_active=True).count(),
             import_form=kwargs.get("import_form") or forms.ImportForm(),
-            conflict_form=kwargs.get("conflict_form") or forms.ConflictForm(),
         )
         return context
 
@@ -667,37 +666,119 @@ class PoolView(UnionStaffMixin, TemplateView):
                         % {"created": len(result.created), "updated": len(result.updated)},
                     )
                     return redirect("console:pool", pk=pk)
-            elif action == "conflict":
-                form = forms.ConflictForm(request.POST)
-                context["conflict_form"] = form
-                if form.is_valid():
-                    organisation = forms.organisation_by_name(
-                        form, organisations_visible_to(request.user)
-                    )
-                    member = (
-                        selectors.pool_visible_to(request.user)
-                        .filter(
-                            contest=self.contest, reviewer__username=form.cleaned_data["reviewer"]
-                        )
-                        .first()
-                    )
-                    if member is None:
-                        form.add_error("reviewer", _("No pool member has this login."))
-                    elif organisation is not None:
-                        services.conflict_declare(
-                            reviewer=member.reviewer,
-                            organisation=organisation,
-                            reason=form.cleaned_data["reason"],
-                            actor=request.user,
-                            contest=self.contest,
-                        )
-                        messages.success(request, _("Conflict recorded."))
-                        return redirect("console:pool", pk=pk)
         except DomainError as exc:
-            _refused(request, exc, context.get("import_form") or context.get("conflict_form"))
+            _refused(request, exc, context.get("import_form"))
         if context:
             return self.render_to_response(self.get_context_data(**context), status=400)
         return redirect("console:pool", pk=pk)
+
+
+class PoolMemberView(UnionStaffMixin, TemplateView):
+    """One reviewer of a contest's pool: their load limits (``services.pool_update``), their
+    declared conflicts, a conflict added by choosing the organisation from a search by name
+    (``selectors.organisations_for_conflict_search``, the API's) with a reason
+    (``services.conflict_declare``), a conflict withdrawn (``services.conflict_withdraw``)."""
+
+    template_name = "console/pool_member.html"
+
+    def _member(self):
+        return get_object_or_404(
+            selectors.pool_visible_to(self.request.user).select_related("contest"),
+            pk=self.kwargs["pk"],
+        )
+
+    def _organisations(self, q: str):
+        user = self.request.user
+        return selectors.organisations_for_conflict_search(user, q).filter(
+            pk__in=organisations_visible_to(user).values("pk")
+        )
+
+    def _render(self, member, *, limits_form=None, conflict_form=None, q="", status=200):
+        user = self.request.user
+        contest = member.contest
+        context = self.get_context_data(
+            member=member,
+            contest=contest,
+            limits_form=limits_form or forms.LoadLimitsForm.of(member),
+            conflict_form=conflict_form or forms.StaffConflictForm(initial={"q": q}),
+            search_form=forms.OrganisationSearchForm(initial={"q": q}),
+            q=q,
+            results=list(self._organisations(q)[: selectors.CONFLICT_SEARCH_LIMIT]) if q else [],
+            conflicts=list(
+                selectors.conflicts_visible_to(user)
+                .filter(reviewer=member.reviewer_id)
+                .filter(Q(contest=contest) | Q(contest__isnull=True))
+                .order_by("-id")
+            ),
+            page_title=_("%(reviewer)s in the pool of %(contest)s")
+            % {"reviewer": member.reviewer, "contest": contest},
+            breadcrumbs=[
+                (_("Contests and reviews"), reverse("console:home")),
+                (str(contest), reverse("console:contest", args=[contest.pk])),
+                (_("Pool"), reverse("console:pool", args=[contest.pk])),
+                (str(member.reviewer), None),
+            ],
+        )
+        return render_page(
+            self.request, self.template_name, context, partial="results", status=status
+        )
+
+    def get(self, request, pk):
+        search = forms.OrganisationSearchForm(request.GET)
+        q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+        return self._render(self._member(), q=q)
+
+    def post(self, request, pk):
+        member = self._member()
+        action = request.POST.get("action")
+        if action == "limits":
+            form = forms.LoadLimitsForm(request.POST).with_default(member)
+            if form.is_valid():
+                try:
+                    services.pool_update(member=member, actor=request.user, **form.cleaned_data)
+                except DomainError as exc:
+                    _refused(request, exc, form)
+                else:
+                    messages.success(request, _("Load limits saved."))
+                    return redirect("console:pool-member", pk=pk)
+            return self._render(member, limits_form=form, status=400)
+        if action == "withdraw":
+            conflict = get_object_or_404(
+                selectors.conflicts_visible_to(request.user).filter(reviewer=member.reviewer_id),
+                pk=request.POST.get("conflict") or 0,
+            )
+            services.conflict_withdraw(conflict=conflict, actor=request.user)
+            messages.success(request, _("Conflict withdrawn."))
+            return redirect("console:pool-member", pk=pk)
+        form = forms.StaffConflictForm(request.POST)
+        q = ""
+        if form.is_valid():
+            q = form.cleaned_data["q"].strip()
+            # Only an organisation that the search offered this user for this query.
+            organisation = (
+                self._organisations(q).filter(pk=form.cleaned_data["organisation"] or 0).first()
+                if q
+                else None
+            )
+            if organisation is None:
+                form.add_error(
+                    "organisation", _("Choose the organisation from the search results.")
+                )
+            else:
+                try:
+                    services.conflict_declare(
+                        reviewer=member.reviewer,
+                        organisation=organisation,
+                        reason=form.cleaned_data["reason"],
+                        actor=request.user,
+                        contest=None if form.cleaned_data["every_contest"] else member.contest,
+                    )
+                except DomainError as exc:
+                    _refused(request, exc, form)
+                else:
+                    messages.success(request, _("Conflict recorded."))
+                    return redirect("console:pool-member", pk=pk)
+        return self._render(member, conflict_form=form, q=q, status=400)
 
 
 # -------------------------------------------------------------------------- assignment

@@ -21,6 +21,10 @@ def test_console_pages_are_accessible_and_charts_drawn(page, sign_in, assert_acc
     final, final_entries, _ = _run_round(staff, k=3, totals=TOTALS, rule="none")
     services.round_finalize(round=final, actor=staff)
     award = services.award_grant(round=final, entry=final_entries[0], tier="third", actor=staff)
+    member = round_.contest.reviewer_pool.first()
+    services.conflict_declare(
+        reviewer=member.reviewer, organisation=entries[1].organisation, reason="亲属", actor=staff
+    )
     sign_in(page, staff)
     category = round_.contest.categories.first()
     for path in (
@@ -31,6 +35,7 @@ def test_console_pages_are_accessible_and_charts_drawn(page, sign_in, assert_acc
         "/console/entries/",
         f"/console/entries/{entries[0].pk}/",
         f"/console/contests/{round_.contest_id}/pool/?q=测试",
+        f"/console/pool/{member.pk}/?q={entries[0].organisation.name}",
         f"/console/contests/{round_.contest_id}/rounds/new/",
         f"/console/rounds/{round_.pk}/",
         f"/console/rounds/{round_.pk}/rubric/",

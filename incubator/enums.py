@@ -74,3 +74,8 @@ class SupportKind(models.TextChoices):
     FUNDING = "funding", _("Funding")
     TRAINING = "training", _("Training")
     SERVICE = "service", _("Services")
+
+
+# The notice kind of staff's "send reminder now" on a report (templates in
+# incubator/templates/notifications/); its cool-down is per report.
+INCUBATION_REPORT_REMIND_NOW = "incubation_report_remind_now"

@@ -6,22 +6,26 @@ winners")."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import scope_by_organisation
 from incubator.enums import (
+    INCUBATION_REPORT_REMIND_NOW,
+    INCUBATION_TRANSITIONS,
+    MILESTONE_TRANSITIONS,
     RECEIVED_REPORT_STATES,
     REPORT_TRANSITIONS,
     IncubationStage,
     ReportState,
 )
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
+from notifications.reminders import remind_now_blocked_until
 from projects.enums import EntryState
 from projects.models import Contest, Entry
 
@@ -78,6 +82,21 @@ def reports_overdue(qs: QuerySet[IncubationReport], today: date | None = None):
     return qs.filter(state=ReportState.PENDING, due_date__lt=today or timezone.localdate())
 
 
+def reports_due(qs: QuerySet[IncubationReport], today: date | None = None):
+    """Reports that can be filed now and are not late yet (pending, the period over, the due
+    date not passed): ``ReportStanding.DUE`` as a query."""
+    today = today or timezone.localdate()
+    return qs.filter(state=ReportState.PENDING, period_end__lte=today, due_date__gte=today)
+
+
+def report_reminders_blocked(reports, now: datetime | None = None) -> dict[int, datetime]:
+    """For each of ``reports`` reminded by hand within the cool-down, when the next "send
+    reminder now" may go (the rule ``services.incubation_report_remind_now`` refuses by)."""
+    return remind_now_blocked_until(
+        kind=INCUBATION_REPORT_REMIND_NOW, subjects=reports, now=now or timezone.now()
+    )
+
+
 class ReportStanding:
     """Where a report stands for the enterprise that owes it (report_standing)."""
 
@@ -112,8 +131,9 @@ def report_can_be_filed(report: IncubationReport, today: date | None = None) -> 
 
 def portfolio_visible_to(user: User, today: date | None = None) -> QuerySet[Incubation]:
     """The portfolio: the incubations ``user`` may see, each with its reports received (filed or
-    accepted), waiting for review (filed), sent back, due (pending, not yet late), overdue, and
-    its milestones still pending. One query whatever the number of projects."""
+    accepted), waiting for review (filed), sent back, due (pending, not yet late), overdue, its
+    milestones still pending, and the support given (records, funding in yuan). One query
+    whatever the number of projects."""
     today = today or timezone.localdate()
     pending = Q(reports__state=ReportState.PENDING)
     return incubations_visible_to(user).annotate(
@@ -132,7 +152,27 @@ def portfolio_visible_to(user: User, today: date | None = None) -> QuerySet[Incu
         milestones_pending=Count(
             "milestones", filter=Q(milestones__status="pending"), distinct=True
         ),
+        support_given=Count("support", distinct=True),
+        # A subquery, not Sum over the joins above (each support row is joined once per report).
+        funding_given=Subquery(
+            SupportRecord.objects.filter(incubation=OuterRef("pk"))
+            .order_by()
+            .values("incubation")
+            .annotate(total=Sum("amount"))
+            .values("total")[:1]
+        ),
     )
+
+
+def incubation_next_stages(incubation: Incubation) -> frozenset[str]:
+    """The stages ``incubation`` may move to now (``INCUBATION_TRANSITIONS``): what the project
+    page offers, the moves ``services._stage_move`` accepts."""
+    return INCUBATION_TRANSITIONS[incubation.stage]
+
+
+def milestone_next_statuses(milestone: Milestone) -> frozenset[str]:
+    """The statuses ``milestone`` may move to now (``MILESTONE_TRANSITIONS``)."""
+    return MILESTONE_TRANSITIONS[milestone.status]
 
 
 def entries_awaiting_admission() -> QuerySet[Entry]:

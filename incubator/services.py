@@ -6,23 +6,27 @@ records a caller may touch is decided by the selectors before a service is calle
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import enterprise_members_by_organisation
 from core.exceptions import Conflict, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
 from core.validation import full_clean_or_400
+from incubator import notices
 from incubator.enums import (
     ACTIVE_STAGES,
     ADMISSIBLE_ENTRY_STATES,
     ADMISSIBLE_WITH_REASON_ENTRY_STATES,
+    INCUBATION_REPORT_REMIND_NOW,
     INCUBATION_TRANSITIONS,
     MILESTONE_TRANSITIONS,
     REPORT_TRANSITIONS,
@@ -33,6 +37,8 @@ from incubator.enums import (
 from incubator.errors import IncubatorError
 from incubator.models import Incubation, IncubationReport, Milestone, SupportRecord
 from incubator.periods import report_periods
+from incubator.selectors import report_can_be_filed
+from notifications.reminders import remind_now_blocked_until, remind_now_cooldown
 from projects.models import Entry
 
 INCUBATION_EDITABLE = (
@@ -90,10 +96,12 @@ def incubation_admit(
             fields={"entry": [_("This entry has not been through review.")]},
         )
     if entry.state not in ADMISSIBLE_ENTRY_STATES and not admission_note.strip():
-        raise _field_error("admission_note", "Say why an entry without an award is admitted.")
+        raise _field_error("admission_note", _("Say why an entry without an award is admitted."))
     if start_date.year < entry.contest.year:
         raise _field_error(
-            "start_date", f"Incubation cannot start before the contest year ({entry.contest.year})."
+            "start_date",
+            _("Incubation cannot start before the contest year (%(year)s).")
+            % {"year": entry.contest.year},
         )
     interval = report_interval_months or settings.INCUBATION_REPORT_INTERVAL_MONTHS
     _check_admission_start(
@@ -168,10 +176,10 @@ def _check_admission_start(*, entry: Entry, start_date: date, interval: int, con
     if confirmed or start_date >= today - timedelta(days=settings.INCUBATION_ADMIT_BACKDATE_DAYS):
         return
     overdue = reports_overdue_at_admission(start_date=start_date, interval=interval, today=today)
-    message = (
-        f"The start date lies {(today - start_date).days} days in the past and would make "
-        f"{overdue} reports overdue at once; confirm the backdated start to admit it."
-    )
+    message = _(
+        "The start date lies %(days)s days in the past and would make %(overdue)s reports "
+        "overdue at once; confirm the backdated start to admit it."
+    ) % {"days": (today - start_date).days, "overdue": overdue}
     raise ValidationFailed(
         _("start_date: %(message)s") % {"message": message},
         code=IncubatorError.START_DATE_BACKDATED,
@@ -212,9 +220,9 @@ def _stage_move(
         if to_stage not in ACTIVE_STAGES:
             ended = on_date or timezone.localdate()
             if ended < locked.start_date:
-                raise _field_error("on_date", "The end date cannot be before the start date.")
+                raise _field_error("on_date", _("The end date cannot be before the start date."))
             if ended > timezone.localdate():
-                raise _field_error("on_date", "The end date cannot be in the future.")
+                raise _field_error("on_date", _("The end date cannot be in the future."))
             locked.ended_on = ended
             # Nothing is owed for periods that begin after the project left.
             waived = IncubationReport.objects.filter(
@@ -258,7 +266,7 @@ def incubation_exit(
 ) -> Incubation:
     """The project leaves without graduating; the reason is required and kept."""
     if not reason.strip():
-        raise _field_error("reason", "Say why the project leaves the incubator.")
+        raise _field_error("reason", _("Say why the project leaves the incubator."))
     return _stage_move(
         incubation=incubation,
         to_stage=IncubationStage.EXITED,
@@ -282,9 +290,11 @@ def support_record_add(
 ) -> SupportRecord:
     """Record support given; its date lies between the start and today; amounts are ≥ 0."""
     if provided_on < incubation.start_date:
-        raise _field_error("provided_on", "Support cannot be given before the incubation starts.")
+        raise _field_error(
+            "provided_on", _("Support cannot be given before the incubation starts.")
+        )
     if provided_on > timezone.localdate():
-        raise _field_error("provided_on", "The date cannot be in the future.")
+        raise _field_error("provided_on", _("The date cannot be in the future."))
     record = SupportRecord(
         incubation=incubation,
         kind=kind,
@@ -319,7 +329,8 @@ def milestone_add(
     if due_date <= incubation.start_date:
         raise _field_error(
             "due_date",
-            f"The due date must be after the incubation start ({incubation.start_date}).",
+            _("The due date must be after the incubation start (%(start)s).")
+            % {"start": incubation.start_date},
         )
     milestone = Milestone(
         incubation=incubation, title=title, due_date=due_date, description=description
@@ -356,7 +367,8 @@ def milestone_set_status(
             achieved = on_date or timezone.localdate()
             if achieved < locked.incubation.start_date or achieved > timezone.localdate():
                 raise _field_error(
-                    "on_date", "The achievement date lies between the incubation start and today."
+                    "on_date",
+                    _("The achievement date lies between the incubation start and today."),
                 )
             locked.achieved_on = achieved
         from_status = locked.status
@@ -449,7 +461,7 @@ def incubation_report_waive(
 ) -> IncubationReport:
     """Staff excuse a report (pending → waived), with the reason kept."""
     if not reason.strip():
-        raise _field_error("reason", "Say why the report is waived.")
+        raise _field_error("reason", _("Say why the report is waived."))
     with transaction.atomic():
         locked = IncubationReport.objects.select_for_update().get(pk=report.pk)
         check_transition(REPORT_TRANSITIONS, locked.state, ReportState.WAIVED, what="report")
@@ -502,7 +514,76 @@ def incubation_report_request_correction(
     """Send a filed report back (filed → correction requested); the comment, required, tells the
     enterprise what to correct. Its figures stop counting in outcomes until it is filed again."""
     if not comment.strip():
-        raise _field_error("comment", "Say what needs correcting.")
+        raise _field_error("comment", _("Say what needs correcting."))
     return _report_review(
         actor=actor, report=report, to_state=ReportState.CORRECTION_REQUESTED, comment=comment
     )
+
+
+# --- reminders by hand ----------------------------------------------------------------------------
+
+
+def incubation_report_remind_now(
+    *, actor: User | None, report: IncubationReport, now: datetime | None = None
+) -> int:
+    """Incubator staff's "send reminder now" for a report the enterprise owes and can file now
+    (the reports page, ``POST /incubation-reports/{id}/remind/``): every active member of the
+    incubated organisation is told at once. Refused (409, in words) when the report cannot be
+    filed now (``report_not_owed``: filed, accepted, waived, or its period not over), within the
+    cool-down after the last reminder by hand (``reminded_recently``, the message says when the
+    next one may go: ``notifications.reminders.remind_now_blocked_until``, the rule the list
+    shows), or when the organisation has nobody to tell (``no_one_to_remind``). The report is
+    locked, so two presses at once send one reminder. Audited. Returns how many notices were
+    written."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            IncubationReport.objects.select_for_update(of=("self",))
+            .select_related("incubation", "incubation__entry", "incubation__organisation")
+            .get(pk=report.pk)
+        )
+        title = locked.incubation.entry.title
+        if not report_can_be_filed(locked, timezone.localdate(now)):
+            raise Conflict(
+                _(
+                    "The report of %(project)s for %(start)s to %(end)s is not owed now: "
+                    "there is nothing to remind."
+                )
+                % {"project": title, "start": locked.period_start, "end": locked.period_end},
+                code=IncubatorError.REPORT_NOT_OWED,
+            )
+        until = remind_now_blocked_until(
+            kind=INCUBATION_REPORT_REMIND_NOW, subjects=[locked], now=now
+        ).get(locked.pk)
+        if until is not None:
+            raise Conflict(
+                _(
+                    "This report of %(project)s was reminded less than %(hours)s hours ago. The "
+                    "next reminder can be sent in %(left)s (from %(until)s)."
+                )
+                % {
+                    "project": title,
+                    "hours": int(remind_now_cooldown().total_seconds() // 3600),
+                    "left": timeuntil(until, now),
+                    "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M"),
+                },
+                code=IncubatorError.REMINDED_RECENTLY,
+            )
+        organisation = locked.incubation.organisation
+        recipients = enterprise_members_by_organisation([organisation.pk]).get(organisation.pk, [])
+        if not recipients:
+            raise Conflict(
+                _("%(organisation)s has no active member account to remind.")
+                % {"organisation": organisation.name},
+                code=IncubatorError.NO_ONE_TO_REMIND,
+            )
+        created = notices.incubation_report_remind_now(
+            report=locked, recipients=recipients, now=now
+        )
+        audit_record(
+            actor=actor,
+            action="incubation_report.remind",
+            target=locked,
+            data={"reminded": created},
+        )
+    return created

@@ -98,3 +98,8 @@ class AssessmentRating(models.TextChoices):
     EXCELLENT = "excellent", "优秀"
     PASS = "pass", "合格"
     FAIL = "fail", "不合格"
+
+
+# The notice kind of staff's "send reminder now" (templates in
+# innovation/templates/notifications/); its cool-down is per studio.
+STUDIO_REPORT_REMIND_NOW = "studio_report_remind_now"

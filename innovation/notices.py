@@ -1,20 +1,24 @@
 """Who the studio programme tells what: the yearly-report reminders to the hosts of named studios
-(due soon, then overdue every few days). Written through the notifications app's bulk path; the
-wording is in ``innovation/templates/notifications/studio_report_*/<language>/``.
+(due soon, then overdue every few days, and the one staff send by hand). Written through the
+notifications app's bulk path; the wording is in
+``innovation/templates/notifications/studio_report_*/<language>/``.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.selectors import enterprise_members_by_organisation
+from innovation.enums import STUDIO_REPORT_REMIND_NOW
+from innovation.models import Studio
 from innovation.selectors import studio_report_due_date, studios_missing_report
-from notifications.reminders import due_date_reminder
+from notifications.reminders import due_date_reminder, remind_now_occasion
 from notifications.rendering import site_link
-from notifications.services import DueNotice, notices_enqueue_due
+from notifications.services import DueNotice, Recipient, notices_enqueue_bulk, notices_enqueue_due
 
 
 def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
@@ -44,20 +48,43 @@ def studio_report_notices_due(today: date | None = None) -> list[DueNotice]:
             kind=kind,
             subject=studio,
             occasion=occasion,
-            context={
-                "studio_name": studio.name,
-                "year": year,
-                "due_date": due.isoformat(),
-                "days_late": max((today - due).days, 0),
-                "link": site_link(f"/enterprise/studios/{studio.pk}/#reports"),
-            },
+            context=_report_context(studio, year=year, due=due, today=today),
         )
         for studio in studios
         for user in recipients.get(studio.organisation_id, [])
     ]
 
 
+def _report_context(studio: Studio, *, year: int, due: date, today: date) -> dict:
+    return {
+        "studio_name": studio.name,
+        "year": year,
+        "due_date": due.isoformat(),
+        "days_late": max((today - due).days, 0),
+        "link": site_link(f"/enterprise/studios/{studio.pk}/#reports"),
+    }
+
+
 def studio_report_reminders_send(today: date | None = None) -> int:
     """Write today's yearly-report reminders (the daily task ``innovation.tasks``); running it
     twice on a day writes nothing new (the notices are unique per occasion)."""
     return notices_enqueue_due(notices=studio_report_notices_due(today))
+
+
+def studio_report_remind_now(
+    *, studio: Studio, year: int, recipients: list[User], now: datetime
+) -> int:
+    """Staff's "send reminder now", the notice part: one notice to each of ``recipients`` (the
+    host's members) about the report on ``year``. Called by
+    ``services.studio_report_remind_now`` with the studio locked, after its checks."""
+    today = timezone.localdate(now)
+    context = _report_context(studio, year=year, due=studio_report_due_date(year), today=today)
+    return notices_enqueue_bulk(
+        kind=STUDIO_REPORT_REMIND_NOW,
+        subject=studio,
+        occasion=remind_now_occasion(now),
+        recipients=[
+            Recipient(user=user, context={**context, "recipient_name": str(user)})
+            for user in recipients
+        ],
+    )

@@ -6,7 +6,7 @@ directory), so another organisation's studio is a 404 and never appears in a lis
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from innovation.enums import (
     APPLICATION_TRANSITIONS,
     EDITABLE_APPLICATION_STATES,
     OPEN_APPLICATION_STATES,
+    STUDIO_REPORT_REMIND_NOW,
     ApplicationState,
     StudioLevel,
     StudioState,
@@ -33,6 +34,7 @@ from innovation.models import (
     StudioAttachment,
     StudioReviewComment,
 )
+from notifications.reminders import remind_now_blocked_until
 
 # Applications waiting for a union decision.
 DECIDING_STATES = (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW)
@@ -180,6 +182,14 @@ def studios_missing_report(year: int) -> QuerySet[Studio]:
         Studio.objects.filter(state=StudioState.NAMED, named_on__lte=date(year, 12, 31))
         .exclude(assessments__year=year)
         .select_related("organisation")
+    )
+
+
+def studio_report_reminders_blocked(studios, now: datetime | None = None) -> dict[int, datetime]:
+    """For each of ``studios`` reminded by hand within the cool-down, when the next "send
+    reminder now" may go (the rule ``services.studio_report_remind_now`` refuses by)."""
+    return remind_now_blocked_until(
+        kind=STUDIO_REPORT_REMIND_NOW, subjects=studios, now=now or timezone.now()
     )
 
 

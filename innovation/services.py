@@ -7,28 +7,31 @@ called; the services re-check the few rules that do not depend on how they are r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from accounts.selectors import is_staff_user
+from accounts.selectors import enterprise_members_by_organisation, is_staff_user
 from core import storage
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
 from core.services import audit_record
 from core.transitions import check_transition
 from core.validation import full_clean_or_400
+from innovation import notices
 from innovation.enums import (
     APPLICATION_TRANSITIONS,
     ASSESSMENT_TRANSITIONS,
     EDITABLE_APPLICATION_STATES,
     LEVEL_RANK,
     OPEN_APPLICATION_STATES,
+    STUDIO_REPORT_REMIND_NOW,
     STUDIO_TRANSITIONS,
     ApplicationKind,
     ApplicationState,
@@ -45,6 +48,8 @@ from innovation.models import (
     StudioMember,
     StudioReviewComment,
 )
+from innovation.selectors import studios_missing_report
+from notifications.reminders import remind_now_blocked_until, remind_now_cooldown
 from projects.enums import Honour
 
 STUDIO_FIELDS = (
@@ -667,3 +672,65 @@ def studio_assessment_rate(
                 reason=f"Two failed yearly assessments in a row (latest: {locked.year}).",
             )
     return locked
+
+
+# --- reminders by hand ----------------------------------------------------------------------------
+
+
+def studio_report_remind_now(
+    *, actor: User | None, studio: Studio, now: datetime | None = None
+) -> int:
+    """Staff's "send reminder now" for a named studio that has not filed its report on last year
+    (the assessments page, ``POST /studios/{id}/remind-report/``): every active member of the host
+    is told at once. Refused (409, in words) when the report is filed or the studio is not named
+    (``report_not_missing``), within the cool-down after the last reminder by hand
+    (``reminded_recently``, the message says when the next one may go:
+    ``notifications.reminders.remind_now_blocked_until``, the rule the list shows), or when the
+    host has nobody to tell (``no_one_to_remind``). The studio is locked, so two presses at once
+    send one reminder. Audited. Returns how many notices were written."""
+    now = now or timezone.now()
+    year = timezone.localdate(now).year - 1
+    with transaction.atomic():
+        locked = Studio.objects.select_for_update().get(pk=studio.pk)
+        if not studios_missing_report(year).filter(pk=locked.pk).exists():
+            raise Conflict(
+                _("%(studio)s owes no report on %(year)s: there is nothing to remind it of.")
+                % {"studio": locked.name, "year": year},
+                code=StudioError.REPORT_NOT_MISSING,
+            )
+        until = remind_now_blocked_until(
+            kind=STUDIO_REPORT_REMIND_NOW, subjects=[locked], now=now
+        ).get(locked.pk)
+        if until is not None:
+            raise Conflict(
+                _(
+                    "%(studio)s was reminded less than %(hours)s hours ago. The next reminder "
+                    "can be sent in %(left)s (from %(until)s)."
+                )
+                % {
+                    "studio": locked.name,
+                    "hours": int(remind_now_cooldown().total_seconds() // 3600),
+                    "left": timeuntil(until, now),
+                    "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M"),
+                },
+                code=StudioError.REMINDED_RECENTLY,
+            )
+        recipients = enterprise_members_by_organisation([locked.organisation_id]).get(
+            locked.organisation_id, []
+        )
+        if not recipients:
+            raise Conflict(
+                _("%(host)s has no active member account to remind.")
+                % {"host": locked.organisation.name},
+                code=StudioError.NO_ONE_TO_REMIND,
+            )
+        created = notices.studio_report_remind_now(
+            studio=locked, year=year, recipients=recipients, now=now
+        )
+        audit_record(
+            actor=actor,
+            action="studio.remind_report",
+            target=locked,
+            data={"year": year, "reminded": created},
+        )
+    return created

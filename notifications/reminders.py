@@ -1,5 +1,6 @@
 """The reminder mechanics, once for every app: which offset before a deadline applies now, which
-reminder is due for a due *date*, the occasion key of a wave, and whether a wave was written.
+reminder is due for a due *date*, the occasion key of a wave, whether a wave was written, and the
+cool-down of a reminder staff send by hand ("remind now").
 
 Who is reminded of what lives in the app whose rule it is (``reviews/notices.py``,
 ``projects/notices.py``, ``innovation/notices.py``, ``incubator/notices.py``); they all write
@@ -9,11 +10,13 @@ through the one bulk path, ``notifications.services.notices_enqueue_bulk`` /
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
 
 from notifications.models import Notice
 
@@ -66,3 +69,45 @@ def wave_written(*, kind: str, subject, occasion: str) -> bool:
     return Notice.objects.filter(
         kind=kind, subject_type=subject_type, subject_id=str(subject.pk), occasion=occasion
     ).exists()
+
+
+# --- "remind now" by hand, with a cool-down ------------------------------------------------------
+
+
+def remind_now_cooldown() -> timedelta:
+    """How long a "remind now" by staff blocks the next one for the same thing: the one setting
+    ``NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS`` that the reviewers' "remind late reviewers now"
+    reads as well."""
+    return timedelta(hours=getattr(settings, "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", 12))
+
+
+def remind_now_occasion(now: datetime) -> str:
+    """The occasion key of a "remind now": the moment it was sent, so each press is a wave of its
+    own and a repeated request within the same instant writes nothing twice."""
+    return f"remind-now;at={now.isoformat()}"
+
+
+def remind_now_blocked_until(
+    *, kind: str, subjects: Iterable, now: datetime
+) -> dict[Any, datetime]:
+    """For the subjects (studios, reports: one model) reminded by hand (notices of ``kind``)
+    within the cool-down, the time when the next reminder may be sent, by the subject's pk;
+    subjects free to be reminded are absent. One aggregate query whatever the number of
+    subjects: the list pages show it per row, the services refuse with it."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    cooldown = remind_now_cooldown()
+    subject_type = ContentType.objects.get_for_model(subjects[0], for_concrete_model=False)
+    by_key = {str(s.pk): s.pk for s in subjects}
+    rows = (
+        Notice.objects.filter(
+            kind=kind,
+            subject_type=subject_type,
+            subject_id__in=list(by_key),
+            created_at__gt=now - cooldown,
+        )
+        .values("subject_id")
+        .annotate(last=Max("created_at"))
+    )
+    return {by_key[row["subject_id"]]: row["last"] + cooldown for row in rows}

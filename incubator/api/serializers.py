@@ -199,6 +199,10 @@ class ReportReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ReportRemindResultSerializer(serializers.Serializer):
+    reminded = serializers.IntegerField(help_text="Notices written (one per member).")
+
+
 class IncubationOutcomeFiguresSerializer(serializers.Serializer):
     revenue = serializers.DecimalField(max_digits=20, decimal_places=2)
     jobs_created = serializers.IntegerField()

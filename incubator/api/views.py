@@ -281,6 +281,16 @@ class IncubationReportViewSet(
         services.incubation_report_waive(actor=request.user, report=report, **body.validated_data)
         return self._reply(report)
 
+    @extend_schema(request=None, responses=s.ReportRemindResultSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsIncubatorRunner])
+    def remind(self, request, pk=None):
+        """Send the organisation's members a reminder of this report now (incubator staff); 409
+        ``reminded_recently`` within the cool-down, ``report_not_owed`` when nothing is owed."""
+        reminded = services.incubation_report_remind_now(
+            actor=request.user, report=self.get_object()
+        )
+        return Response({"reminded": reminded})
+
     @extend_schema(request=s.ReportReviewSerializer, responses=s.IncubationReportSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsIncubatorRunner])
     def accept(self, request, pk=None):

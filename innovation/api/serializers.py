@@ -247,6 +247,10 @@ class StudioReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class StudioRemindResultSerializer(serializers.Serializer):
+    reminded = serializers.IntegerField(help_text="Notices written (one per host member).")
+
+
 class StudioAttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 

@@ -114,6 +114,19 @@ class StudioViewSet(
         services.studio_revoke(actor=request.user, studio=studio, **body.validated_data)
         return self._detail(studio.pk)
 
+    @extend_schema(request=None, responses=s.StudioRemindResultSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="remind-report",
+        permission_classes=[IsStudioReviewer],
+    )
+    def remind_report(self, request, pk=None):
+        """Send the host's members a reminder of the report on last year now (union staff);
+        409 ``reminded_recently`` within the cool-down, ``report_not_missing`` when filed."""
+        reminded = services.studio_report_remind_now(actor=request.user, studio=self.get_object())
+        return Response({"reminded": reminded})
+
     @extend_schema(request=s.StudioReasonSerializer, responses=s.StudioDetailSerializer)
     @action(
         detail=True, methods=["post"], url_path="clear-flag", permission_classes=[IsStudioReviewer]

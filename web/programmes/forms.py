@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import District
 from core.exceptions import DomainError
+from incubator.enums import SupportKind
 from innovation.enums import AssessmentRating, StudioLevel
 
 
@@ -76,3 +77,56 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, fields_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = [("", _("All industries")), *fields_choices]
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_date = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MilestoneMoveForm(forms.Form):
+    """One milestone's move (achieved / missed / cancelled): the date applies to an
+    achievement (today when empty)."""
+
+    on_date = forms.DateField(
+        label=_("Achieved on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class SupportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of support"), choices=SupportKind.choices)
+    provided_on = forms.DateField(
+        label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    description = forms.CharField(label=_("What was given"), max_length=300)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("For funding; leave empty for training or services."),
+    )
+
+
+class StageForm(forms.Form):
+    """A stage move: the date and the reason apply to graduating and exiting (an exit needs a
+    reason)."""
+
+    on_date = forms.DateField(
+        label=_("On"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Today when empty."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

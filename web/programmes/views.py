@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -23,7 +24,7 @@ from dashboards import tables as dashboard_tables
 from dashboards.exports import dashboard_workbook
 from incubator import selectors as incubator_selectors
 from incubator import services as incubator_services
-from incubator.enums import ReportState
+from incubator.enums import IncubationStage, MilestoneStatus, ReportState
 from innovation import selectors as studio_selectors
 from innovation import services as studio_services
 from innovation.filters import StudioDirectoryFilter
@@ -150,13 +151,16 @@ class AssessmentsView(UnionStaffMixin, TemplateView):
         year = timezone.localdate().year - 1
         rate_forms = kwargs.get("rate_forms", {})
         to_rate = list(studio_selectors.assessments_to_rate(self.request.user))
+        missing = list(studio_selectors.studios_missing_report(year).order_by("name"))
+        blocked = studio_selectors.studio_report_reminders_blocked(missing)
+        remind_errors = kwargs.get("remind_errors", {})
         context.update(
             to_rate=[
                 (a, rate_forms.get(a.pk) or forms.RatingForm(prefix=f"a{a.pk}")) for a in to_rate
             ],
             report_year=year,
             due_date=studio_selectors.studio_report_due_date(year),
-            missing=studio_selectors.studios_missing_report(year),
+            missing=[(s, blocked.get(s.pk), remind_errors.get(s.pk)) for s in missing],
             remind_days_before=settings.STUDIO_REPORT_REMIND_DAYS_BEFORE,
             overdue_every=settings.STUDIO_REPORT_OVERDUE_EVERY_DAYS,
             flagged=studio_selectors.studios_flagged(self.request.user),
@@ -182,6 +186,31 @@ class AssessmentRateView(UnionStaffMixin, View):
         view.setup(request)
         context = view.get_context_data(rate_forms={pk: form})
         return render(request, AssessmentsView.template_name, context, status=400)
+
+
+class StudioRemindView(UnionStaffMixin, View):
+    """ "Send reminder now" on the assessments page: the host's members are told of the missing
+    report at once; a refusal (cool-down, nothing owed) is shown in words next to the studio."""
+
+    def post(self, request, pk: int):
+        studio = get_object_or_404(studio_selectors.studios_visible_to(request.user), pk=pk)
+        try:
+            reminded = studio_services.studio_report_remind_now(actor=request.user, studio=studio)
+        except DomainError as exc:
+            view = AssessmentsView()
+            view.setup(request)
+            context = view.get_context_data(remind_errors={pk: exc.detail})
+            return render(request, AssessmentsView.template_name, context, status=exc.status_code)
+        messages.success(
+            request,
+            ngettext(
+                "%(studio)s: reminder sent to %(n)d member.",
+                "%(studio)s: reminder sent to %(n)d members.",
+                reminded,
+            )
+            % {"studio": studio.name, "n": reminded},
+        )
+        return redirect_after_post(request, reverse("programmes:assessments") + "#h-due")
 
 
 # --- the public directory -----------------------------------------------------------------------
@@ -274,11 +303,57 @@ class AdmitView(IncubatorStaffMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
+STAGE_MOVES = {
+    # verb: (stage it moves to, service, whether it takes the date and reason, success message)
+    "start": (
+        IncubationStage.INCUBATING,
+        incubator_services.incubation_start,
+        False,
+        _("The project has moved in."),
+    ),
+    "graduate": (
+        IncubationStage.GRADUATED,
+        incubator_services.incubation_graduate,
+        True,
+        _("The project has graduated."),
+    ),
+    "exit": (
+        IncubationStage.EXITED,
+        incubator_services.incubation_exit,
+        True,
+        _("The project has left the maker space."),
+    ),
+}
+STAGE_BUTTONS = {
+    "start": _("Move in (start incubating)"),
+    "graduate": _("Graduate"),
+    "exit": _("Leave without graduating"),
+}
+MILESTONE_BUTTONS = {
+    "achieve": _("Achieved"),
+    "miss": _("Missed"),
+    "cancel": _("Cancel"),
+}
+MILESTONE_MOVES = {
+    # verb: (status it moves to, success message)
+    "achieve": (MilestoneStatus.ACHIEVED, _("Milestone achieved.")),
+    "miss": (MilestoneStatus.MISSED, _("Milestone marked as missed.")),
+    "cancel": (MilestoneStatus.CANCELLED, _("Milestone cancelled.")),
+}
+
+
 class IncubationView(IncubatorStaffMixin, TemplateView):
     """One project's page: figures, milestones, support, reports, and its timeline from the
-    contest entry to today."""
+    contest entry to today; forms to plan and move milestones, record support and move the
+    stage (each re-rendered here with the service's refusal next to its field)."""
 
     template_name = "programmes/incubation.html"
+
+    @classmethod
+    def render_with(cls, request, pk: int, *, status: int = 200, **extra):
+        view = cls()
+        view.setup(request, pk=pk)
+        return render(request, cls.template_name, view.get_context_data(**extra), status=status)
 
     def get_context_data(self, **kwargs):
         incubation = get_object_or_404(
@@ -287,6 +362,18 @@ class IncubationView(IncubatorStaffMixin, TemplateView):
             ),
             pk=self.kwargs["pk"],
         )
+        next_stages = incubator_selectors.incubation_next_stages(incubation)
+        move_forms = kwargs.get("milestone_forms", {})
+        milestones = []
+        for m in incubation.milestones.all():
+            allowed = incubator_selectors.milestone_next_statuses(m)
+            verbs = [
+                (verb, MILESTONE_BUTTONS[verb])
+                for verb, (status, _done) in MILESTONE_MOVES.items()
+                if status in allowed
+            ]
+            form = move_forms.get(m.pk) or forms.MilestoneMoveForm(prefix=f"m{m.pk}")
+            milestones.append((m, verbs, form))
         self.page_title = incubation.entry.title
         self.breadcrumbs = [
             (_("Incubator portfolio"), reverse("programmes:portfolio")),
@@ -299,8 +386,112 @@ class IncubationView(IncubatorStaffMixin, TemplateView):
             timeline=incubator_selectors.incubation_timeline(incubation),
             reports=sorted(incubation.reports.all(), key=lambda r: r.period_start),
             today=timezone.localdate(),
+            milestones=milestones,
+            milestone_form=kwargs.get("milestone_form") or forms.MilestoneForm(prefix="milestone"),
+            support_form=kwargs.get("support_form")
+            or forms.SupportForm(prefix="support", initial={"provided_on": timezone.localdate()}),
+            stage_form=kwargs.get("stage_form") or forms.StageForm(prefix="stage"),
+            stage_buttons=[
+                (verb, STAGE_BUTTONS[verb])
+                for verb, (stage, *_r) in STAGE_MOVES.items()
+                if stage in next_stages
+            ],
         )
         return context
+
+
+def _incubation_or_404(request, pk: int):
+    return get_object_or_404(incubator_selectors.incubations_visible_to(request.user), pk=pk)
+
+
+class MilestoneAddView(IncubatorStaffMixin, View):
+    def post(self, request, pk: int):
+        incubation = _incubation_or_404(request, pk)
+        form = forms.MilestoneForm(request.POST, prefix="milestone")
+        status = 400
+        if form.is_valid():
+            try:
+                incubator_services.milestone_add(
+                    actor=request.user, incubation=incubation, **form.cleaned_data
+                )
+            except DomainError as exc:
+                forms.show_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Milestone planned."))
+                return redirect_after_post(request, reverse("programmes:incubation", args=[pk]))
+        return IncubationView.render_with(request, pk, milestone_form=form, status=status)
+
+
+class MilestoneMoveView(IncubatorStaffMixin, View):
+    def post(self, request, pk: int, verb: str):
+        if verb not in MILESTONE_MOVES:
+            raise Http404
+        milestone = get_object_or_404(
+            incubator_selectors.milestones_visible_to(request.user), pk=pk
+        )
+        to_status, done = MILESTONE_MOVES[verb]
+        form = forms.MilestoneMoveForm(request.POST, prefix=f"m{pk}")
+        status = 400
+        if form.is_valid():
+            try:
+                incubator_services.milestone_set_status(
+                    actor=request.user,
+                    milestone=milestone,
+                    to_status=to_status,
+                    **form.cleaned_data,
+                )
+            except DomainError as exc:
+                forms.show_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, done)
+                return redirect_after_post(
+                    request, reverse("programmes:incubation", args=[milestone.incubation_id])
+                )
+        return IncubationView.render_with(
+            request, milestone.incubation_id, milestone_forms={pk: form}, status=status
+        )
+
+
+class SupportAddView(IncubatorStaffMixin, View):
+    def post(self, request, pk: int):
+        incubation = _incubation_or_404(request, pk)
+        form = forms.SupportForm(request.POST, prefix="support")
+        status = 400
+        if form.is_valid():
+            try:
+                incubator_services.support_record_add(
+                    actor=request.user, incubation=incubation, **form.cleaned_data
+                )
+            except DomainError as exc:
+                forms.show_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Support recorded."))
+                return redirect_after_post(request, reverse("programmes:incubation", args=[pk]))
+        return IncubationView.render_with(request, pk, support_form=form, status=status)
+
+
+class StageMoveView(IncubatorStaffMixin, View):
+    def post(self, request, pk: int, verb: str):
+        if verb not in STAGE_MOVES:
+            raise Http404
+        incubation = _incubation_or_404(request, pk)
+        _stage, service, takes_form, done = STAGE_MOVES[verb]
+        form = forms.StageForm(request.POST, prefix="stage")
+        status = 400
+        if form.is_valid():
+            try:
+                extra = form.cleaned_data if takes_form else {}
+                service(actor=request.user, incubation=incubation, **extra)
+            except DomainError as exc:
+                forms.show_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, done)
+                return redirect_after_post(request, reverse("programmes:incubation", args=[pk]))
+        return IncubationView.render_with(request, pk, stage_form=form, status=status)
 
 
 REPORT_MOVES = {
@@ -327,10 +518,45 @@ class ReportsView(IncubatorStaffMixin, TemplateView):
         context["reports"] = [
             (r, review_forms.get(r.pk) or forms.CommentForm(prefix=f"r{r.pk}")) for r in reports
         ]
-        context["overdue"] = incubator_selectors.reports_overdue(
-            incubator_selectors.reports_visible_to(self.request.user)
-        ).order_by("due_date")
+        visible = incubator_selectors.reports_visible_to(self.request.user)
+        owed = [
+            *incubator_selectors.reports_overdue(visible).order_by("due_date", "id"),
+            *incubator_selectors.reports_due(visible).order_by("due_date", "id"),
+        ]
+        blocked = incubator_selectors.report_reminders_blocked(owed)
+        remind_errors = kwargs.get("remind_errors", {})
+        today = timezone.localdate()
+        rows = [(r, blocked.get(r.pk), remind_errors.get(r.pk)) for r in owed]
+        context["overdue"] = [row for row in rows if row[0].due_date < today]
+        context["due"] = [row for row in rows if row[0].due_date >= today]
         return context
+
+
+class ReportRemindView(IncubatorStaffMixin, View):
+    """ "Send reminder now" on a due or overdue report: the organisation's members are told at
+    once; a refusal (cool-down, nothing owed) is shown in words next to the report."""
+
+    def post(self, request, pk: int):
+        report = get_object_or_404(incubator_selectors.reports_visible_to(request.user), pk=pk)
+        try:
+            reminded = incubator_services.incubation_report_remind_now(
+                actor=request.user, report=report
+            )
+        except DomainError as exc:
+            view = ReportsView()
+            view.setup(request)
+            context = view.get_context_data(remind_errors={pk: exc.detail})
+            return render(request, ReportsView.template_name, context, status=exc.status_code)
+        messages.success(
+            request,
+            ngettext(
+                "%(project)s: reminder sent to %(n)d member.",
+                "%(project)s: reminder sent to %(n)d members.",
+                reminded,
+            )
+            % {"project": report.incubation.entry.title, "n": reminded},
+        )
+        return redirect_after_post(request, reverse("programmes:reports") + "#h-overdue")
 
 
 class ReportReviewView(IncubatorStaffMixin, View):

@@ -153,3 +153,85 @@ def test_incubator_staff_land_on_the_portfolio(page, sign_in):
     sign_in(page, _staff(Role.INCUBATOR_STAFF))
     page.goto("/accounts/home/")
     expect(page.get_by_role("heading", name="孵化项目", level=1)).to_be_visible()
+
+
+def test_union_staff_send_a_reminder_now_and_are_refused_a_second(page, sign_in, assert_accessible):
+    from tests.factories.accounts import EnterpriseUserFactory
+    from tests.factories.innovation import NamedStudioFactory
+
+    studio = NamedStudioFactory(name="周文明医药研发劳模创新工作室")
+    EnterpriseUserFactory(organisation=studio.organisation)
+    sign_in(page, _staff(Role.UNION_STAFF))
+    page.goto("/programmes/studios/assessments/")
+    assert_accessible(page)
+    row = page.get_by_role("form", name="提醒周文明医药研发劳模创新工作室")
+    row.get_by_role("button", name="立即发送提醒").click()
+    expect(page.get_by_text("周文明医药研发劳模创新工作室：已提醒 1 名成员。")).to_be_visible()
+    expect(page.get_by_text("后可再次提醒", exact=False)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("form", name="提醒周文明医药研发劳模创新工作室").get_by_role(
+        "button", name="立即发送提醒"
+    ).click()
+    expect(page.get_by_role("alert").filter(has_text="小时内已提醒过")).to_be_visible()
+    assert_accessible(page)
+    # Nothing of the incubator's work on the union's page.
+    expect(page.get_by_text("逾期报告")).to_have_count(0)
+    from notifications.models import Notice
+
+    assert Notice.objects.filter(kind="studio_report_remind_now").count() == 1
+
+
+def test_incubator_staff_plan_a_milestone_and_remind_a_report(page, sign_in, assert_accessible):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from incubator.models import Milestone
+    from tests.factories.accounts import EnterpriseUserFactory
+
+    incubation = IncubationFactory(
+        entry=IncubatorEntryFactory(title="水轮机组在线监测系统"),
+        start_date=date(2024, 1, 1),
+        stage="incubating",
+    )
+    EnterpriseUserFactory(organisation=incubation.organisation)
+    today = timezone.localdate()
+    IncubationReportFactory(
+        incubation=incubation,
+        period_start=today - timedelta(days=120),
+        period_end=today - timedelta(days=30),
+        due_date=today - timedelta(days=15),
+    )
+    sign_in(page, _staff(Role.INCUBATOR_STAFF))
+    page.goto(f"/programmes/incubator/{incubation.pk}/")
+    assert_accessible(page)
+    plan = page.get_by_role("form", name="新增里程碑")
+    plan.get_by_label("里程碑").fill("完成样机试制")
+    plan.get_by_label("截止日期").fill("2023-12-01")  # before the start: refused
+    plan.get_by_role("button", name="添加里程碑").click()
+    expect(page.get_by_text("截止日期必须晚于孵化开始日期（2024-01-01）。")).to_be_visible()
+    assert not Milestone.objects.exists()
+    assert_accessible(page)
+    plan = page.get_by_role("form", name="新增里程碑")
+    plan.get_by_label("截止日期").fill("2024-09-30")
+    plan.get_by_role("button", name="添加里程碑").click()
+    expect(page.get_by_text("里程碑已添加。")).to_be_visible()
+    milestone = page.get_by_role("form", name="里程碑：完成样机试制")
+    milestone.get_by_label("达成日期").fill("2024-09-20")
+    milestone.get_by_role("button", name="已达成").click()
+    expect(page.get_by_text("里程碑已达成。")).to_be_visible()
+    assert Milestone.objects.get().status == "achieved"
+    assert_accessible(page)
+
+    page.goto("/programmes/incubator/reports/")
+    assert_accessible(page)
+    form = page.get_by_role(
+        "form",
+        name=f"提醒《水轮机组在线监测系统》提交{(today - timedelta(days=120)).isoformat()}起的报告",
+    )
+    form.get_by_role("button", name="立即发送提醒").click()
+    expect(page.get_by_text("《水轮机组在线监测系统》：已提醒 1 名成员。")).to_be_visible()
+    expect(page.get_by_text("后可再次提醒", exact=False)).to_be_visible()
+    assert_accessible(page)
+    # The union's studio work is not on the incubator's pages.
+    expect(page.get_by_text("工作室已命名")).to_have_count(0)

@@ -7,10 +7,16 @@ intact. The query parameter is ``file_format`` because DRF's content negotiation
 from __future__ import annotations
 
 import io
+import os
+import re
+import time
+import uuid
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import tablib
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -128,3 +134,80 @@ def dataset_response(dataset: tablib.Dataset, *, basename: str, file_format: str
     filename = f"{basename}-{timezone.localdate().isoformat()}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Files made by export jobs ---------------------------------------------------------------------
+# A large export is a background job (jobs/): its file is written here, in private storage, and the
+# job's result names it; the jobs API serves it to whoever may see the job. Files are kept for
+# EXPORT_FILE_KEEP_HOURS, then ``export_files_purge`` (beat, hourly) deletes them.
+
+
+def _export_root() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "exports"
+
+
+def _export_path(name: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)", name):
+        raise ValueError(f"Not an export file name: {name!r}")
+    return _export_root() / name
+
+
+def export_file_store(chunks: Iterable[bytes], *, file_format: str, basename: str) -> dict:
+    """Write an export's bytes (in pieces: memory stays flat) under a random name; returns what a
+    job's result keeps of it: ``name`` (storage), ``filename`` (offered to the browser),
+    ``content_type`` and ``size``."""
+    name = f"{uuid.uuid4().hex}.{file_format}"
+    path = _export_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    with os.fdopen(fd, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+            size += len(chunk)
+    return {
+        "name": name,
+        "filename": f"{basename}-{timezone.localtime():%Y%m%d-%H%M}.{file_format}",
+        "content_type": CONTENT_TYPES[file_format],
+        "size": size,
+    }
+
+
+def export_file_exists(file: dict) -> bool:
+    try:
+        return _export_path(file.get("name", "")).is_file()
+    except ValueError:
+        return False
+
+
+def export_file_response(file: dict) -> FileResponse:
+    """The stored export as a download (the caller checked who may have it)."""
+    response = FileResponse(
+        _export_path(file["name"]).open("rb"),
+        as_attachment=True,
+        filename=file["filename"],
+        content_type=file["content_type"],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def export_keep_hours() -> int:
+    return int(getattr(settings, "EXPORT_FILE_KEEP_HOURS", 24))
+
+
+def export_files_purge(*, older_than_hours: float | None = None) -> int:
+    """Delete export files older than ``EXPORT_FILE_KEEP_HOURS`` (24) and those a failed job left
+    behind; returns how many were deleted."""
+    hours = older_than_hours if older_than_hours is not None else export_keep_hours()
+    root = _export_root()
+    if not root.is_dir():
+        return 0
+    limit = time.time() - hours * 3600
+    deleted = 0
+    for path in root.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

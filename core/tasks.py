@@ -21,3 +21,11 @@ def heartbeat() -> None:
     from core.idempotency import idempotency_keys_purge
 
     idempotency_keys_purge()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def purge_export_files() -> int:
+    """Queued by beat every hour: export jobs' files older than EXPORT_FILE_KEEP_HOURS."""
+    from core.exports import export_files_purge
+
+    return export_files_purge()

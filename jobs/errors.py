@@ -8,3 +8,4 @@ from enum import StrEnum
 class JobError(StrEnum):
     JOB_CANCEL_NOT_PERMITTED = "job_cancel_not_permitted"
     JOB_RUNNING = "job_running"
+    JOB_NO_FILE = "job_no_file"

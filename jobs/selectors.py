@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from accounts.permissions import has_any_role
-from jobs.enums import FINISHED_STATES, LIVE_STATES
+from jobs.enums import FINISHED_STATES, LIVE_STATES, JobState
 from jobs.models import Job
 from jobs.registry import all_kinds, get_kind
 
@@ -62,6 +62,19 @@ def job_holding(target: models.Model) -> Job | None:
     return Job.objects.filter(lock_key=target_key(target), state__in=LIVE_STATES).first()
 
 
+def job_file(job: Job) -> dict | None:
+    """The file a succeeded export job made (``core.exports.export_file_store``), if any."""
+    file = (job.result or {}).get("file")
+    return file if job.state == JobState.SUCCEEDED and isinstance(file, dict) else None
+
+
+def _public_result(result: dict) -> dict:
+    file = (result or {}).get("file")
+    if not isinstance(file, dict):
+        return result
+    return {**result, "file": {k: v for k, v in file.items() if k != "name"}}
+
+
 def job_status(job: Job) -> dict[str, Any]:
     """The progress body of a job, in words: what the API returns and what a page renders."""
     try:
@@ -84,7 +97,9 @@ def job_status(job: Job) -> dict[str, Any]:
         "phase_label": phase_label,
         "percent": job.percent,
         "finished": job.state in FINISHED_STATES,
-        "result": job.result,
+        # An export's file is downloaded from the job; its storage name stays on the server.
+        "result": _public_result(job.result),
+        "download_url": f"/api/v1/jobs/{job.pk}/download/" if job_file(job) else None,
         "error": job.error,
         "error_code": job.error_code,
         "error_details": job.error_details,

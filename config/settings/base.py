@@ -364,6 +364,12 @@ ATTACHMENTS_MAX_BYTES_PER_ORG = env.int("ATTACHMENTS_MAX_BYTES_PER_ORG", default
 # narrower filters (never a silently truncated file).
 ENTRY_EXPORT_CSV_MAX_ROWS = env.int("ENTRY_EXPORT_CSV_MAX_ROWS", default=200_000)
 ENTRY_EXPORT_XLSX_MAX_ROWS = env.int("ENTRY_EXPORT_XLSX_MAX_ROWS", default=20_000)
+# core: files made by export jobs (POST .../export/) are kept this long, then deleted hourly.
+EXPORT_FILE_KEEP_HOURS = env.int("EXPORT_FILE_KEEP_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["core-purge-export-files"] = {
+    "task": "core.tasks.purge_export_files",
+    "schedule": timedelta(hours=1),
+}
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "ContestStateEnum": "projects.enums.ContestState",

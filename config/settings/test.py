@@ -6,6 +6,7 @@ already separate per worker (pytest-django suffixes their names).
 """
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
@@ -56,8 +57,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # server (TEST_EMAIL_BACKEND in its extra_env): locmem mail in another process is invisible to the
 # test. A test-only name, so a developer's EMAIL_BACKEND never makes the suite send real mail.
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
-PRIVATE_MEDIA_ROOT = (
-    BASE_DIR / "var" / "test-private" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+PRIVATE_MEDIA_ROOT = Path(
+    env(
+        # A Celery worker started by a test is told the test's own folder (a tmp_path).
+        "TEST_PRIVATE_MEDIA_ROOT",
+        default=str(
+            BASE_DIR / "var" / "test-private" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+        ),
+    )
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

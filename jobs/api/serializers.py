@@ -19,6 +19,9 @@ class JobSerializer(serializers.Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     finished = serializers.BooleanField(help_text="True once succeeded, failed or cancelled.")
     result = serializers.JSONField(help_text="What the step produced (figures), once succeeded.")
+    download_url = serializers.CharField(
+        allow_null=True, help_text="An export's file, once the job succeeded (GET it)."
+    )
     error = serializers.CharField(help_text="Why it failed or was cancelled, in words.")
     error_code = serializers.CharField()
     error_details = serializers.ListField(child=serializers.CharField())

@@ -4,13 +4,16 @@ jobs.selectors; every write from jobs.services."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from core.exceptions import NotPermitted
+from core import exports as downloads
+from core.exceptions import Conflict, NotPermitted
+from core.schema import ERROR_DESCRIPTIONS, ErrorSerializer
 from jobs import selectors, services
 from jobs.api.serializers import JobSerializer
 from jobs.enums import LIVE_STATES
@@ -47,6 +50,27 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         return Response(JobSerializer(selectors.job_status(self.get_object())).data)
+
+    @extend_schema(
+        responses={
+            **downloads.EXPORT_RESPONSES,
+            409: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["409"]),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file an export job made (CSV or XLSX), for whoever may see the job; 409 while it
+        has none (still running, failed, or not an export), 404 once it was cleaned away."""
+        job = self.get_object()
+        file = selectors.job_file(job)
+        if file is None:
+            raise Conflict(_("This job has no file to download (yet)."), code=JobError.JOB_NO_FILE)
+        if not downloads.export_file_exists(file):
+            raise NotFound(
+                _("The file was deleted after %(hours)s hours: start the export again.")
+                % {"hours": downloads.export_keep_hours()}
+            )
+        return downloads.export_file_response(file)
 
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"])

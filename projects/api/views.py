@@ -20,7 +20,10 @@ from core.exports import ATTACHMENT_DOWNLOAD_RESPONSES
 from core.pagination import KeysFirstPagination
 from core.parsers import FormParser, MultiPartParser
 from core.services import audit_trail
+from jobs.api.serializers import JobSerializer
+from jobs.api.views import job_accepted
 from projects import exports, selectors, services
+from projects import jobs as project_jobs
 from projects.api import serializers as s
 from projects.enums import ContestState
 from projects.filters import AttachmentFilter, CategoryFilter, ContestFilter, EntryFilter
@@ -314,6 +317,7 @@ class EntryViewSet(
         return f"entries-{timezone.localtime():%Y%m%d-%H%M}.{ext}"
 
     @extend_schema(
+        methods=["GET"],
         filters=True,
         parameters=downloads.EXPORT_PARAMETERS,
         responses={
@@ -324,10 +328,29 @@ class EntryViewSet(
             ): OpenApiResponse(OpenApiTypes.BINARY),
         },
     )
-    @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, AnyMediaRenderer])
+    @extend_schema(
+        methods=["POST"],
+        filters=True,
+        parameters=downloads.EXPORT_PARAMETERS,
+        request=None,
+        responses={202: JobSerializer},
+    )
+    @action(
+        detail=False, methods=["get", "post"], renderer_classes=[JSONRenderer, AnyMediaRenderer]
+    )
     def export(self, request):
-        """The filtered list as ``?file_format=csv`` (UTF-8 with BOM for Excel, streamed) or
-        ``xlsx`` (an Excel workbook): the one export style of the API."""
+        """GET: the filtered list as ``?file_format=csv`` (UTF-8 with BOM for Excel, streamed) or
+        ``xlsx`` (an Excel workbook), at once: the one export style of the API. POST (same query
+        parameters): the same file made by a background job, for a list too large to wait for
+        (XLSX above its direct cap): 202 with the job, whose ``download_url`` serves the file."""
+        if request.method == "POST":
+            return job_accepted(
+                project_jobs.entries_export_start(
+                    actor=request.user,
+                    query=request.query_params,
+                    file_format=downloads.requested_export_format(request),
+                )
+            )
         file_format = downloads.requested_export_format(request)
         queryset = self._export_queryset(file_format)
         if file_format == "csv":

@@ -11,6 +11,7 @@ urlpatterns = [
     path("contests/<int:pk>/move/", views.ContestMoveView.as_view(), name="contest-move"),
     path("categories/<int:pk>/", views.CategoryView.as_view(), name="category"),
     path("entries/", views.EntryListView.as_view(), name="entries"),
+    path("entries/export/", views.EntryExportView.as_view(), name="entries-export"),
     path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry"),
     path("contests/<int:pk>/pool/", views.PoolView.as_view(), name="pool"),
     path("pool/<int:pk>/", views.PoolMemberView.as_view(), name="pool-member"),

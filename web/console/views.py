@@ -23,6 +23,7 @@ from core.transitions import allowed_targets
 from jobs.selectors import job_holding, job_status, jobs_of_target, jobs_visible_to
 from projects import services as contest_services
 from projects.enums import CONTEST_TRANSITIONS, ContestState
+from projects.jobs import entries_export_start
 from projects.selectors import (
     categories_visible_to,
     contests_visible_to,
@@ -330,6 +331,23 @@ class EntryListView(UnionStaffMixin, TemplateView):
             ],
         )
         return context
+
+
+class EntryExportView(UnionStaffMixin, View):
+    """Start the XLSX export of the filtered list as a job (``projects.jobs``, as the API's
+    ``POST entries/export/``) and show its progress page, which then offers the file."""
+
+    def post(self, request):
+        try:
+            job = entries_export_start(
+                actor=request.user,
+                query=request.GET,
+                file_format=request.POST.get("file_format", "xlsx"),
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+            return redirect(f"{reverse('console:entries')}?{request.GET.urlencode()}")
+        return redirect("console:job", pk=job.pk)
 
 
 class EntryDetailView(UnionStaffMixin, TemplateView):

@@ -169,7 +169,53 @@ def test_entry_list_filters_by_keyword_and_links_the_export(client, union_staff,
     client.force_login(union_staff)
     page = client.get("/console/entries/", {"q": entry.title, "sort": "title"}).content.decode()
     assert f'href="/console/entries/{entry.pk}/"' in page
-    assert "export/?file_format=xlsx&amp;q=" in page
+    assert "export/?file_format=csv&amp;q=" in page
+    assert 'action="/console/entries/export/?q=' in page
+
+
+def test_the_xlsx_export_is_a_job_whose_page_offers_the_file(client, union_staff, scored_round):
+    from django.http import QueryDict
+
+    from jobs import services as job_services
+    from jobs.models import Job
+
+    entry = scored_round.round_entries.first().entry
+    client.force_login(union_staff)
+    response = client.post(
+        f"/console/entries/export/?q={entry.title}&contest={entry.contest_id}",
+        {"file_format": "xlsx"},
+    )
+    job = Job.objects.get(kind="projects.entries.export")
+    assert response.status_code == 302 and response["Location"] == f"/console/jobs/{job.pk}/"
+    assert QueryDict(job.params["query"]).dict() == {
+        "contest": str(entry.contest_id),
+        "q": entry.title,
+    }
+    job_services.job_run(job_id=job.pk)
+    page = client.get(response["Location"]).content.decode()
+    assert f'href="/api/v1/jobs/{job.pk}/download/"' in page and "1 row" in page
+    download = client.get(f"/api/v1/jobs/{job.pk}/download/")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_refused_export_goes_back_to_the_list_saying_why(client, union_staff):
+    from jobs.models import Job
+
+    client.force_login(union_staff)
+    response = client.post(
+        "/console/entries/export/?state=nope", {"file_format": "xlsx"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/console/entries/?state=nope"
+    assert "state" in response.content.decode() and not Job.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["member", "reviewer_user", "incubator_staff"])
+def test_other_roles_cannot_start_an_export(client, request, who):
+    from jobs.models import Job
+
+    client.force_login(request.getfixturevalue(who))
+    assert client.post("/console/entries/export/", {"file_format": "xlsx"}).status_code == 403
+    assert not Job.objects.exists()
 
 
 def test_entry_list_takes_constant_queries(client, union_staff):

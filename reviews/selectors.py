@@ -657,30 +657,71 @@ def round_entries_taking_part(round: Round) -> QuerySet[Entry]:
 def blind_text_flags(round: Round) -> list[dict]:
     """Entries of the round whose free text (what a reviewer reads in a blind round) names the
     submitting organisation, its contact, a team member or a team member's employer — for
-    staff to settle with the entrant before the round opens. Three queries; the matching is
+    staff to settle with the entrant before the round opens. Two queries, read as plain rows
+    and streamed side by side (entries by pk, team members by entry): at 100,000 entries model
+    instances and a prefetch per chunk took 100 s of a confirmation. The matching is
     ``reviews.blind.identity_mentions``."""
-    entries = (
-        round_entries_taking_part(round)
-        .select_related("organisation", "category")
-        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.order_by("position", "id")))
-        .order_by("pk")
+    taking_part = round_entries_taking_part(round)
+    entries = taking_part.order_by("pk").values_list(
+        "pk", *blind.FREE_TEXT_FIELDS, "organisation__name", "organisation__contact_name"
     )
+    team = (
+        TeamMember.objects.filter(entry__in=taking_part.values("pk"))
+        .order_by("entry_id", "position", "id")
+        .values_list("entry_id", "name", "employer_name", "job_title")
+    )
+    members = team.iterator(chunk_size=5000)
+    pending = next(members, None)
+    n_fields = len(blind.FREE_TEXT_FIELDS)
     flags = []
-    for entry in entries.iterator(chunk_size=2000):
-        team = list(entry.team.all())
+    for row in entries.iterator(chunk_size=2000):
+        pk = row[0]
+        entry = _BlindRow(*row[1 : 1 + n_fields])
+        org_name, contact = row[1 + n_fields :]
+        organisation = None if org_name is None else _BlindOrg(org_name, contact or "")
+        while pending is not None and pending[0] < pk:
+            pending = next(members, None)
+        people = []
+        while pending is not None and pending[0] == pk:
+            people.append(_BlindMember(*pending[1:]))
+            pending = next(members, None)
         mentions = blind.identity_mentions(
-            blind.reviewer_free_text(entry, team), blind.identity_terms(entry.organisation, team)
+            blind.reviewer_free_text(entry, people), blind.identity_terms(organisation, people)
         )
         if mentions:
             flags.append(
                 {
-                    "entry": entry.pk,
+                    "entry": pk,
                     "title": entry.title,
-                    "organisation": entry.organisation.name,
+                    "organisation": org_name,
                     "mentions": mentions,
                 }
             )
     return flags
+
+
+@dataclass(frozen=True, slots=True)
+class _BlindRow:
+    """What ``reviews.blind`` reads of an entry (``FREE_TEXT_FIELDS``)."""
+
+    title: str
+    summary: str
+    innovation_points: str
+    expected_benefits: str
+    keywords: list
+
+
+@dataclass(frozen=True, slots=True)
+class _BlindOrg:
+    name: str
+    contact_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _BlindMember:
+    name: str
+    employer_name: str
+    job_title: str
 
 
 # --------------------------------------------------------------------------------------------

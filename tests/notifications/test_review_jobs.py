@@ -74,6 +74,23 @@ def test_confirm_sends_one_notice_per_reviewer_listing_their_entries(assigning_r
         assert all(title in notice.body for title in titles)
 
 
+def test_confirm_notice_lists_the_first_entries_and_counts_all(assigning_round, monkeypatch):
+    """A long list is cut (the link shows them all): the first entries by id, the count of all,
+    how many more."""
+    round_, entries, pool, staff = assigning_round
+    monkeypatch.setattr(review_notices, "ASSIGNED_LIST_MAX", 1)
+    review_services.round_confirm_assignments(round=round_, actor=staff)
+    for reviewer in pool:
+        notice = _kind(review_notices.REVIEW_ASSIGNED).get(recipient=reviewer)
+        mine = list(
+            Assignment.objects.filter(round=round_, reviewer=reviewer)
+            .order_by("entry_id")
+            .values_list("entry_id", "entry__title")
+        )
+        assert notice.context["entries"] == [{"id": mine[0][0], "title": mine[0][1]}]
+        assert (notice.context["entry_count"], notice.context["entries_more"]) == (2, 1)
+
+
 def test_confirm_refused_writes_no_notice(assigning_round):
     round_, entries, pool, staff = assigning_round
     Assignment.objects.filter(round=round_, entry=entries[0]).first().delete()

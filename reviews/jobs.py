@@ -21,6 +21,7 @@ from reviews import assignment as solver
 from reviews import selectors, services
 from reviews.enums import AwardTier, RoundState
 from reviews.errors import ReviewError
+from reviews.infeasibility import infeasible_reasons
 from reviews.models import Round
 
 STAFF = frozenset(UNION_STAFF_ROLES)
@@ -53,9 +54,11 @@ def _run_assign(ctx: JobContext) -> dict:
     try:
         result = solver.assign(loaded.problem)
     except solver.AssignmentInfeasible as exc:
+        # The findings in the staff's language first (reviews.infeasibility), then the details.
+        reasons = infeasible_reasons(exc)
         raise JobFailed(
-            exc.reasons[0] if exc.reasons else str(_("No assignment satisfies every rule.")),
-            details=list(exc.reasons),
+            reasons[0] if reasons else str(_("No assignment satisfies every rule.")),
+            details=reasons,
             code=ReviewError.ASSIGNMENT_INFEASIBLE,
         ) from None
     ctx.progress("storing", 80)

@@ -16,8 +16,18 @@ from datetime import datetime
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -250,6 +260,99 @@ def round_progress(round: Round) -> dict:
     ]
     totals = {key: sum(r[key] for r in reviewers) for key in ("assigned", "drafted", "submitted")}
     return {"round": round.pk, "totals": totals, "reviewers": reviewers}
+
+
+def round_progress_by_category(round: Round) -> list[dict]:
+    """Per category of the round: entries, and of the active assignments those submitted,
+    drafted (a review saved, not submitted) and still to do (no review started). One aggregate
+    query."""
+    rows = (
+        Assignment.objects.filter(round=round, status=AssignmentStatus.ACTIVE)
+        .values("entry__category_id", "entry__category__code", "entry__category__name")
+        .annotate(
+            entries=Count("entry_id", distinct=True),
+            assigned=Count("id"),
+            drafted=Count("id", filter=Q(review__state=ReviewState.DRAFT)),
+            submitted=Count("id", filter=Q(review__state=ReviewState.SUBMITTED)),
+        )
+        .order_by("entry__category__code")
+    )
+    return [
+        {
+            "category": r["entry__category_id"],
+            "code": r["entry__category__code"],
+            "name": r["entry__category__name"],
+            "entries": r["entries"],
+            "assigned": r["assigned"],
+            "submitted": r["submitted"],
+            "drafted": r["drafted"],
+            "to_do": r["assigned"] - r["submitted"] - r["drafted"],
+        }
+        for r in rows
+    ]
+
+
+# How many reviewers at their maximum load a summary names; its counts are always complete.
+AT_LIMIT_LISTED = 50
+
+
+def round_assignment_summary(round: Round) -> dict:
+    """What a solve left, for staff: the load of every active pool reviewer (idle ones count as
+    0) with min / median / max, the reviewers at their maximum load (the pool member's maximum,
+    else the profile's: the solver's rule), those below their minimum, and the mean affinity of
+    the active assignments. Two queries whatever the size."""
+    load = Subquery(
+        Assignment.objects.filter(
+            round=round, status=AssignmentStatus.ACTIVE, reviewer=OuterRef("reviewer_id")
+        )
+        .order_by()
+        .values("reviewer")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    members = list(
+        PoolMember.objects.filter(
+            contest_id=round.contest_id, is_active=True, reviewer__reviewer_profile__is_active=True
+        )
+        .annotate(
+            load=Coalesce(load, 0),
+            limit=Coalesce("max_load", "reviewer__reviewer_profile__max_load"),
+        )
+        .order_by("reviewer__full_name", "reviewer_id")
+        .values(
+            "reviewer_id", "reviewer__username", "reviewer__full_name", "min_load", "load", "limit"
+        )
+    )
+    loads = np.asarray([m["load"] for m in members], dtype=np.int64)
+    at_limit = [m for m in members if m["limit"] is not None and m["load"] >= m["limit"]]
+    affinity = Assignment.objects.filter(round=round, status=AssignmentStatus.ACTIVE).aggregate(
+        mean=Avg("affinity"), pairs=Count("id")
+    )
+    return {
+        "reviewers": len(members),
+        "with_work": int((loads > 0).sum()),
+        "min_load": int(loads.min()) if len(loads) else 0,
+        "median_load": float(np.median(loads)) if len(loads) else 0.0,
+        "max_load": int(loads.max()) if len(loads) else 0,
+        "at_limit_count": len(at_limit),
+        "at_limit": [
+            {
+                "reviewer": m["reviewer_id"],
+                "username": m["reviewer__username"],
+                "full_name": m["reviewer__full_name"],
+                "load": m["load"],
+                "limit": m["limit"],
+            }
+            for m in at_limit[:AT_LIMIT_LISTED]
+        ],
+        "below_minimum": sum(1 for m in members if m["load"] < min(m["min_load"], m["limit"] or 0)),
+        "mean_affinity": None if affinity["mean"] is None else _two_places(affinity["mean"]),
+        "pairs": affinity["pairs"],
+    }
+
+
+def _two_places(value) -> float:
+    return round(float(value), 2)
 
 
 def late_reviewers(round: Round, *, now: datetime | None = None) -> list[dict]:

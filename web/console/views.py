@@ -20,6 +20,7 @@ from accounts.selectors import organisations_visible_to, reviewers_search, users
 from core.exceptions import DomainError
 from core.services import audit_trail
 from core.transitions import allowed_targets
+from jobs.enums import JobState
 from jobs.selectors import job_holding, job_status, jobs_of_target, jobs_visible_to
 from projects import services as contest_services
 from projects.enums import CONTEST_TRANSITIONS, ContestState
@@ -407,6 +408,7 @@ class RoundView(UnionStaffMixin, TemplateView):
             breadcrumbs=[(_("Contests and reviews"), reverse("console:home")), (round_.name, None)],
             moves=round_moves(round_),
             totals=progress["totals"],
+            by_category=selectors.round_progress_by_category(round_),
             criteria=list(round_.criteria.all()),
             weight_sum=sum(c.weight for c in round_.criteria.all()),
             late=selectors.late_reviewers(round_)[:20],
@@ -832,8 +834,8 @@ class AssignmentView(UnionStaffMixin, TemplateView):
                 .order_by("status", "id")
             )
         progress = selectors.round_progress(round_)
-        loads = sorted(r["assigned"] for r in progress["reviewers"])
         heaviest = sorted(progress["reviewers"], key=lambda r: (-r["assigned"], r["reviewer"]))
+        failed = next((j for j in assign_jobs if j["state"] == JobState.FAILED), None)
         context.update(
             round=round_,
             page_title=_("Assignment · %s") % round_,
@@ -846,9 +848,11 @@ class AssignmentView(UnionStaffMixin, TemplateView):
             enrolled=enrolled,
             assigned_pairs=sum(counts),
             short=short,
-            reviewers_used=len(loads),
-            min_load=loads[0] if loads else 0,
-            max_load=loads[-1] if loads else 0,
+            summary=selectors.round_assignment_summary(round_),
+            category_weight=services.CATEGORY_TAG_WEIGHT,
+            keyword_weight=services.KEYWORD_TAG_WEIGHT,
+            # the solver's own explanation (reviews.infeasibility) when the last run found none
+            infeasible=(failed["error_details"] or [failed["error"]]) if failed else [],
             heaviest=heaviest[:PAGE_SIZE],
             entry_form=entry_form,
             entry_assignments=entry_assignments,

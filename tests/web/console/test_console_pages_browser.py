@@ -40,6 +40,7 @@ def test_console_pages_are_accessible_and_charts_drawn(page, sign_in, assert_acc
         f"/console/rounds/{round_.pk}/",
         f"/console/rounds/{round_.pk}/rubric/",
         f"/console/rounds/{round_.pk}/assignment/?entry={entries[0].pk}",
+        f"/console/rounds/{final.pk}/assignment/",
         f"/console/rounds/{round_.pk}/results/",
         f"/console/rounds/{final.pk}/results/",
         f"/console/awards/{award.pk}/",

@@ -13,12 +13,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import UNION_STAFF_ROLES
+from core import exports as core_exports
 from core.exceptions import Conflict, ValidationFailed
 from jobs.models import Job
 from jobs.registry import JobKind, register
 from jobs.services import JobContext, JobFailed, job_start
 from reviews import assignment as solver
-from reviews import selectors, services
+from reviews import exports, selectors, services
 from reviews.enums import AwardTier, RoundState
 from reviews.errors import ReviewError
 from reviews.infeasibility import infeasible_reasons
@@ -186,6 +187,41 @@ def round_publish_start(*, round: Round, actor) -> Job:
     return job_start(kind=PUBLISH, target=round, actor=actor)
 
 
+EXPORT = "reviews.round.export"
+
+
+def _run_export(ctx: JobContext) -> dict:
+    kind, file_format = ctx.params["kind"], ctx.params["file_format"]
+    ctx.progress("exporting", 5)
+    dataset = exports.export(ctx.target, kind)
+    ctx.progress("exporting", 80)
+    file = core_exports.export_file_store(
+        [core_exports.dataset_bytes(dataset, file_format)],
+        file_format=file_format,
+        basename=f"round-{ctx.target.pk}-{kind}",
+    )
+    return {"rows": len(dataset), "file": file}
+
+
+def round_export_start(*, round: Round, actor, kind: str, file_format: str) -> Job:
+    """One of the round's exports (scoreboard, workload, awards, methods, leniency) made by a job,
+    for a round too large to wait for; the file is then downloaded from the job."""
+    if kind not in exports.EXPORT_KINDS:
+        raise ValidationFailed(
+            _("kind: one of %(kinds)s.") % {"kinds": ", ".join(exports.EXPORT_KINDS)},
+            fields={"kind": [_("Unknown export.")]},
+        )
+    if file_format not in core_exports.EXPORT_FORMATS:
+        raise ValidationFailed(
+            _("file_format: choose one of %(formats)s.")
+            % {"formats": ", ".join(core_exports.EXPORT_FORMATS)},
+            fields={"file_format": [_("Unknown format.")]},
+        )
+    return job_start(
+        kind=EXPORT, target=round, actor=actor, params={"kind": kind, "file_format": file_format}
+    )
+
+
 # --- registration ---------------------------------------------------------------------------------
 
 _PHASES = {
@@ -247,6 +283,17 @@ for _kind in (
         run=_run_publish,
         roles=STAFF,
         phases=_PHASES,
+    ),
+    JobKind(
+        name=EXPORT,
+        label=_("Export the round's figures"),
+        target=Round,
+        run=_run_export,
+        queue="exports",
+        # A read: it runs beside any step, and any other export.
+        exclusive=False,
+        roles=STAFF,
+        phases={"exporting": _("Writing the file")},
     ),
 ):
     register(_kind)

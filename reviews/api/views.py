@@ -348,16 +348,34 @@ class RoundViewSet(
         )
 
     @extend_schema(
+        methods=["GET"],
         parameters=[
             OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(exports.EXPORT_KINDS)),
             *downloads.EXPORT_PARAMETERS,
         ],
         responses=downloads.EXPORT_RESPONSES,
     )
-    @action(detail=True, methods=["get"], url_path=r"export/(?P<kind>[a-z]+)")
+    @extend_schema(
+        methods=["POST"],
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(exports.EXPORT_KINDS)),
+            *downloads.EXPORT_PARAMETERS,
+        ],
+        request=None,
+        responses={202: JobSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path=r"export/(?P<kind>[a-z]+)")
     def export(self, request, pk=None, kind=None):
-        """Download the scoreboard, the reviewer workload or the awards list (CSV or XLSX)."""
+        """GET: download the scoreboard, the reviewer workload, the awards list, the methods
+        comparison or the leniency table (CSV or XLSX) at once. POST: the same file made by a
+        background job (202; the job's ``download_url`` serves it), for a provincial round."""
         file_format = downloads.requested_export_format(request)
+        if request.method == "POST":
+            return job_accepted(
+                round_jobs.round_export_start(
+                    round=self.get_object(), actor=request.user, kind=kind, file_format=file_format
+                )
+            )
         if kind not in exports.EXPORT_KINDS:
             raise ValidationFailed(
                 _("kind: one of %(kinds)s.") % {"kinds": ", ".join(exports.EXPORT_KINDS)},

@@ -232,6 +232,30 @@ def test_exports_csv_and_xlsx(union_staff, staff_client, reviewer_client):
     assert reviewer_client.get(f"{base}/scoreboard/").status_code == 403
 
 
+def test_an_export_by_job_gives_the_same_file_as_the_direct_download(
+    union_staff, staff_client, reviewer_client, settings, tmp_path
+):
+    from jobs import services as job_services
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    round_, entries, _ = _run_round(union_staff, k=2, totals=[[90, 80], [70, 60]])
+    services.round_finalize(round=round_, actor=union_staff)
+    base = f"/api/v1/review-rounds/{round_.pk}/export"
+    started = staff_client.post(f"{base}/scoreboard/?file_format=csv")
+    assert started.status_code == 202, started.content
+    job = job_services.job_run(job_id=started.json()["id"])
+    assert job.state == "succeeded" and job.result["rows"] == 2
+    body = staff_client.get(started.json()["url"]).json()
+    by_job = staff_client.get(body["download_url"])
+    direct = staff_client.get(f"{base}/scoreboard/?file_format=csv")
+    assert b"".join(by_job.streaming_content) == direct.content
+    assert 'filename="round-' in by_job["Content-Disposition"]
+    # Refused at once, naming the parameter; other roles cannot start one.
+    assert staff_client.post(f"{base}/nothing/").json()["fields"].keys() == {"kind"}
+    assert staff_client.post(f"{base}/awards/?file_format=pdf").status_code == 400
+    assert reviewer_client.post(f"{base}/scoreboard/").status_code == 403
+
+
 def test_results_endpoint_query_count_is_constant(
     union_staff, staff_client, django_assert_max_num_queries
 ):

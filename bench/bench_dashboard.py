@@ -8,7 +8,8 @@ innov_programmes_bench): creates it, migrates, seeds it once with ``seed_demo --
 tiers and provincial recommendations, round scores, incubations of 1,000 of its entries and
 ``--reports`` received reports spread over them. Times, through DRF's APIClient (forced
 authentication): the dashboard, its XLSX export, and the score-vs-outcome view; and, when the web
-app is installed, the dashboard page. Prints median / p95 seconds and SQL queries per request.
+app is installed, the dashboard page, the meeting-room view, the score-vs-outcome page, the
+incubator portfolio and the reports page (filed to review, due and overdue with "remind now"). Prints median / p95 seconds and SQL queries per request.
 Asserts nothing.
 """
 
@@ -147,6 +148,9 @@ def main() -> None:
             ("page dashboard", page, "/programmes/dashboard/"),
             ("page meeting-room view", page, "/programmes/dashboard/screen/"),
             ("page score vs outcome", page, "/programmes/dashboard/score-vs-outcome/"),
+            # The incubator's lists over the same 1,000 projects and their reports.
+            ("page portfolio", page, "/programmes/incubator/"),
+            ("page reports (due/overdue)", page, "/programmes/incubator/reports/"),
         ]
     print(f"{'scenario':28} {'median s':>9} {'p95 s':>8} {'queries':>8}")
     for name, client, url in scenarios:

@@ -89,6 +89,12 @@ def reports_due(qs: QuerySet[IncubationReport], today: date | None = None):
     return qs.filter(state=ReportState.PENDING, period_end__lte=today, due_date__gte=today)
 
 
+def reports_owed_now(qs: QuerySet[IncubationReport], today: date | None = None):
+    """Reports the enterprise owes and can file now: overdue (``reports_overdue``) or due
+    (``reports_due``), i.e. pending with the period over."""
+    return qs.filter(state=ReportState.PENDING, period_end__lte=today or timezone.localdate())
+
+
 def report_reminders_blocked(reports, now: datetime | None = None) -> dict[int, datetime]:
     """For each of ``reports`` reminded by hand within the cool-down, when the next "send
     reminder now" may go (the rule ``services.incubation_report_remind_now`` refuses by)."""

@@ -251,7 +251,12 @@ class PortfolioView(IncubatorStaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["incubations"] = incubator_selectors.portfolio_visible_to(self.request.user)
+        portfolio = incubator_selectors.portfolio_visible_to(self.request.user)
+        page = Paginator(portfolio.order_by("-start_date", "-id"), 50).get_page(
+            self.request.GET.get("page")
+        )
+        context["page_obj"] = page
+        context["incubations"] = page.object_list
         context["awaiting"] = incubator_selectors.entries_awaiting_admission()[:50]
         context["remind_days_before"] = settings.INCUBATION_REPORT_REMIND_DAYS_BEFORE
         context["overdue_every"] = settings.INCUBATION_REPORT_OVERDUE_EVERY_DAYS
@@ -510,26 +515,42 @@ class ReportsView(IncubatorStaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         review_forms = kwargs.get("review_forms", {})
-        reports = (
-            incubator_selectors.reports_visible_to(self.request.user)
-            .filter(state=ReportState.FILED)
-            .order_by("filed_at", "id")
-        )
-        context["reports"] = [
-            (r, review_forms.get(r.pk) or forms.CommentForm(prefix=f"r{r.pk}")) for r in reports
-        ]
         visible = incubator_selectors.reports_visible_to(self.request.user)
-        owed = [
-            *incubator_selectors.reports_overdue(visible).order_by("due_date", "id"),
-            *incubator_selectors.reports_due(visible).order_by("due_date", "id"),
+        to_review = Paginator(
+            visible.filter(state=ReportState.FILED).order_by("filed_at", "id"), 20
+        ).get_page(self.request.GET.get("page"))
+        context["reports"] = [
+            (r, review_forms.get(r.pk) or forms.CommentForm(prefix=f"r{r.pk}")) for r in to_review
         ]
-        blocked = incubator_selectors.report_reminders_blocked(owed)
+        owed = Paginator(
+            incubator_selectors.reports_owed_now(visible).order_by("due_date", "id"), 50
+        ).get_page(self.request.GET.get("owed_page"))
+        blocked = incubator_selectors.report_reminders_blocked(owed.object_list)
         remind_errors = kwargs.get("remind_errors", {})
         today = timezone.localdate()
         rows = [(r, blocked.get(r.pk), remind_errors.get(r.pk)) for r in owed]
-        context["overdue"] = [row for row in rows if row[0].due_date < today]
-        context["due"] = [row for row in rows if row[0].due_date >= today]
+        context.update(
+            page_obj=to_review,
+            owed_page=owed,
+            overdue=[row for row in rows if row[0].due_date < today],
+            due=[row for row in rows if row[0].due_date >= today],
+            # The forms post back with the page they are on, so a refusal re-renders that page.
+            here_query=self.request.GET.urlencode(),
+            owed_query=_query_without(self.request, "owed_page"),
+            query=_query_without(self.request, "page"),
+        )
         return context
+
+
+def _query_without(request, key: str) -> str:
+    query = request.GET.copy()
+    query.pop(key, None)
+    return query.urlencode()
+
+
+def _reports_page(request) -> str:
+    query = request.GET.urlencode()
+    return reverse("programmes:reports") + (f"?{query}" if query else "")
 
 
 class ReportRemindView(IncubatorStaffMixin, View):
@@ -556,7 +577,7 @@ class ReportRemindView(IncubatorStaffMixin, View):
             )
             % {"project": report.incubation.entry.title, "n": reminded},
         )
-        return redirect_after_post(request, reverse("programmes:reports") + "#h-overdue")
+        return redirect_after_post(request, _reports_page(request) + "#h-overdue")
 
 
 class ReportReviewView(IncubatorStaffMixin, View):
@@ -576,7 +597,7 @@ class ReportReviewView(IncubatorStaffMixin, View):
             context = view.get_context_data(review_forms={pk: form})
             return render(request, ReportsView.template_name, context, status=exc.status_code)
         messages.success(request, done)
-        return redirect_after_post(request, reverse("programmes:reports"))
+        return redirect_after_post(request, _reports_page(request))
 
 
 # --- dashboards (any staff) ---------------------------------------------------------------------

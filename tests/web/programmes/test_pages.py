@@ -231,3 +231,123 @@ def test_timeline_page(incubator_staff):
 
 def test_other_roles_get_404_for_unknown_objects(incubator_staff):
     assert _client(incubator_staff).get("/programmes/incubator/999999/").status_code == 404
+
+
+def _detail_pages():
+    """The pages of one object, with the role that runs them: union staff (studios), incubator
+    staff (the incubator)."""
+    studio = NamedStudioFactory()
+    incubation = IncubationFactory()
+    winner = IncubatorEntryFactory(state="awarded")
+    AwardFactory(entry=winner)
+    return [
+        (f"/programmes/studios/{studio.pk}/", "union"),
+        (f"/programmes/incubator/{incubation.pk}/", "incubator"),
+        (f"/programmes/incubator/admit/{winner.pk}/", "incubator"),
+    ]
+
+
+def test_detail_pages_refuse_the_roles_that_must_be_refused(
+    member, reviewer_user, union_staff, incubator_staff
+):
+    for path, runner in _detail_pages():
+        anonymous = _client().get(path)
+        assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"], path
+        assert _client(member).get(path).status_code == 403, path
+        assert _client(reviewer_user).get(path).status_code == 403, path
+        allowed, refused = (
+            (union_staff, incubator_staff) if runner == "union" else (incubator_staff, union_staff)
+        )
+        assert _client(allowed).get(path).status_code == 200, path
+        assert _client(refused).get(path).status_code == 403, path
+
+
+def _one_of_each():
+    """The smallest programme: one studio, one entry with its award, one incubation with a
+    received report and an overdue one (so the reports page has one row of each list)."""
+    NamedStudioFactory(organisation=OrganisationFactory(district="zhangwan"))
+    entry = IncubatorEntryFactory(state="awarded")
+    AwardFactory(entry=entry, tier="first", recommended_provincial=True)
+    incubation = IncubationFactory(entry=entry)
+    IncubationReportFactory(incubation=incubation, state="filed")
+    IncubationReportFactory(
+        incubation=incubation,
+        period_start=date(2024, 4, 1),
+        period_end=date(2024, 6, 30),
+        due_date=date(2024, 7, 15),
+    )
+
+
+def _many_of_each():
+    """Many more of everything, spread over levels, districts, editions, tiers and report
+    states, with several reports, milestones and support records per project."""
+    from tests.factories.incubator import IncubatorContestFactory, MilestoneFactory
+
+    for i, district in enumerate(["maojian", "fangxian", "zhushan", "danjiangkou"]):
+        for level in ("district", "city", "province", "national"):
+            NamedStudioFactory(
+                organisation=OrganisationFactory(district=district),
+                level=level,
+                named_on=date(2020 + i, 6, 1),
+            )
+    for edition in (3, 4, 5):
+        contest = IncubatorContestFactory(edition=edition, year=2020 + edition)
+        for i in range(4):
+            entry = IncubatorEntryFactory(contest=contest, state="awarded")
+            AwardFactory(entry=entry, tier=["first", "second", "third", "excellence"][i])
+            IncubatorEntryFactory(contest=contest, state="not_advanced")
+            incubation = IncubationFactory(entry=entry)
+            MilestoneFactory(incubation=incubation)
+            for q, state in enumerate(["accepted", "filed", "pending", "correction_requested"]):
+                IncubationReportFactory(
+                    incubation=incubation,
+                    state=state,
+                    revenue=1000 * q,
+                    period_start=date(2024, 1 + 3 * q, 1),
+                    period_end=date(2024, 3 + 3 * q, 28),
+                    due_date=date(2024, 3 + 3 * q, 28) + timedelta(days=15),
+                )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/programmes/dashboard/",
+        "/programmes/dashboard/screen/",
+        "/programmes/dashboard/score-vs-outcome/",
+        "/programmes/dashboard/export/",
+        "/programmes/incubator/reports/",
+    ],
+)
+def test_dashboard_queries_are_the_same_for_one_and_for_many(incubator_staff, path):
+    client = _client(incubator_staff)
+    _one_of_each()
+    client.get(path)  # warm the per-process caches (content types, the session) first
+    one = _queries(client, path)
+    _many_of_each()
+    assert _queries(client, path) == one
+
+
+def test_reports_page_is_paged_and_a_refusal_shows_on_its_page(incubator_staff):
+    incubation = IncubationFactory()
+    filed = [
+        IncubationReportFactory(
+            incubation=incubation,
+            state="filed",
+            period_start=date(2020, 1, 1) + timedelta(days=31 * i),
+            period_end=date(2020, 1, 20) + timedelta(days=31 * i),
+            due_date=date(2020, 2, 5) + timedelta(days=31 * i),
+        )
+        for i in range(21)
+    ]
+    client = _client(incubator_staff)
+    first = client.get("/programmes/incubator/reports/").content.decode()
+    last = filed[-1]
+    assert f"r{filed[0].pk}-comment" in first and f"r{last.pk}-comment" not in first
+    url = f"/programmes/incubator/reports/{last.pk}/request-correction/?page=2"
+    response = client.post(url, {f"r{last.pk}-comment": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"r{last.pk}-comment" in page and 'data-field-error="comment"' in page
+    last.refresh_from_db()
+    assert last.state == "filed"

@@ -351,3 +351,30 @@ def test_reports_page_is_paged_and_a_refusal_shows_on_its_page(incubator_staff):
     assert f"r{last.pk}-comment" in page and 'data-field-error="comment"' in page
     last.refresh_from_db()
     assert last.state == "filed"
+
+
+def test_admission_before_the_award_is_refused_on_the_form_even_confirmed(incubator_staff):
+    entry = IncubatorEntryFactory(state="awarded")
+    award = AwardFactory(entry=entry)
+    day_before = (timezone.localdate(award.granted_at) - timedelta(days=1)).isoformat()
+    response = _client(incubator_staff).post(
+        f"/programmes/incubator/admit/{entry.pk}/",
+        {"start_date": day_before, "confirm_backdated": "on"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-field-error="start_date"' in page and "获奖日期" in page
+    assert not Incubation.objects.exists()
+
+
+def test_backdated_admission_says_in_chinese_how_many_reports_fall_overdue(incubator_staff):
+    entry = IncubatorEntryFactory(state="awarded")
+    long_ago = (timezone.localdate() - timedelta(days=400)).isoformat()
+    response = _client(incubator_staff).post(
+        f"/programmes/incubator/admit/{entry.pk}/",
+        {"start_date": long_ago},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "开始日期早于今天 400 天" in response.content.decode()

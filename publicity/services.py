@@ -227,8 +227,8 @@ def period_end(published_at: dt.datetime, working_days: int) -> tuple[dt.date, d
             "working_days",
             _(
                 "The period would run into %(year)s, whose official holiday arrangement is not "
-                "in the calendar data yet (it covers %(first)s–%(last)s); choose a shorter period "
-                "or update the chinesecalendar package."
+                "in the calendar data yet (it covers %(first)s–%(last)s); choose a shorter period, "
+                "or ask the administrator to add that year's official arrangement."
             )
             % {"year": exc.year, "first": exc.first, "last": exc.last},
         ) from None

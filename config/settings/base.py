@@ -534,6 +534,9 @@ PUBLICITY_OBJECTIONS_PER_IP_PER_HOUR = env.int("PUBLICITY_OBJECTIONS_PER_IP_PER_
 PUBLICITY_OBJECTIONS_PER_NOTICE_PER_HOUR = env.int(
     "PUBLICITY_OBJECTIONS_PER_NOTICE_PER_HOUR", default=100
 )
+# A JSON file with the official holiday arrangement of years that chinesecalendar does not carry
+# yet (publicity/workdays.py says the format); empty: the package's years only.
+PUBLICITY_HOLIDAY_SUPPLEMENT = env("PUBLICITY_HOLIDAY_SUPPLEMENT", default="")
 PUBLICITY_FORM_MIN_SECONDS = env.int("PUBLICITY_FORM_MIN_SECONDS", default=5)
 PUBLICITY_FORM_MAX_AGE_SECONDS = env.int("PUBLICITY_FORM_MAX_AGE_SECONDS", default=4 * 60 * 60)
 PUBLICITY_MAIL_MAX_ATTEMPTS = env.int("PUBLICITY_MAIL_MAX_ATTEMPTS", default=5)

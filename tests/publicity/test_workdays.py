@@ -100,3 +100,79 @@ def test_deploy_check_says_when_the_calendar_needs_an_update(today, expected):
 
     with time_machine.travel(today.replace(tzinfo=dt.UTC), tick=False):
         assert [m.id for m in holiday_calendar_is_current()] == expected
+
+
+# --- the supplement file (PUBLICITY_HOLIDAY_SUPPLEMENT) ------------------------------------------
+# The 2027 days below are made up for the tests, not the official arrangement.
+FAKE_2027 = {
+    "2027": {
+        "source": "test data",
+        "holidays": ["2027-01-01", "2027-01-04"],
+        "workdays": ["2027-01-09"],
+    }
+}
+
+
+@pytest.fixture
+def supplement(settings, tmp_path):
+    import json
+
+    def use(data) -> None:
+        path = tmp_path / "holidays.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        settings.PUBLICITY_HOLIDAY_SUPPLEMENT = str(path)
+        workdays.forget_supplement()
+
+    yield use
+    settings.PUBLICITY_HOLIDAY_SUPPLEMENT = ""
+    workdays.forget_supplement()
+
+
+def test_a_supplement_year_extends_the_calendar_with_its_days_off_and_working_weekends(
+    supplement,
+):
+    supplement(FAKE_2027)
+    assert workdays.covered_years()[1] == 2027
+    assert is_working_day(D(2027, 1, 1)) is False  # a Friday off in the file
+    assert is_working_day(D(2027, 1, 4)) is False  # a Monday off in the file
+    assert is_working_day(D(2027, 1, 5)) is True  # an ordinary Tuesday
+    assert is_working_day(D(2027, 1, 9)) is True  # a Saturday declared a working day
+    assert is_working_day(D(2027, 1, 10)) is False  # an ordinary Sunday
+    # Mon 28 Dec 2026 (the package's year) on: 29, 30, 31 Dec, then 5 Jan (1–4 off in the file).
+    assert period_last_day(D(2026, 12, 28), 4) == D(2027, 1, 5)
+    with pytest.raises(CalendarNotCovered):
+        is_working_day(D(2028, 1, 3))
+
+
+@pytest.mark.parametrize(
+    "data, problem",
+    [
+        ({"2028": {"holidays": ["2028-01-03"]}}, "gap"),
+        ({"2026": {"holidays": ["2026-01-01"]}}, "already in chinesecalendar"),
+        ({"2027": {"holidays": ["2027-02-30"]}}, "not a date"),
+        ({"2027": {"holidays": ["2028-01-01"]}}, "not in 2027"),
+        ({"2027": {"holidays": ["2027-01-01"], "workdays": ["2027-01-01"]}}, "both"),
+        ({"2027": {"workdays": ["2027-01-09"]}}, "no holidays"),
+        (["2027"], "object of years"),
+    ],
+)
+def test_a_bad_supplement_stops_the_product_saying_where(supplement, data, problem):
+    from publicity.checks import holiday_supplement_is_valid
+
+    supplement(data)
+    with pytest.raises(workdays.SupplementInvalid, match=problem):
+        workdays.covered_years()
+    errors = holiday_supplement_is_valid()
+    assert [e.id for e in errors] == ["publicity.E002"] and problem in errors[0].msg
+
+
+def test_an_unreadable_supplement_is_an_error_too(settings):
+    from publicity.checks import holiday_supplement_is_valid
+
+    settings.PUBLICITY_HOLIDAY_SUPPLEMENT = "/nonexistent/holidays.json"
+    try:
+        assert [e.id for e in holiday_supplement_is_valid()] == ["publicity.E002"]
+    finally:
+        settings.PUBLICITY_HOLIDAY_SUPPLEMENT = ""
+        workdays.forget_supplement()
+    assert holiday_supplement_is_valid() == []

@@ -1,32 +1,32 @@
-"""A whole review round run from the console in real Chromium, with a real Celery worker for the
-assignment job: create a round and its rubric, import reviewers from an XLSX file, assign and
-watch the progress bar reach 100 %, swap one assignment, confirm, remind the late reviewers,
-close, compute, finalize, grant awards, publish — then the enterprise sees its outcome. Every
-console page on the way passes axe-core (0 serious or critical violations)."""
+"""A whole contest run from the console in real Chromium, with a real Celery worker for the
+jobs: create the edition with a category and open its registration (then close it and start the
+review once the entries are in), create a round and its rubric, import reviewers from an XLSX
+file, assign and watch the progress bar reach 100 %, swap one assignment, confirm, remind the
+late reviewers, close, compute, finalize, grant one award by hand and the rest by rank, change
+the award by hand, publish — then the enterprise sees its outcome. Every console page on the
+way passes axe-core (0 serious or critical violations)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.enums import Role
 from jobs.enums import LIVE_STATES
 from jobs.models import Job
+from projects.enums import ContestState
+from projects.models import Contest
 from reviews import services
 from reviews.enums import AssignmentStatus, RoundState
 from reviews.models import Assignment, Award, Round
 from tests.conftest import wait_until
 from tests.factories.accounts import ExpertiseFieldFactory, OrganisationFactory, UserFactory
-from tests.factories.reviews import (
-    ReviewCategoryFactory,
-    ReviewContestFactory,
-    ReviewEntryFactory,
-    accept_pledges,
-    make_pool,
-)
+from tests.factories.reviews import ReviewEntryFactory, accept_pledges, make_pool
 
 pytestmark = pytest.mark.browser
 
@@ -49,17 +49,43 @@ def test_staff_run_a_round_from_the_console(
     ExpertiseFieldFactory(code="nev", name="新能源汽车")
     org = OrganisationFactory(name="东风商用车有限公司")
     member = UserFactory(username="dongfeng", organisation=org, roles=[Role.ENTERPRISE])
-    contest = ReviewContestFactory()
-    category = ReviewCategoryFactory(contest=contest)
+
+    # 0. the edition with one category; a move the contest refuses is said in words; open it
+    sign_in(page, staff)
+    page.goto("/console/")
+    assert_accessible(page)
+    page.get_by_role("link", name="新建一届大赛").click()
+    page.get_by_label("名称", exact=True).fill("十堰市第六届职工创新创业大赛")
+    page.get_by_label("届次").fill("6")
+    page.get_by_label("年度").fill("2026")
+    page.get_by_label("报名开始").fill("2026-11-01T08:00")
+    page.get_by_label("报名截止").fill("2027-06-30T18:00")
+    page.get_by_label("每单位限报项目数").fill("3")
+    page.get_by_label("代码 1").fill("innovation")
+    page.get_by_label("名称 1").fill("创新组")
+    assert_accessible(page)
+    page.get_by_role("button", name="创建大赛").click()
+    expect(page.get_by_text("大赛已创建（草稿）。")).to_be_visible()
+    contest = Contest.objects.get(edition=6)
+    category = contest.categories.get(code="innovation")
+    expect(page.get_by_role("link", name="创新组")).to_be_visible()
+    expect(page.get_by_role("button", name="截止报名")).to_have_count(0)  # not from a draft
+    assert_accessible(page)
+    page.get_by_role("button", name="开放报名").click()
+    expect(page.get_by_text("大赛当前状态：报名中。")).to_be_visible()
+    contest.refresh_from_db()
+    assert contest.state == ContestState.OPEN
+    # the enterprises enter (their own pages, tested elsewhere); registration closes, review starts
     entries = [
         ReviewEntryFactory(contest=contest, category=category, organisation=org) for _ in range(3)
     ]
     make_pool(contest, 2)
+    page.get_by_role("button", name="截止报名").click()
+    page.get_by_role("button", name="开始评审").click()
+    expect(page.get_by_text("大赛当前状态：评审中。")).to_be_visible()
 
     # 1. a new round and its rubric (the weights warning shows, then goes)
-    sign_in(page, staff)
     page.goto("/console/")
-    assert_accessible(page)
     page.get_by_role("link", name="新建评审轮次").click()
     page.get_by_label("名称").fill("初赛")
     page.locator("#id_reviewers_per_entry").fill("2")
@@ -166,7 +192,16 @@ def test_staff_run_a_round_from_the_console(
     # no step is running. Each step is a job: wait on its row, not on the page's own reload.
     def step_done():
         wait_until(lambda: not Job.objects.filter(state__in=LIVE_STATES).exists(), timeout=90)
-        page.reload()
+        # The page reloads itself when its job ends (HX-Refresh); a reload meeting that one
+        # finds no page for a moment: load the page again.
+        for attempt in range(3):
+            try:
+                page.goto(page.url)
+                break
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
+                page.wait_for_timeout(500)
 
     page.get_by_role("button", name="结束评分").click()
     page.get_by_role("link", name="结果", exact=True).click()
@@ -175,9 +210,26 @@ def test_staff_run_a_round_from_the_console(
     step_done()
     page.get_by_role("button", name="确定结果").click()
     step_done()
+    # one award by hand, in the entry's row; then the rest by rank (it keeps the hand-made one)
+    by_hand = entries[2]
+    row = page.get_by_role("row").filter(has_text=by_hand.title)
+    row.get_by_label(f"“{by_hand.title}”的奖项").select_option(label="优秀奖")
+    row.get_by_role("button", name="授予", exact=True).click()
+    expect(page.get_by_text(f"已向“{by_hand.title}”授予奖项。")).to_be_visible()
+    award = Award.objects.get(entry=by_hand)
+    assert (award.tier, award.by_rank) == ("excellence", False)
+    assert_accessible(page)
     page.get_by_role("button", name="授予奖项").click()
     step_done()
-    assert Award.objects.filter(round=round_).exists()
+    assert Award.objects.filter(round=round_, by_rank=True).exists()
+    assert Award.objects.get(entry=by_hand).by_rank is False
+    # change the hand-made award's tier on its own page
+    page.get_by_role("link", name=re.compile(f"修改.*“{by_hand.title}”的奖项")).click()
+    assert_accessible(page)
+    page.get_by_label("奖项", exact=True).select_option(label="三等奖")
+    page.get_by_role("button", name="保存奖项").click()
+    expect(page.get_by_text("奖项已保存。")).to_be_visible()
+    assert Award.objects.get(entry=by_hand).tier == "third"
     assert_accessible(page)
     page.get_by_role("button", name="向参赛单位公布").click()
     step_done()

@@ -94,17 +94,21 @@ def nav_entries_for(user, path: str) -> list[dict]:
             url = entry.url()
         except NoReverseMatch:  # an app that declares an entry before its URL exists
             continue
+        matched = path.startswith(entry.active_prefix) if entry.active_prefix else path == url
         entries.append(
             {
                 "key": entry.key,
                 "label": entry.label,
                 "url": url,
                 "icon": entry.icon,
-                "active": path.startswith(entry.active_prefix)
-                if entry.active_prefix
-                else path == url,
+                "active": matched,
+                # How specific the match is: /console/notices/ beats /console/ on a notice page.
+                "_match": len(entry.active_prefix or url) if matched else -1,
             }
         )
+    best = max((e["_match"] for e in entries), default=-1)
+    for e in entries:
+        e["active"] = e.pop("_match") == best >= 0
     return entries
 
 

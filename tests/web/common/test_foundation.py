@@ -180,3 +180,17 @@ def test_sign_out_ends_the_session_and_needs_a_post(client):
     assert response.status_code == 302
     again = client.get("/enterprise/", **ZH)
     assert again.status_code == 302 and again["Location"].startswith("/accounts/login/")
+
+
+def test_only_the_most_specific_header_link_is_marked_active():
+    from accounts.enums import Role
+    from tests.factories.accounts import UserFactory
+    from web.common.registry import nav_entries_for
+
+    staff = UserFactory(roles=[Role.UNION_STAFF])
+    on_notices = {e["key"]: e["active"] for e in nav_entries_for(staff, "/console/notices/3/")}
+    assert on_notices["console-notices"] is True and on_notices["console"] is False
+    on_round = {e["key"]: e["active"] for e in nav_entries_for(staff, "/console/rounds/3/")}
+    assert on_round["console"] is True and on_round["console-notices"] is False
+    elsewhere = nav_entries_for(staff, "/no/such/page/")
+    assert not any(e["active"] for e in elsewhere) and all("_match" not in e for e in elsewhere)

@@ -64,7 +64,13 @@ def _compute_results(round_: Round) -> int:
     means = np.full((n, len(criteria)), np.nan)
     mean_rows = np.array(
         list(
-            ReviewScore.objects.filter(review__in=reviews)
+            # the reviews' filter as joins (not ``review__in``: a semi-join, then the reviews
+            # joined again for their entry)
+            ReviewScore.objects.filter(
+                review__round=round_,
+                review__state=ReviewState.SUBMITTED,
+                review__assignment__status=AssignmentStatus.ACTIVE,
+            )
             .values("review__entry_id", "criterion_id")
             .annotate(mean=Avg(Cast("score", FloatField())))
             .values_list("review__entry_id", "criterion_id", "mean")
@@ -110,13 +116,78 @@ def _decimal_list(values: np.ndarray) -> list[Decimal | None]:
     return [None if np.isnan(v) else Decimal(f"{v:.3f}") for v in values.tolist()]
 
 
-def _float_list(values: np.ndarray) -> list[float | None]:
-    return [None if v != v else v for v in values.tolist()]  # NaN != NaN: no score
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags 0, no extension
+_COPY_TRAILER = b"\xff\xff"
+
+
+def _binary_copy(columns: list[tuple[str, np.ndarray]]) -> bytes:
+    """PostgreSQL's binary COPY of fixed-width columns (name, numpy array) built by numpy at
+    once: per row a field count, then each field's length and big-endian value."""
+    n = len(columns[0][1])
+    fields = [("count", ">i2")]
+    for name, values in columns:
+        fields += [(f"len_{name}", ">i4"), (name, values.dtype.newbyteorder(">"))]
+    rows = np.zeros(n, dtype=np.dtype(fields))
+    rows["count"] = len(columns)
+    for name, values in columns:
+        rows[f"len_{name}"] = values.dtype.itemsize
+        rows[name] = values
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+
+
+def _store_results_pg(pks, count, score, median, rank, advanced, rounded, keys) -> None:
+    """One binary COPY into a temporary table, then one UPDATE ... FROM it: Django's bulk_update
+    builds a CASE per row, and quoting 100,000-element arrays (the means as JSON texts) into the
+    statements was a fifth of a finalize. A missing score is NaN in the copy, NULL in the table; the
+    database builds each entry's criterion_means object."""
+    means = [
+        (f"c{i}", np.ascontiguousarray(rounded[:, i], dtype=np.float64)) for i in range(len(keys))
+    ]
+    data = _binary_copy(
+        [
+            ("id", np.asarray(pks, dtype=np.int64)),
+            ("n", np.asarray(count, dtype=np.int32)),
+            ("s", np.asarray(score, dtype=np.float64)),
+            ("m", np.asarray(median, dtype=np.float64)),
+            ("r", np.asarray(rank, dtype=np.int32)),
+            ("a", np.asarray(advanced, dtype=np.bool_)),
+            *means,
+        ]
+    )
+    extra = "".join(f", c{i} float8" for i in range(len(keys)))
+    # a whole mean keeps its ".0" (75.0, as json.dumps wrote it), the others their shortest
+    # form, which float8 and Python print alike
+    pairs = ", ".join(
+        f"%s::text, CASE WHEN v.c{i} = trunc(v.c{i}) THEN to_jsonb(round(v.c{i}::numeric, 1)) "
+        f"ELSE to_jsonb(v.c{i}) END"
+        for i in range(len(keys))
+    )
+    nulled = "".join(f", NULLIF(c{i}, 'NaN') AS c{i}" for i in range(len(keys)))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS _round_results")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE _round_results (id bigint, n int, s float8, m float8, "
+            f"r int, a boolean{extra}) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY _round_results FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(data)
+        cursor.execute(
+            "UPDATE reviews_roundentry AS re SET n_reviews = v.n, "
+            "score = round(v.s::numeric, 3), median_total = round(v.m::numeric, 3), "
+            f"rank = v.r, advanced = v.a, criterion_means = jsonb_build_object({pairs}) "
+            "FROM (SELECT id, n, NULLIF(s, 'NaN') AS s, NULLIF(m, 'NaN') AS m, r, a"
+            f"{nulled} FROM _round_results) AS v WHERE re.id = v.id",
+            keys,
+        )
+        cursor.execute("DROP TABLE _round_results")
 
 
 def _store_results(*, pks, count, score, median, rank, advanced, means, criterion_ids) -> None:
     keys = [str(pk) for pk in criterion_ids.tolist()]
     rounded = np.round(means, 3)
+    if connection.vendor == "postgresql":
+        _store_results_pg(pks, count, score, median, rank, advanced, rounded, keys)
+        return
     means_json = [
         json.dumps({k: (None if np.isnan(v) else v) for k, v in zip(keys, row, strict=True)})
         for row in rounded.tolist()
@@ -130,29 +201,6 @@ def _store_results(*, pks, count, score, median, rank, advanced, means, criterio
         advanced.astype(bool).tolist(),
         means_json,
     )
-    if connection.vendor == "postgresql":
-        # One UPDATE ... FROM unnest(arrays) per chunk: Django's bulk_update builds a CASE per
-        # row and is an order of magnitude slower for a round of 100,000 entries. Scores travel
-        # as float8 and JSON as text (cheap to adapt) and are cast by the database.
-        sql = (
-            "UPDATE reviews_roundentry AS re SET n_reviews = v.n, "
-            "score = round(v.s::numeric, 3), median_total = round(v.m::numeric, 3), "
-            "rank = v.r, advanced = v.a, criterion_means = v.cm::jsonb "
-            "FROM unnest(%s::bigint[], %s::int[], %s::float8[], %s::float8[], %s::int[], "
-            "%s::boolean[], %s::text[]) AS v(id, n, s, m, r, a, cm) WHERE re.id = v.id"
-        )
-        pg_columns = (
-            columns[0],
-            columns[1],
-            _float_list(score),
-            _float_list(median),
-            *columns[4:],
-        )
-        step = 20_000
-        with connection.cursor() as cursor:
-            for start in range(0, len(pks), step):
-                cursor.execute(sql, [list(col[start : start + step]) for col in pg_columns])
-        return
     objs = [
         RoundEntry(
             pk=pk,

@@ -4,6 +4,7 @@ the next round, awards, publication visibility, exports."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
 from jobs.models import Job
@@ -421,3 +422,16 @@ def test_criterion_means_are_the_averages_of_submitted_reviews_only(union_staff)
     assert means[0] == {key: 75.0}
     assert means[1] == {key: 80.5}
     assert means[2] == {key: None}
+    # a whole mean is stored as 75.0 (a float, as json.dumps writes it), not 75
+    assert isinstance(means[0][key], float)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT criterion_means::text FROM reviews_roundentry WHERE round_id = %s "
+            "ORDER BY entry_id",
+            [round_.pk],
+        )
+        assert [row[0] for row in cursor.fetchall()] == [
+            f'{{"{key}": 75.0}}',
+            f'{{"{key}": 80.5}}',
+            f'{{"{key}": null}}',
+        ]

@@ -106,19 +106,32 @@ def assignments_for_staff(user: User) -> QuerySet[Assignment]:
 
 
 def assignments_of_reviewer(
-    user: User, *, closed_too: bool = False, for_scoring: bool = False
+    user: User, *, closed_too: bool = False, for_scoring: bool = False, for_queue: bool = False
 ) -> QuerySet[Assignment]:
     """A reviewer's own active assignments in open rounds, with what the reviewer may read of the
     entry (the serializer decides what to redact in a blind round). ``closed_too``: also those of
     closed and finalized rounds, for the read-only scoring page after the round closed (scores
     are the services' to refuse there). ``for_scoring``: for a request that saves or submits the
     review: neither the review (the scoring service reads it under the assignment's lock and hands
-    it back) nor the rubric (:func:`round_criteria` keeps it once frozen) is loaded here."""
+    it back) nor the rubric (:func:`round_criteria` keeps it once frozen) is loaded here.
+    ``for_queue``: for the reviewer's home and "save and next": one query, each assignment with
+    its round, the entry's title and the review's state, none of the entry's material."""
     if not user.is_authenticated or not user.has_role(Role.REVIEWER):
         return Assignment.objects.none()
     states = [RoundState.OPEN]
     if closed_too:
         states += [RoundState.CLOSED, RoundState.FINALIZED]
+    scoped = Assignment.objects.filter(
+        reviewer=user, status=AssignmentStatus.ACTIVE, round__state__in=states
+    ).order_by("round_id", "entry_id")
+    if for_queue:
+        return scoped.select_related("round", "round__contest", "entry", "review").defer(
+            "entry__summary",
+            "entry__innovation_points",
+            "entry__expected_benefits",
+            "round__contest__description",
+            "review__comment",
+        )
     prefetches = [
         Prefetch("entry__team", queryset=TeamMember.objects.order_by("position", "id")),
         Prefetch("entry__attachments", queryset=Attachment.objects.order_by("id")),
@@ -128,14 +141,9 @@ def assignments_of_reviewer(
             "round__criteria",
             Prefetch("review", queryset=Review.objects.prefetch_related("scores")),
         ]
-    return (
-        Assignment.objects.filter(
-            reviewer=user, status=AssignmentStatus.ACTIVE, round__state__in=states
-        )
-        .select_related("round", "entry", "entry__category", "entry__organisation")
-        .prefetch_related(*prefetches)
-        .order_by("round_id", "entry_id")
-    )
+    return scoped.select_related(
+        "round", "entry", "entry__category", "entry__organisation"
+    ).prefetch_related(*prefetches)
 
 
 # A frozen rubric is kept in the cache for a day.

@@ -69,7 +69,7 @@ class HomeView(ReviewerMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        assignments = list(selectors.assignments_of_reviewer(user))
+        assignments = list(selectors.assignments_of_reviewer(user, for_queue=True))
         context["rounds"] = rounds_with_queues(
             assignments, accepted_round_ids=selectors.pledged_round_ids(user)
         )
@@ -238,7 +238,8 @@ class SaveView(_AssignmentPage):
                 messages.success(request, _("Draft saved."))
                 if "next" in request.POST:
                     following = next_in_queue(
-                        list(selectors.assignments_of_reviewer(request.user)), assignment
+                        list(selectors.assignments_of_reviewer(request.user, for_queue=True)),
+                        assignment,
                     )
                     if following is not None:
                         return _redirect_303(reverse("reviewer:assignment", args=[following.pk]))

@@ -394,3 +394,24 @@ def test_attachments_show_in_the_page_by_kind(client, scoring_round):
     assert f'<img class="img-fluid" src="{base}{png.pk}/"' in page  # inline
     assert f'href="{base}{xlsx.pk}/" download' in page  # offered for download
     assert f'data-pdf-url="{base}{xlsx.pk}/"' not in page
+
+
+def test_the_home_page_reads_the_queue_in_a_constant_number_of_queries(client, db):
+    """The queue needs titles and review states only: the same count for 3 and 12 entries,
+    drafted and submitted reviews included, and none of the entries' material is read."""
+    counts = []
+    for n_entries in (3, 3, 12):  # the first run fills the per-process caches
+        round_, _, pool = open_round_with(n_entries=n_entries, n_reviewers=2)
+        accept_pledges(round_)
+        mine = assignments_of(round_, pool[0])
+        client.force_login(pool[0])
+        client.post(f"/review/assignments/{mine[0].pk}/save/", _post_scores(round_, [1] * 4))
+        client.post(f"/review/assignments/{mine[1].pk}/submit/", _post_scores(round_, [2] * 4))
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/review/")
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert all(a.entry.title in body for a in mine)
+        assert not any("summary" in q["sql"] for q in ctx.captured_queries)
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] == counts[2], counts

@@ -353,3 +353,17 @@ def test_the_contest_page_takes_constant_queries(client, union_staff):
         category = CategoryFactory(contest=contest, expertise=fields)
         EntryFactory(contest=contest, category=category)
     assert _queries(client, url) == small
+
+
+def test_a_frozen_contests_category_is_shown_read_only_and_refuses_a_change(client, union_staff):
+    category = CategoryFactory(contest=ContestFactory(state=ContestState.IN_REVIEW), name="原名")
+    client.force_login(union_staff)
+    page = client.get(f"/console/categories/{category.pk}/").content.decode()
+    assert 'name="code"' not in page and "原名" in page
+    response = client.post(
+        f"/console/categories/{category.pk}/", {"code": category.code, "name": "新名"}
+    )
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    category.refresh_from_db()
+    assert category.name == "原名"

@@ -228,3 +228,18 @@ def test_the_member_page_takes_constant_queries(client, union_staff, pool_member
             actor=union_staff,
         )
     assert _queries(client, _url(pool_member), q="东风") == small
+
+
+def test_the_pool_page_takes_constant_queries(client, union_staff, pool_member):
+    from reviews import services
+
+    contest = pool_member.contest
+    url = f"/console/contests/{contest.pk}/pool/"
+    client.force_login(union_staff)
+    _queries(client, url)
+    small = _queries(client, url)
+    for reviewer in make_pool(contest, 5):
+        services.conflict_declare(
+            reviewer=reviewer, organisation=OrganisationFactory(), reason="y", actor=union_staff
+        )
+    assert _queries(client, url) == small

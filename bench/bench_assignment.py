@@ -95,6 +95,7 @@ def run_one(size: str, mode: str, args: argparse.Namespace) -> dict:
         "rescanned": proof.entries_rescanned if proof else 0,
         "pricing_s": proof.pricing_seconds if proof else 0.0,
         "negative_left": proof.negative_left if proof else 0,
+        "pass_complete": proof.last_pass_complete if proof else True,
         "sum_sq": res.sum_squared_loads,
         "size": size,
         "mode": mode,
@@ -176,7 +177,8 @@ def report(r: dict) -> None:
         f"pricing {r['pricing_s']:.2f} s"
         + (
             f", {r['negative_left']:,} pairs still negative when the time budget ended"
-            if r.get("negative_left")
+            + ("" if r.get("pass_complete", True) else " (that pass was cut short)")
+            if r.get("negative_left") or not r.get("pass_complete", True)
             else ""
         )
     )

@@ -100,8 +100,9 @@ dense, vectorised block of reduced costs at a time) and keeps of each block only
 pairs to add back, at most ``_ADD_PER_ENTRY`` per entry, the most negative (partial pricing):
 memory stays bounded whatever the instance (a provincial round's first pass finds ~100 M
 negative pairs). All negative pairs are counted, cut or not, so a cut never certifies. Once
-``time_budget_seconds`` are spent no new solve starts: the result then says "not certified"
-and how many pairs the last pass still found negative (``negative_left``).
+``time_budget_seconds`` are spent no new block is priced and no new solve starts: the result
+then says "not certified", how many pairs the last pass found negative (``negative_left``) and
+whether that pass was complete (``last_pass_complete``).
 
 Tag representation
 ==================

@@ -130,6 +130,7 @@ class _Pricer:
         self.chunk = max(1, int(chunk))
         self.add_per_entry = None if add_per_entry is None else max(1, int(add_per_entry))
         self.reserve: _Reserve | None = None
+        self.last_pass_complete = True  # the last price() read every entry it had to
 
     # ---- the effective tail potential of a pair, and its exact reduced cost
     def _group_top(self, cand_e, cand_r, cand_a, flows_c, d, big):
@@ -220,7 +221,7 @@ class _Pricer:
         rows, cols = self._cut_block(block, near)
         return first[rows] + cols
 
-    def price(self, *, cand_e, cand_r, cand_a, flows_c, d, big, near=0.0):
+    def price(self, *, cand_e, cand_r, cand_a, flows_c, d, big, near=0.0, deadline=None):
         """Pairs outside the graph with a negative reduced cost: (e, r, a) — at most
         ``add_per_entry`` per entry, the most negative —, the number of pairs priced, of entries
         scanned in full, and of negative pairs (all of them, returned or not: the certificate is
@@ -271,7 +272,11 @@ class _Pricer:
         lim = _RESERVE_PER_ENTRY
         margin_cap = 2 * big
         cap = self.add_per_entry
+        self.last_pass_complete = True
         for s in range(0, len(full), self.chunk):
+            if deadline is not None and time.perf_counter() > deadline:
+                self.last_pass_complete = False
+                break
             ents = full[s : s + self.chunk]
             keys = self.keys_block(ents)
             elig = keys >= 0
@@ -320,7 +325,8 @@ class _Pricer:
             out_e.append(ents[rows])
             out_r.append(cols.astype(np.int64))
             out_a.append(aff[rows, cols].astype(np.int64))
-        self._update_reserve(new_rows, full, d)
+        if self.last_pass_complete:
+            self._update_reserve(new_rows, full, d)
         e = np.concatenate(out_e) if out_e else np.empty(0, np.int64)
         r = np.concatenate(out_r) if out_r else np.empty(0, np.int64)
         a = np.concatenate(out_a) if out_a else np.empty(0, np.int64)
@@ -407,10 +413,13 @@ def _price_and_resolve(
             flows_c=flows[: g.n_cand],
             d=d,
             big=g.big,
+            deadline=t0 + time_budget_seconds,
         )
         pricing_s += time.perf_counter() - tp
         priced += n_priced
         rescanned += n_full if rounds > 1 else 0
+        if not pricer.last_pass_complete:
+            break  # the time budget ended the pass: no certificate
         if negative == 0:
             certified = True
             break
@@ -445,5 +454,6 @@ def _price_and_resolve(
         entries_rescanned=rescanned,
         pricing_seconds=pricing_s,
         negative_left=negative,
+        last_pass_complete=pricer.last_pass_complete,
     )
     return sc, g, smcf, proof

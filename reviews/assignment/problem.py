@@ -308,7 +308,10 @@ class PricingProof:
         pricing_seconds: potentials + pricing, all rounds.
         negative_left: pairs the last pass found with a negative reduced cost (0 when
             certified; when the time budget ended the pricing first, how far from a
-            certificate the result is — those pairs were not added back).
+            certificate the result is — those pairs were not added back; a lower bound when
+            that pass was cut short).
+        last_pass_complete: the last pass read every pair it had to; False when the time
+            budget ended it midway (then nothing is certified).
     """
 
     certified: bool
@@ -318,6 +321,7 @@ class PricingProof:
     entries_rescanned: int
     pricing_seconds: float
     negative_left: int = 0
+    last_pass_complete: bool = True
 
 
 @dataclass(frozen=True, eq=False)

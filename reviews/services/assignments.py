@@ -137,6 +137,7 @@ def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User 
             "pairs_priced": result.pricing.pairs_priced if result.pricing else 0,
             "pairs_added": result.pricing.pairs_added if result.pricing else 0,
             "pairs_negative_left": result.pricing.negative_left if result.pricing else 0,
+            "pricing_pass_complete": result.pricing.last_pass_complete if result.pricing else True,
         }
         audit_record(actor=actor, action="assignment.solve", target=locked, data=stats)
     return stats

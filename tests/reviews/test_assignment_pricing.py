@@ -226,7 +226,7 @@ def test_a_tight_cut_still_ends_certified_at_the_dense_optimum(monkeypatch):
     priced = assign(problem, candidates_per_entry=THIN, time_budget_seconds=1e9)
     assert check_assignment(problem, priced.pairs) == []
     assert priced.pricing.certified and priced.pricing.rounds >= 3
-    assert priced.pricing.negative_left == 0
+    assert priced.pricing.negative_left == 0 and priced.pricing.last_pass_complete
     assert (priced.total_affinity, priced.sum_squared_loads) == (
         dense.total_affinity,
         dense.sum_squared_loads,
@@ -234,10 +234,33 @@ def test_a_tight_cut_still_ends_certified_at_the_dense_optimum(monkeypatch):
 
 
 def test_a_spent_time_budget_says_not_certified():
+    """A budget spent before pricing: no block is priced, nothing is certified, and the result
+    is the pruned graph's optimum (valid)."""
     problem = contest_instance(400, 40, seed=11)
     priced = assign(problem, candidates_per_entry=THIN, time_budget_seconds=0)
     assert check_assignment(problem, priced.pairs) == []
     assert not priced.pricing.certified and not priced.certified_optimal
+    assert not priced.pricing.last_pass_complete
     assert priced.pricing.rounds == 1 and priced.pricing.pairs_added == 0
-    assert priced.pricing.negative_left > 0  # how far from a certificate, said
     assert priced.upper_bound >= priced.total_affinity
+
+
+def test_a_pass_cut_by_its_deadline_certifies_nothing():
+    """The deadline stops a pass between blocks: the negative pairs of the blocks read so far
+    are returned, the pass says it is incomplete, even when those blocks had no negative pair."""
+    problem = contest_instance(400, 40, seed=11)
+    prep, sc, g, flows, d, pricer, price = _first_pricing_state(problem)
+    p = pricer(7, None)
+    e, _r, _a, priced, _n_full, negative = p.price(
+        cand_e=sc.cand_e,
+        cand_r=sc.cand_r,
+        cand_a=sc.cand_a,
+        flows_c=flows[: g.n_cand],
+        d=d,
+        big=g.big,
+        deadline=0.0,
+    )
+    assert not p.last_pass_complete and priced == 0 and negative == 0 and len(e) == 0
+    assert p.reserve is None  # an incomplete pass leaves no reserve to trust
+    _e, _r, _a, priced, _n_full, negative = price(p)
+    assert p.last_pass_complete and priced > 0 and negative > 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -20,7 +19,13 @@ from accounts.enums import UNION_STAFF_ROLES
 from accounts.models import User
 from accounts.selectors import enterprise_members_by_organisation, users_holding
 from notifications.models import Notice
-from notifications.reminders import due_offset, offsets_setting, reminder_occasion, wave_written
+from notifications.reminders import (
+    due_offset,
+    offsets_setting,
+    remind_now_cooldown,
+    reminder_occasion,
+    wave_written,
+)
 from notifications.rendering import site_link
 from notifications.services import Recipient, notice_enqueue, notices_enqueue_bulk
 from reviews.enums import AdvancementRule, AssignmentStatus, AwardTier, RoundState
@@ -377,7 +382,7 @@ def late_reviewers_remind(*, round: Round, now: datetime) -> dict:
     cool-down (``NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS``). Called by
     ``services.round_remind_late_reviewers`` with the round locked, so two clicks at once are
     serialised and the second finds the first's notices."""
-    cooldown = timedelta(hours=getattr(settings, "NOTIFICATIONS_REMIND_NOW_COOLDOWN_HOURS", 12))
+    cooldown = remind_now_cooldown()
     recipients = _unsubmitted_recipients(round, {"overdue": now > round.deadline})
     recent = set(
         Notice.objects.filter(

@@ -43,7 +43,7 @@ def _xlsx(tmp_path):
 
 
 def test_staff_run_a_round_from_the_console(
-    page, sign_in, assert_accessible, celery_worker, tmp_path
+    page, sign_in, assert_accessible, celery_worker, tmp_path, screenshot
 ):
     staff = UserFactory(username="union_zhang", roles=[Role.UNION_STAFF], is_staff=True)
     ExpertiseFieldFactory(code="nev", name="新能源汽车")
@@ -83,6 +83,7 @@ def test_staff_run_a_round_from_the_console(
     page.get_by_role("button", name="截止报名").click()
     page.get_by_role("button", name="开始评审").click()
     expect(page.get_by_text("大赛当前状态：评审中。")).to_be_visible()
+    screenshot(page, "console-contest")
 
     # 1. a new round and its rubric (the weights warning shows, then goes)
     page.goto("/console/")
@@ -116,6 +117,7 @@ def test_staff_run_a_round_from_the_console(
     page.get_by_role("button", name="导入评审库").click()
     expect(page.get_by_text("已将 2 位新专家")).to_be_visible()
     expect(page.get_by_role("cell", name="李明 liming@example.org")).to_be_visible()
+    screenshot(page, "console-pool")
     assert_accessible(page)
 
     # 3. assignment: start, watch the bar reach 100 %, swap one, confirm
@@ -126,6 +128,7 @@ def test_staff_run_a_round_from_the_console(
     bar = page.get_by_role("progressbar").first
     expect(bar).to_have_attribute("aria-valuenow", "100", timeout=60_000)
     expect(page.locator("[data-job-state]").first).to_have_attribute("data-job-state", "succeeded")
+    screenshot(page, "console-assignment")
     assert_accessible(page)
     entry = entries[0]
     on_entry = set(
@@ -178,6 +181,7 @@ def test_staff_run_a_round_from_the_console(
     expect(progress.get_by_role("cell", name=str(late.reviewer.full_name))).to_be_visible()
     page.get_by_role("button", name="立即提醒未完成的专家").click()
     expect(page.get_by_text("已提醒 1 位评审专家")).to_be_visible()
+    screenshot(page, "console-round")
     assert_accessible(page)
     services.review_submit(
         assignment=late,
@@ -223,6 +227,7 @@ def test_staff_run_a_round_from_the_console(
     step_done()
     assert Award.objects.filter(round=round_, by_rank=True).exists()
     assert Award.objects.get(entry=by_hand).by_rank is False
+    screenshot(page, "console-results")
     # change the hand-made award's tier on its own page
     page.get_by_role("link", name=re.compile(f"修改.*“{by_hand.title}”的奖项")).click()
     assert_accessible(page)
@@ -238,6 +243,7 @@ def test_staff_run_a_round_from_the_console(
     assert round_.published_at is not None
     page.get_by_role("link", name="公平性分析").click()
     expect(page.get_by_role("heading", name="专家宽严度")).to_be_visible()
+    screenshot(page, "console-fairness")
     assert_accessible(page)
 
     # 6. the enterprise sees its outcome (and never the console)

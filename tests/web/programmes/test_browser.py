@@ -23,7 +23,9 @@ def _staff(role):
     return UserFactory(roles=[role], is_staff=True)
 
 
-def test_union_staff_name_a_studio_and_rate_an_assessment(page, sign_in, assert_accessible):
+def test_union_staff_name_a_studio_and_rate_an_assessment(
+    page, sign_in, assert_accessible, screenshot
+):
     sign_in(page, _staff(Role.UNION_STAFF))
     application = StudioApplicationFactory(
         state="under_review", level="city", studio__name="陈刚车城工匠创新工作室"
@@ -32,6 +34,7 @@ def test_union_staff_name_a_studio_and_rate_an_assessment(page, sign_in, assert_
 
     page.goto("/programmes/studios/applications/")
     assert_accessible(page)
+    screenshot(page, "programmes-applications")
     page.get_by_role("link", name="陈刚车城工匠创新工作室").click()
     expect(page.get_by_role("heading", name="陈刚车城工匠创新工作室", level=1)).to_be_visible()
     assert_accessible(page)
@@ -52,11 +55,14 @@ def test_union_staff_name_a_studio_and_rate_an_assessment(page, sign_in, assert_
     form.get_by_label("考核结果").select_option(label="合格")
     form.get_by_role("button", name="保存考核结果").click()
     expect(page.get_by_text("考核结果已保存。")).to_be_visible()
+    screenshot(page, "programmes-assessments")
     assessment.refresh_from_db()
     assert assessment.rating == "pass"
 
 
-def test_incubator_staff_admit_accept_and_read_the_dashboard(page, sign_in, assert_accessible):
+def test_incubator_staff_admit_accept_and_read_the_dashboard(
+    page, sign_in, assert_accessible, screenshot
+):
     from accounts import demo as accounts_demo
     from innovation import demo as innovation_demo
 
@@ -82,6 +88,7 @@ def test_incubator_staff_admit_accept_and_read_the_dashboard(page, sign_in, asse
     expect(page.get_by_role("heading", name="项目历程")).to_be_visible()
     expect(page.get_by_text("获一等奖")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "programmes-incubation")
 
     page.goto("/programmes/incubator/reports/")
     assert_accessible(page)
@@ -102,9 +109,11 @@ def test_incubator_staff_admit_accept_and_read_the_dashboard(page, sign_in, asse
     assert cells == ["合计", "2", "3", "2", "1", "8"]
     expect(page.locator('[data-headline="已命名创新工作室"]')).to_have_text("8")
     assert_accessible(page)
+    screenshot(page, "programmes-dashboard")
     page.goto("/programmes/dashboard/screen/")
     expect(page.locator('[data-chart="studios_by_district"] canvas')).to_have_count(1)
     assert_accessible(page)
+    screenshot(page, "programmes-screen")
     page.goto("/programmes/dashboard/score-vs-outcome/")
     expect(page.get_by_text("样本太少", exact=False).first).to_be_visible()
     assert_accessible(page)

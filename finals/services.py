@@ -22,7 +22,7 @@ import hashlib
 import ipaddress
 import secrets
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -51,8 +51,8 @@ from reviews import selectors as review_selectors
 from reviews import services as review_services
 from reviews.enums import ROUND_ASSIGNABLE_STATES, AssignmentStatus, RoundState
 from reviews.models import Assignment, Criterion, PoolMember, ReviewerConflict, Round, RoundEntry
+from reviews.score_rules import clean_criterion_scores
 
-_ONE_DECIMAL = Decimal("0.1")
 SIGN_IN_CODE_HOURS = getattr(settings, "FINALS_SIGN_IN_CODE_HOURS", 12)
 
 
@@ -661,55 +661,20 @@ def slot_move(
 
 
 def clean_live_scores(criteria: list[Criterion], scores: dict) -> dict[int, Decimal]:
-    """Every criterion scored, 0..max, one decimal; errors name the criterion
-    (``scores.<name>``)."""
+    """The phone's ``{criterion id: score}``, checked by the review's own rule
+    (``reviews.score_rules.clean_criterion_scores``: 0..max, one decimal, known criteria, none
+    twice, every one scored; errors name the criterion, ``scores.<name>``)."""
     if not isinstance(scores, dict):
         raise ValidationFailed(
             _("scores: one score per criterion."),
             fields={"scores": [_("One score per criterion.")]},
         )
-    by_id = {c.pk: c for c in criteria}
-    clean: dict[int, Decimal] = {}
-    for key, raw in scores.items():
-        try:
-            criterion = by_id.get(int(key))
-        except (TypeError, ValueError):
-            criterion = None
-        if criterion is None:
-            raise ValidationFailed(
-                _("scores: %(key)s is not a criterion of this round.") % {"key": key},
-                fields={"scores": [_("Unknown criterion %(key)s.") % {"key": key}]},
-            )
-        name = f"scores.{criterion.name}"
-        try:
-            value = Decimal(str(raw).strip())
-        except (InvalidOperation, TypeError):
-            value = None
-        if value is None or not value.is_finite():
-            raise ValidationFailed(
-                _("%(name)s: not a number.") % {"name": criterion.name},
-                fields={name: [_("Not a number.")]},
-            )
-        if value < 0 or value > criterion.max_score:
-            message = _("Between 0 and %(max)s.") % {"max": criterion.max_score}
-            raise ValidationFailed(
-                _("%(name)s: %(message)s") % {"name": criterion.name, "message": message},
-                fields={name: [message]},
-            )
-        if value != value.quantize(_ONE_DECIMAL):
-            message = _("One decimal place at most.")
-            raise ValidationFailed(
-                _("%(name)s: %(message)s") % {"name": criterion.name, "message": message},
-                fields={name: [message]},
-            )
-        clean[criterion.pk] = value
-    missing = [c for c in criteria if c.pk not in clean]
-    if missing:
-        raise ValidationFailed(
-            _("scores: every criterion needs a score."),
-            fields={f"scores.{c.name}": [_("Required.")] for c in missing},
-        )
-    return clean
+    clean = clean_criterion_scores(
+        criteria,
+        [{"criterion": key, "score": raw} for key, raw in scores.items()],
+        complete=True,
+    )
+    return {pk: value for pk, (value, _comment) in clean.items()}
 
 
 def score_submit(

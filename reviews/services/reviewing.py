@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,7 +17,8 @@ from reviews import pledges, selectors
 from reviews.enums import REVIEW_TRANSITIONS, AssignmentStatus, ReviewState, RoundState
 from reviews.errors import ReviewError
 from reviews.models import Assignment, Criterion, Review, ReviewScore
-from reviews.services._common import _ONE_DECIMAL, _TOTAL_PLACES
+from reviews.score_rules import clean_criterion_scores
+from reviews.services._common import _TOTAL_PLACES
 
 
 def _lock_assignment_for_scoring(assignment: Assignment, reviewer: User) -> Assignment:
@@ -46,61 +47,6 @@ def _lock_assignment_for_scoring(assignment: Assignment, reviewer: User) -> Assi
     return locked
 
 
-def _clean_scores(
-    criteria: list[Criterion], scores: list[dict], *, complete: bool
-) -> dict[int, tuple[Decimal, str]]:
-    by_id = {c.pk: c for c in criteria}
-    clean: dict[int, tuple[Decimal, str]] = {}
-    for item in scores:
-        criterion = by_id.get(int(item["criterion"]))
-        if criterion is None:
-            raise ValidationFailed(
-                _("scores: criterion %(criterion)s is not in this round's rubric.")
-                % {"criterion": item["criterion"]},
-                fields={
-                    "scores": [
-                        _("Unknown criterion %(criterion)s.") % {"criterion": item["criterion"]}
-                    ]
-                },
-            )
-        key = f"scores.{criterion.name}"
-        try:
-            value = Decimal(str(item["score"]))
-        except (InvalidOperation, TypeError):
-            raise ValidationFailed(
-                _("%(name)s: not a number.") % {"name": criterion.name},
-                fields={key: [_("Not a number.")]},
-            ) from None
-        if value.is_nan() or value < 0 or value > criterion.max_score:
-            raise ValidationFailed(
-                _("%(name)s: the score must lie between 0 and %(max_score)s.")
-                % {"name": criterion.name, "max_score": criterion.max_score},
-                fields={
-                    key: [_("Between 0 and %(max_score)s.") % {"max_score": criterion.max_score}]
-                },
-            )
-        if value != value.quantize(_ONE_DECIMAL):
-            raise ValidationFailed(
-                _("%(name)s: one decimal place at most.") % {"name": criterion.name},
-                fields={key: [_("One decimal place at most.")]},
-            )
-        if criterion.pk in clean:
-            raise ValidationFailed(
-                _("%(name)s: scored twice.") % {"name": criterion.name},
-                fields={key: [_("Scored twice.")]},
-            )
-        clean[criterion.pk] = (value.quantize(_ONE_DECIMAL), str(item.get("comment", "")))
-    if complete:
-        missing = [c.name for c in criteria if c.pk not in clean]
-        if missing:
-            raise ValidationFailed(
-                _("%(criterion)s: every criterion needs a score before submitting.")
-                % {"criterion": missing[0]},
-                fields={f"scores.{name}": [_("Required to submit.")] for name in missing},
-            )
-    return clean
-
-
 def weighted_total(criteria: list[Criterion], scores: dict[int, Decimal]) -> Decimal:
     """``sum(weight * score / max_score)`` over the scored criteria, to three decimals."""
     total = sum(
@@ -127,13 +73,13 @@ def _write_review(
     review = Review.objects.filter(assignment=locked).first()
     if review is not None and review.state == ReviewState.SUBMITTED:
         raise Conflict(_("The review is submitted and locked."), code=ReviewError.REVIEW_LOCKED)
-    given = _clean_scores(criteria, scores, complete=False) if scores is not None else {}
+    given = clean_criterion_scores(criteria, scores, complete=False) if scores is not None else {}
     current: dict[int, tuple[Decimal, str]] = {}
     if review is not None and not given.keys() >= {c.pk for c in criteria}:
         current = {s.criterion_id: (s.score, s.comment) for s in review.scores.all()}
     current.update(given)
     if submit:
-        _clean_scores(
+        clean_criterion_scores(
             criteria,
             [{"criterion": pk, "score": v, "comment": c} for pk, (v, c) in current.items()],
             complete=True,

@@ -310,3 +310,42 @@ def test_recording_needs_every_finalist_revealed():
     with pytest.raises(Conflict) as exc:
         services.session_record_reviews(session=final.session, actor=final.staff)
     assert exc.value.code == "session_unfinished"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["99", "-1", "12.25", "abc"])
+def test_phone_score_errors_are_the_reviews_errors(value):
+    """The phone and the online review apply one rule (reviews.score_rules) with one wording."""
+    from reviews.score_rules import clean_criterion_scores
+
+    final = seat_final(make_final())
+    slot = _open(final)
+    criteria = list(final.round.criteria.order_by("position", "id"))
+    scores = scores_for(final.round, 0.5)
+    scores[str(criteria[0].pk)] = value
+    with pytest.raises(ValidationFailed) as phone:
+        services.score_submit(
+            session=final.session, member=final.members[0], slot=slot, scores=scores
+        )
+    with pytest.raises(ValidationFailed) as review:
+        clean_criterion_scores(
+            criteria, [{"criterion": criteria[0].pk, "score": value}], complete=False
+        )
+    assert phone.value.fields == review.value.fields
+    assert list(phone.value.fields) == [f"scores.{criteria[0].name}"]
+    assert not LiveScore.objects.exists()
+
+
+@pytest.mark.django_db
+def test_phone_score_of_one_criterion_twice_is_refused():
+    final = seat_final(make_final())
+    slot = _open(final)
+    criteria = list(final.round.criteria.order_by("position", "id"))
+    scores = scores_for(final.round, 0.5)
+    scores[f"0{criteria[0].pk}"] = "1"
+    with pytest.raises(ValidationFailed) as exc:
+        services.score_submit(
+            session=final.session, member=final.members[0], slot=slot, scores=scores
+        )
+    assert list(exc.value.fields) == [f"scores.{criteria[0].name}"]
+    assert not LiveScore.objects.exists()

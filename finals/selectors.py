@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from statistics import fmean
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -87,18 +87,57 @@ def reason_text(rule: str, finalist) -> str:
     return texts[rule] % {"finalist": finalist}
 
 
+def _signed_in_codes(code_id: int, now) -> QuerySet[SignInCode]:
+    """The phone's code while it signs in: used (the pledge accepted on this browser), not
+    revoked, not expired, its member still seated — ``services.sign_in_code_problem`` as a
+    filter."""
+    return SignInCode.objects.filter(
+        pk=code_id,
+        used_at__isnull=False,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        member__seat__isnull=False,
+    )
+
+
 def member_of_code(code_id: int | None) -> PanelMember | None:
     """The panel member a phone's session signs in, while its code is valid."""
     if not code_id:
         return None
     code = (
-        SignInCode.objects.select_related("member__draw__session", "member__reviewer")
-        .filter(pk=code_id, used_at__isnull=False)
+        _signed_in_codes(code_id, timezone.now())
+        .select_related("member__draw__session", "member__reviewer")
         .first()
     )
-    if code is None or services.sign_in_code_problem(code) is not None:
+    return code.member if code is not None else None
+
+
+def phone_status(code_id: int | None) -> dict | None:
+    """What the phone polls every second: the session's version and the entry on stage with its
+    state, or None when the phone is signed out. One query (the code's validity, the version and
+    the stage read together), whatever the number of finalists and scores."""
+    if not code_id:
         return None
-    return code.member
+    stage = LiveSlot.objects.filter(
+        session_id=OuterRef("member__draw__session__id"), state__in=LIVE_SLOT_STATES
+    ).order_by("position")
+    row = (
+        _signed_in_codes(code_id, timezone.now())
+        .filter(member__draw__session__isnull=False)
+        .annotate(
+            stage_id=Subquery(stage.values("pk")[:1]),
+            stage_state=Subquery(stage.values("state")[:1]),
+        )
+        .values("member__draw__session__version", "stage_id", "stage_state")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "version": row["member__draw__session__version"],
+        "slot": row["stage_id"],
+        "state": row["stage_state"],
+    }
 
 
 def code_for_token(token: str) -> SignInCode | None:

@@ -196,3 +196,54 @@ def test_a_missing_or_unknown_answer_declines_nobody(answer):
     invited.refresh_from_db()
     assert invited.status == "invited"
     assert not final.draw.members.filter(status="declined").exists()
+
+
+def _status_queries(phone):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = phone.get("/live/phone/status/")
+    assert response.status_code == 200
+    return response.json(), len(queries)
+
+
+def test_phone_status_poll_is_two_queries_however_far_the_final_goes():
+    """Every judge's phone polls once a second: the session row and one read, the same with one
+    entry scoring as with every other entry revealed and scored by the whole panel."""
+    final = seat_final(make_final(finalists=4))
+    phone, _path = _join(final, final.members[0])
+    staff = final.staff
+    slot = services.slot_move(session=final.session, to_state=SlotState.PRESENTING, actor=staff)
+    services.slot_move(session=final.session, to_state=SlotState.SCORING_OPEN, actor=staff)
+    status, early = _status_queries(phone)
+    assert status == {
+        "version": final.session.__class__.objects.get(pk=final.session.pk).version,
+        "slot": slot.pk,
+        "state": SlotState.SCORING_OPEN,
+    }
+    for n in range(3):
+        if n:
+            services.slot_move(session=final.session, to_state=SlotState.SCORING_OPEN, actor=staff)
+        for member in final.members:
+            services.score_submit(
+                session=final.session, member=member, slot=slot, scores=scores_for(final.round, 0.7)
+            )
+        services.slot_move(session=final.session, to_state=SlotState.SCORING_CLOSED, actor=staff)
+        services.slot_move(session=final.session, to_state=SlotState.REVEALED, actor=staff)
+        slot = services.slot_move(session=final.session, to_state=SlotState.PRESENTING, actor=staff)
+    status, late = _status_queries(phone)
+    assert status["slot"] == slot.pk and status["state"] == SlotState.PRESENTING
+    assert early == late == 2  # the Django session row, the status
+
+
+def test_phone_status_after_the_last_reveal_and_once_revoked():
+    final = seat_final(make_final(finalists=1))
+    member = final.members[0]
+    phone, _path = _join(final, member)
+    status, _n = _status_queries(phone)
+    assert status["slot"] is None and status["state"] is None
+    services.sign_in_code_revoke(member=member, actor=final.staff)
+    response = phone.get("/live/phone/status/")
+    assert response.status_code == 403 and response.json() == {"signed_out": True}
+    assert Client().get("/live/phone/status/").status_code == 403

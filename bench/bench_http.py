@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/innovation_bench_http"
 BENCH_ROUND = "HTTP bench"
 RUSH_REVIEWERS = 80
+BENCH_SECRET_KEY = "bench-http-" + "x" * 50
 
 # wrk script: a request generator over a list of requests written by this script, and a summary
 # printed as one JSON line (wrk's own --latency output has no p95).
@@ -260,6 +261,19 @@ def prepare(args) -> dict:
         .order_by("entry_id", "reviewer_id")
         .values_list("id", "reviewer_id")
     )
+    # Scoring needs the round's pledge (评审承诺书) accepted first, as on the pages.
+    from reviews.models import PledgeAcceptance
+    from reviews.selectors import pledge_text_of
+
+    PledgeAcceptance.objects.bulk_create(
+        [
+            PledgeAcceptance(
+                round=round_, reviewer=u, text=pledge_text_of(round_), accepted_at=timezone.now()
+            )
+            for u in rush
+        ],
+        ignore_conflicts=True,
+    )
     tokens = {u.pk: issue_token(u) for u in rush}
     category = large.categories.order_by("id").first()
     criteria = list(round_.criteria.order_by("position").values_list("id", "max_score"))
@@ -423,13 +437,16 @@ def main() -> None:
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["REDIS_URL"] = args.redis_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    # Tokens carry a fingerprint made with the secret key (they die with a password change), so
+    # they are issued here with the key the product's gunicorn runs with.
+    os.environ["DJANGO_SECRET_KEY"] = BENCH_SECRET_KEY
     ensure_database(args.database_url)
     data = prepare(args)
 
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_SECRET_KEY="bench-http-" + "x" * 50,
+        DJANGO_SECRET_KEY=BENCH_SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_IGNORE_DOTENV="1",

@@ -25,6 +25,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ExpertiseField, ReviewerProfile, User
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
+from core.models import AuditEvent
 from core.services import audit_record, state_saved
 from core.transitions import check_transition
 from finals import draw as drawing
@@ -49,8 +51,19 @@ from finals.errors import FinalError
 from finals.models import LiveScore, LiveSession, LiveSlot, PanelDraw, PanelMember, SignInCode
 from reviews import selectors as review_selectors
 from reviews import services as review_services
-from reviews.enums import ROUND_ASSIGNABLE_STATES, AssignmentStatus, RoundState
-from reviews.models import Assignment, Criterion, PoolMember, ReviewerConflict, Round, RoundEntry
+from reviews.enums import ROUND_ASSIGNABLE_STATES, AssignmentStatus, ReviewState, RoundState
+from reviews.errors import ReviewError
+from reviews.models import (
+    Assignment,
+    Criterion,
+    PledgeAcceptance,
+    PoolMember,
+    Review,
+    ReviewerConflict,
+    ReviewScore,
+    Round,
+    RoundEntry,
+)
 from reviews.score_rules import clean_criterion_scores
 
 SIGN_IN_CODE_HOURS = getattr(settings, "FINALS_SIGN_IN_CODE_HOURS", 12)
@@ -727,60 +740,153 @@ def score_submit(
 
 def session_record_reviews(*, session: LiveSession, actor: User) -> dict:
     """Once every finalist is revealed, write the on-the-spot scores into the final round as the
-    panel's submitted reviews (``reviews.pledges.pledge_accept`` with the address the member
-    pledged from, then ``reviews.services.review_submit``), so that staff close and finalize the
-    round and grant awards by rank from the final's scores as for any round. The round must be
-    open (its assignments confirmed). Reviews already submitted are left alone, so running it
-    again writes nothing twice. Returns counts."""
-    from reviews import pledges
-
+    panel's submitted reviews, so that staff close and finalize the round and grant awards by
+    rank from the final's scores as for any round. The round must be open (its assignments
+    confirmed) and before its deadline. Each member who scored gets the round's pledge recorded
+    (the address they pledged from, as ``reviews.pledges.pledge_accept``), each score becomes a
+    submitted review (the rubric's rule, ``reviews.score_rules``; the weighted total,
+    ``reviews.services.weighted_total``; audited as ``review.submit``). Reviews already
+    submitted are left alone, so running it again writes nothing twice. Set-based: a constant
+    number of queries however large the panel and the final (the round and the assignments are
+    locked, as the one-by-one review writes lock them). Returns counts."""
     _require_staff(actor)
     session = LiveSession.objects.select_related("round").get(pk=session.pk)
-    round_ = session.round
-    if round_.state != RoundState.OPEN:
+    if session.round.state != RoundState.OPEN:
         raise Conflict(
             _("Open the final round (confirm its assignments) before recording the scores."),
             code=FinalError.ROUND_NOT_OPEN,
         )
-    slots = list(LiveSlot.objects.filter(session=session))
-    if any(s.state != SlotState.REVEALED for s in slots):
+    if LiveSlot.objects.filter(session=session).exclude(state=SlotState.REVEALED).exists():
         raise Conflict(
             _("Every finalist must be revealed before the scores are recorded."),
             code=FinalError.SESSION_UNFINISHED,
         )
-    written = skipped = 0
     with transaction.atomic():
-        scores = LiveScore.objects.filter(slot__session=session).select_related(
-            "member__reviewer", "slot"
+        round_ = Round.objects.select_for_update().get(pk=session.round_id)
+        if round_.state != RoundState.OPEN:
+            raise Conflict(
+                _("Open the final round (confirm its assignments) before recording the scores."),
+                code=FinalError.ROUND_NOT_OPEN,
+            )
+        now = timezone.now()
+        if now > round_.deadline:
+            raise Conflict(
+                _("The deadline has passed; scores can no longer change."),
+                code=ReviewError.DEADLINE,
+            )
+        criteria = review_selectors.round_criteria(round_)
+        marks = list(
+            LiveScore.objects.filter(slot__session=session)
+            .order_by("slot__position", "member__seat")
+            .values_list("member__reviewer_id", "member__pledge_ip", "slot__entry_id", "scores")
         )
-        for score in scores:
-            member = score.member
-            assignment = Assignment.objects.filter(
+        assignments = {
+            (a.reviewer_id, a.entry_id): a
+            for a in Assignment.objects.select_for_update(of=("self",))
+            .filter(
                 round=round_,
-                reviewer=member.reviewer,
-                entry_id=score.slot.entry_id,
                 status=AssignmentStatus.ACTIVE,
-            ).first()
-            if (
-                assignment is None
-                or hasattr(assignment, "review")
-                and (assignment.review.state == "submitted")
-            ):
-                skipped += 1
-                continue
-            pledges.pledge_accept(
-                round=round_, reviewer=member.reviewer, ip_address=member.pledge_ip
+                reviewer_id__in={reviewer for reviewer, *_rest in marks},
             )
-            review_services.review_submit(
-                assignment=assignment,
-                reviewer=member.reviewer,
-                scores=[{"criterion": int(k), "score": v} for k, v in score.scores.items()],
-            )
-            written += 1
-        audit_record(
-            actor=actor,
-            action="live_session.record_reviews",
-            target=session,
-            data={"written": written, "skipped": skipped},
+            .select_related("review")
+        }
+        pledged = set(
+            PledgeAcceptance.objects.filter(round=round_).values_list("reviewer_id", flat=True)
         )
-    return {"written": written, "skipped": skipped}
+        pledge_text = review_selectors.pledge_text_of(round_)
+        new_pledges: dict[int, PledgeAcceptance] = {}
+        new_reviews: list[Review] = []
+        drafts: list[Review] = []
+        values: dict[int, dict[int, Decimal]] = {}  # id(review) -> criterion -> score
+        for reviewer_id, pledge_ip, entry_id, scores in marks:
+            assignment = assignments.get((reviewer_id, entry_id))
+            review = getattr(assignment, "review", None) if assignment else None
+            if assignment is None or (review is not None and review.state == ReviewState.SUBMITTED):
+                continue
+            clean = clean_criterion_scores(
+                criteria,
+                [{"criterion": int(k), "score": v} for k, v in scores.items()],
+                complete=True,
+            )
+            if reviewer_id not in pledged and reviewer_id not in new_pledges:
+                new_pledges[reviewer_id] = PledgeAcceptance(
+                    round=round_,
+                    reviewer_id=reviewer_id,
+                    text=pledge_text,
+                    accepted_at=now,
+                    ip_address=pledge_ip or None,
+                )
+            if review is None:
+                review = Review(
+                    round=round_,
+                    reviewer_id=reviewer_id,
+                    entry_id=entry_id,
+                    assignment=assignment,
+                )
+                new_reviews.append(review)
+            else:
+                drafts.append(review)
+            values[id(review)] = {pk: value for pk, (value, _comment) in clean.items()}
+            review.total = review_services.weighted_total(criteria, values[id(review)])
+            review.state, review.submitted_at, review.updated_at = (
+                ReviewState.SUBMITTED,
+                now,
+                now,
+            )
+        PledgeAcceptance.objects.bulk_create(new_pledges.values())
+        Review.objects.bulk_create(new_reviews)
+        Review.objects.bulk_update(drafts, ["state", "total", "submitted_at", "updated_at"])
+        written = [*new_reviews, *drafts]
+        ReviewScore.objects.bulk_create(
+            [
+                ReviewScore(review=review, criterion_id=pk, score=value, comment="")
+                for review in written
+                for pk, value in values[id(review)].items()
+            ],
+            update_conflicts=True,
+            unique_fields=["review", "criterion"],
+            update_fields=["score", "comment"],
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                *(
+                    _audit_row(
+                        actor_id=reviewer_id,
+                        action="round.pledge_accept",
+                        target=round_,
+                        data={"ip_address": pledge.ip_address},
+                    )
+                    for reviewer_id, pledge in new_pledges.items()
+                ),
+                *(
+                    _audit_row(
+                        actor_id=review.reviewer_id,
+                        action="review.submit",
+                        target=review,
+                        from_state=ReviewState.DRAFT,
+                        to_state=ReviewState.SUBMITTED,
+                        data={
+                            "scores": {str(k): str(v) for k, v in values[id(review)].items()},
+                            "total": str(review.total),
+                        },
+                    )
+                    for review in written
+                ),
+            ]
+        )
+        counts = {"written": len(written), "skipped": len(marks) - len(written)}
+        audit_record(actor=actor, action="live_session.record_reviews", target=session, data=counts)
+    return counts
+
+
+def _audit_row(*, actor_id: int, action: str, target, data: dict, **states) -> AuditEvent:
+    """``core.services.audit_record``'s row, unsaved, for one bulk insert."""
+    return AuditEvent(
+        actor_id=actor_id,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=str(target.pk),
+        from_state=str(states.get("from_state", "")),
+        to_state=str(states.get("to_state", "")),
+        data=data,
+    )

@@ -5,6 +5,7 @@ real PostgreSQL."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -349,3 +350,115 @@ def test_phone_score_of_one_criterion_twice_is_refused():
         )
     assert list(exc.value.fields) == [f"scores.{criteria[0].name}"]
     assert not LiveScore.objects.exists()
+
+
+def _play(final, shares=(0.8, 0.9, 0.7, 0.6, 0.5)):
+    """Every finalist on stage, scored by the whole panel and revealed."""
+    for _ in range(LiveSlot.objects.filter(session=final.session).count()):
+        slot = _open(final)
+        for member, share in zip(final.members, shares, strict=True):
+            services.score_submit(
+                session=final.session,
+                member=member,
+                slot=slot,
+                scores=scores_for(final.round, share),
+            )
+        services.slot_move(
+            session=final.session, to_state=SlotState.SCORING_CLOSED, actor=final.staff
+        )
+        services.slot_move(session=final.session, to_state=SlotState.REVEALED, actor=final.staff)
+
+
+def _recorded_queries(final):
+    from django.contrib.contenttypes.models import ContentType
+    from django.test.utils import CaptureQueriesContext
+
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as queries:
+        counts = services.session_record_reviews(session=final.session, actor=final.staff)
+    return counts, len(queries)
+
+
+@pytest.mark.django_db
+def test_recording_reviews_takes_the_same_queries_for_a_small_and_a_large_final():
+    small = seat_final(make_final(finalists=1))
+    large = seat_final(make_final(finalists=4))
+    for final in (small, large):
+        review_services.round_confirm_assignments(round=final.round, actor=final.staff)
+        _play(final)
+    small_counts, small_queries = _recorded_queries(small)
+    large_counts, large_queries = _recorded_queries(large)
+    assert small_counts == {"written": 5, "skipped": 0}
+    assert large_counts == {"written": 20, "skipped": 0}
+    # session, slots, savepoint, round lock, rubric, scores, assignments, pledges, 4 inserts,
+    # 3 content types (cold cache), 2 audit inserts, release
+    assert small_queries == large_queries <= 17
+
+
+@pytest.mark.django_db
+def test_recorded_reviews_are_submitted_pledged_and_audited_like_online_ones():
+    from reviews import pledges
+    from reviews.models import PledgeAcceptance, Review
+
+    final = seat_final(make_final(finalists=2))
+    review_services.round_confirm_assignments(round=final.round, actor=final.staff)
+    _play(final)
+    first = final.members[0]
+    slot = LiveSlot.objects.get(session=final.session, position=1)
+    # one member had begun an online draft of the first finalist: it is completed and submitted
+    assignment = Assignment.objects.get(
+        round=final.round, reviewer=first.reviewer, entry=slot.entry
+    )
+    pledges.pledge_accept(round=final.round, reviewer=first.reviewer, ip_address="10.0.0.9")
+    criterion = final.round.criteria.order_by("position").first()
+    draft = review_services.review_save_draft(
+        assignment=assignment,
+        reviewer=first.reviewer,
+        scores=[{"criterion": criterion.pk, "score": "1"}],
+        comment="现场",
+    )
+    assert services.session_record_reviews(session=final.session, actor=final.staff) == {
+        "written": 10,
+        "skipped": 0,
+    }
+    draft.refresh_from_db()
+    assert draft.state == "submitted" and draft.total == Decimal("80.000")
+    assert draft.comment == "现场"
+    live = LiveScore.objects.get(slot=slot, member=first)
+    assert {str(s.criterion_id): str(s.score) for s in draft.scores.all()} == {
+        k: str(Decimal(v).quantize(Decimal("0.1"))) for k, v in live.scores.items()
+    }
+    reviews = Review.objects.filter(round=final.round)
+    assert reviews.count() == 10 and not reviews.exclude(state="submitted").exists()
+    assert {r.total for r in reviews.filter(entry=slot.entry)} == {
+        LiveScore.objects.get(slot=slot, member=m).total for m in final.members
+    }
+    pledges = PledgeAcceptance.objects.filter(round=final.round)
+    assert pledges.count() == 5
+    assert pledges.get(reviewer=first.reviewer).ip_address == "10.0.0.9"  # kept, not redone
+    assert {p.ip_address for p in pledges.exclude(reviewer=first.reviewer)} == {"10.0.0.1"}
+    submits = AuditEvent.objects.filter(action="review.submit")
+    assert submits.count() == 10
+    assert set(submits.values_list("actor_id", flat=True)) == {m.reviewer_id for m in final.members}
+    assert AuditEvent.objects.filter(action="round.pledge_accept").count() == 5
+    assert AuditEvent.objects.get(action="live_session.record_reviews").data == {
+        "written": 10,
+        "skipped": 0,
+    }
+
+
+@pytest.mark.django_db
+def test_recording_after_the_rounds_deadline_writes_nothing():
+    import time_machine
+
+    from reviews.models import Review
+
+    final = seat_final(make_final(finalists=1))
+    review_services.round_confirm_assignments(round=final.round, actor=final.staff)
+    _play(final)
+    final.round.refresh_from_db()
+    late = time_machine.travel(final.round.deadline + timedelta(minutes=1))
+    with late, pytest.raises(Conflict) as exc:
+        services.session_record_reviews(session=final.session, actor=final.staff)
+    assert exc.value.code == "deadline"
+    assert not Review.objects.exists()

@@ -79,7 +79,9 @@ def run_one(size: str, mode: str, args: argparse.Namespace) -> dict:
     rss_before = _rss_mb()
     m = n_r if mode == "complete" else args.candidates
     t = time.perf_counter()
-    res = assign(problem, candidates_per_entry=m, seed=args.seed)
+    res = assign(
+        problem, candidates_per_entry=m, seed=args.seed, time_budget_seconds=args.time_budget
+    )
     wall = time.perf_counter() - t
     peak = _rss_mb()
     t = time.perf_counter()
@@ -148,6 +150,8 @@ def child(size: str, mode: str, args: argparse.Namespace) -> dict:
             str(args.load_spread),
             "--family",
             args.family,
+            "--time-budget",
+            str(args.time_budget),
         ]
         + (["--same-employer"] if args.same_employer else [])
         + (["--tight"] if args.tight else [])
@@ -207,6 +211,13 @@ def main() -> None:
     ap.add_argument("--family", choices=["contest", "random"], default="contest")
     ap.add_argument("--tight", action="store_true", help="contest family: min = max load")
     ap.add_argument("--no-exact", action="store_true", help="skip the complete-graph solve")
+    ap.add_argument(
+        "--time-budget",
+        type=float,
+        default=40.0,
+        help="assign()'s time_budget_seconds (40, the product's default): no pricing block or "
+        "solve starts after it",
+    )
     ap.add_argument("--child", choices=["pruned", "complete"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.candidates is not None and args.candidates < 0:

@@ -12,6 +12,7 @@ import hmac
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -22,7 +23,7 @@ from certificates.errors import CertificateError
 from certificates.models import Certificate
 from certificates.pdf import render_certificate
 from core.exceptions import Conflict
-from core.services import audit_record
+from core.models import AuditEvent
 from notifications.rendering import site_link
 from projects.models import Contest
 from publicity.enums import NoticeState
@@ -96,11 +97,18 @@ def awards_to_certify(contest: Contest) -> list[tuple[Award, ResultsNotice]]:
     return out
 
 
+_INSERT_BATCH = 200  # certificates per INSERT: each row carries its PDF
+
+
 def certificates_issue(
     *, contest: Contest, actor: User | None, progress: Callable[[int, int], None] | None = None
 ) -> list[Certificate]:
     """Issue the certificates not issued yet (see the module doc). Refused (409) before the
-    results are final."""
+    results are final. Numbers continue the contest's sequence without a gap: the contest row is
+    locked while the next numbers are taken and the certificates written (two runs at once
+    queue; the second numbers after the first), and ``unique_certificate_seq`` backs it up. The
+    PDFs are rendered one by one (``progress`` after each); the rows and their audit lines are
+    then inserted in bulk."""
     with transaction.atomic():
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
         check_results_final(locked)
@@ -126,25 +134,38 @@ def certificates_issue(
             pdf = render_certificate(
                 {**data, "issuer": issuer}, verify_url=site_link(verify_path(data["number"]))
             )
-            certificate = Certificate.objects.create(
-                seq=seq,
-                contest=locked,
-                entry=entry,
-                organisation=entry.organisation,
-                award=award,
-                notice=notice,
-                issued_at=timezone.now(),
-                pdf=pdf,
-                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-                **data,
+            issued.append(
+                Certificate(
+                    seq=seq,
+                    contest=locked,
+                    entry=entry,
+                    organisation=entry.organisation,
+                    award=award,
+                    notice=notice,
+                    issued_at=timezone.now(),
+                    pdf=pdf,
+                    pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+                    **data,
+                )
             )
-            audit_record(
-                actor=actor,
-                action="certificate.issue",
-                target=certificate,
-                data={"number": certificate.number, "award": award.pk},
-            )
-            issued.append(certificate)
             if progress:
                 progress(i + 1, len(awards))
+        if not issued:
+            return []
+        Certificate.objects.bulk_create(issued, batch_size=_INSERT_BATCH)
+        certificate_type = ContentType.objects.get_for_model(Certificate)
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor_id=actor_id,
+                    action="certificate.issue",
+                    target_type=certificate_type,
+                    target_id=str(certificate.pk),
+                    data={"number": certificate.number, "award": certificate.award_id},
+                )
+                for certificate in issued
+            ],
+            batch_size=2000,
+        )
     return issued

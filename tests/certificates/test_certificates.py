@@ -138,3 +138,65 @@ def test_an_award_changed_by_hand_after_the_notice_is_final_gets_no_certificate(
     issued = services.certificates_issue(contest=round_.contest, actor=union_staff)
     assert sorted(c.entry_id for c in issued) == sorted(e.pk for e in entries[1:])
     assert [(c.entry_id, c.tier) for c in issued if c.entry_id == changed.entry_id] == []
+
+
+def _certificate_inserts(queries) -> int:
+    return sum(
+        q["sql"].startswith('INSERT INTO "certificates_certificate"')
+        for q in queries.captured_queries
+    )
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_certificates_are_inserted_in_bulk_numbered_without_a_gap(union_staff, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import AuditEvent
+
+    round_, entries = make_awarded_round(actor=union_staff, n=n)
+    _finalised_notice(union_staff, round_)
+    with CaptureQueriesContext(connection) as queries:
+        issued = services.certificates_issue(contest=round_.contest, actor=union_staff)
+    assert _certificate_inserts(queries) == 1  # however many awards
+    audit_inserts = [q for q in queries.captured_queries if "core_auditevent" in q["sql"]]
+    assert len(audit_inserts) == 1
+    stored = list(Certificate.objects.filter(contest=round_.contest).order_by("seq"))
+    assert [c.seq for c in stored] == list(range(1, n + 1))
+    assert [c.pk for c in issued] == [c.pk for c in stored]
+    assert len({c.number for c in stored}) == n
+    assert all(c.number == services.certificate_number(round_.contest, c.seq) for c in stored)
+    events = AuditEvent.objects.filter(action="certificate.issue")
+    assert sorted(events.values_list("target_id", flat=True)) == sorted(str(c.pk) for c in stored)
+    assert {e.actor_id for e in events} == {union_staff.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_issue_each_certificate_once_without_a_gap():
+    import threading
+
+    from django.db import connection
+
+    from accounts.enums import Role
+    from tests.factories.accounts import UserFactory
+
+    staff = UserFactory(roles=[Role.UNION_STAFF], is_staff=True)
+    round_, _entries = make_awarded_round(actor=staff, n=4)
+    _finalised_notice(staff, round_)
+    barrier, counts = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait()
+            counts.append(len(services.certificates_issue(contest=round_.contest, actor=staff)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(counts) == [0, 4]
+    seqs = list(Certificate.objects.filter(contest=round_.contest).values_list("seq", flat=True))
+    assert sorted(seqs) == [1, 2, 3, 4]

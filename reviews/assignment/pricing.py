@@ -224,8 +224,9 @@ class _Pricer:
     def price(self, *, cand_e, cand_r, cand_a, flows_c, d, big, near=0.0, deadline=None):
         """Pairs outside the graph with a negative reduced cost: (e, r, a) — at most
         ``add_per_entry`` per entry, the most negative —, the number of pairs priced, of entries
-        scanned in full, and of negative pairs (all of them, returned or not: the certificate is
-        a pass with none). ``flows_c`` is the flow on the candidate arcs.
+        read in full (those a cut pass reached), and of negative pairs (all of them, returned or
+        not: the certificate is a pass with none). ``flows_c`` is the flow on the candidate
+        arcs.
 
         Memory stays bounded whatever the instance: entries are priced in blocks of ``chunk``
         (a dense block of reduced costs, vectorised), and of each block only the pairs
@@ -273,11 +274,13 @@ class _Pricer:
         margin_cap = 2 * big
         cap = self.add_per_entry
         self.last_pass_complete = True
+        read_in_full = 0
         for s in range(0, len(full), self.chunk):
             if deadline is not None and time.perf_counter() > deadline:
                 self.last_pass_complete = False
                 break
             ents = full[s : s + self.chunk]
+            read_in_full += len(ents)
             keys = self.keys_block(ents)
             elig = keys >= 0
             aff = np.floor(keys / self.q)
@@ -330,7 +333,7 @@ class _Pricer:
         e = np.concatenate(out_e) if out_e else np.empty(0, np.int64)
         r = np.concatenate(out_r) if out_r else np.empty(0, np.int64)
         a = np.concatenate(out_a) if out_a else np.empty(0, np.int64)
-        return e, r, a, priced, len(full), negative
+        return e, r, a, priced, read_in_full, negative
 
     def _update_reserve(self, rows, full, d):
         n_e = self.n_e

@@ -251,7 +251,7 @@ def test_a_pass_cut_by_its_deadline_certifies_nothing():
     problem = contest_instance(400, 40, seed=11)
     prep, sc, g, flows, d, pricer, price = _first_pricing_state(problem)
     p = pricer(7, None)
-    e, _r, _a, priced, _n_full, negative = p.price(
+    e, _r, _a, priced, n_full, negative = p.price(
         cand_e=sc.cand_e,
         cand_r=sc.cand_r,
         cand_a=sc.cand_a,
@@ -261,6 +261,7 @@ def test_a_pass_cut_by_its_deadline_certifies_nothing():
         deadline=0.0,
     )
     assert not p.last_pass_complete and priced == 0 and negative == 0 and len(e) == 0
+    assert n_full == 0  # no entry was read
     assert p.reserve is None  # an incomplete pass leaves no reserve to trust
     _e, _r, _a, priced, _n_full, negative = price(p)
     assert p.last_pass_complete and priced > 0 and negative > 0

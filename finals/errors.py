@@ -7,6 +7,8 @@ from enum import StrEnum
 
 class FinalError(StrEnum):
     CONFLICT_OF_INTEREST = "conflict_of_interest"
+    # the final round's deadline has passed (the same code as the online review's refusal)
+    DEADLINE = "deadline"
     DRAW_IMPOSSIBLE = "draw_impossible"
     DRAW_NOT_DRAWN = "draw_not_drawn"
     ENTRY_ON_STAGE = "entry_on_stage"

@@ -52,7 +52,6 @@ from finals.models import LiveScore, LiveSession, LiveSlot, PanelDraw, PanelMemb
 from reviews import selectors as review_selectors
 from reviews import services as review_services
 from reviews.enums import ROUND_ASSIGNABLE_STATES, AssignmentStatus, ReviewState, RoundState
-from reviews.errors import ReviewError
 from reviews.models import (
     Assignment,
     Criterion,
@@ -772,7 +771,7 @@ def session_record_reviews(*, session: LiveSession, actor: User) -> dict:
         if now > round_.deadline:
             raise Conflict(
                 _("The deadline has passed; scores can no longer change."),
-                code=ReviewError.DEADLINE,
+                code=FinalError.DEADLINE,
             )
         criteria = review_selectors.round_criteria(round_)
         marks = list(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
-from projects.models import Attachment, Category, Contest, Entry, TeamMember
+from projects.models import Attachment, Category, Contest, Entry, EntrySearchText, TeamMember
 
 
 class CategoryInline(ReadOnlyTabularInline):
@@ -53,6 +53,19 @@ class AttachmentInline(ReadOnlyTabularInline):
         return False  # files come in through the checked upload only
 
 
+class SearchTextInline(ReadOnlyTabularInline):
+    """What the keyword search reads; kept by a database trigger, never edited here."""
+
+    model = EntrySearchText
+    extra = 0
+    fields = ("title", "summary")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdmin):
     list_display = ("title", "organisation", "contest", "category", "state", "submitted_at")
@@ -61,7 +74,7 @@ class EntryAdmin(ReadOnlyAdmin):
     list_select_related = ("organisation", "contest", "category")
     raw_id_fields = ("organisation", "created_by")
     readonly_fields = ("state", "submitted_at", "created_by", "created_at", "updated_at")
-    inlines = [TeamMemberInline, AttachmentInline]
+    inlines = [TeamMemberInline, AttachmentInline, SearchTextInline]
     show_full_result_count = False  # no COUNT(*) over 100,000 rows on every page
 
 

@@ -145,7 +145,8 @@ def _run_finalize(ctx: JobContext) -> dict:
 
 
 def round_finalize_start(*, round: Round, actor) -> Job:
-    """closed -> finalized as a job: results afresh, advancement, every entry's state."""
+    """closed -> finalized as a job: the results (computed first if staff have not), advancement,
+    every entry's state."""
     _require_state(round, RoundState.CLOSED, _("Only a closed round can be finalized."))
     return job_start(kind=FINALIZE, target=round, actor=actor)
 

@@ -179,7 +179,8 @@ class RoundViewSet(
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])
     def finalize(self, request, pk=None):
-        """closed -> finalized as a job (results afresh, advancement, entry states): 202."""
+        """closed -> finalized as a job (the computed results, computed first if missing;
+        advancement; entry states): 202."""
         return job_accepted(
             round_jobs.round_finalize_start(round=self.get_object(), actor=request.user)
         )

@@ -383,11 +383,18 @@ def round_reopen(*, round: Round, actor: User, deadline: datetime, reason: str =
 
 
 def round_finalize(*, round: Round, actor: User) -> Round:
-    """closed -> finalized: computes the results afresh, then marks every entry advanced or not
-    advanced (bulk, audited), which is what the next round enrols."""
+    """closed -> finalized: marks every entry advanced or not advanced (bulk, audited), which is
+    what the next round enrols, from the results staff computed and looked at.
+
+    Results computed while the round is closed are still those of its reviews: nothing that feeds
+    them can change in a closed round (settings and rubric only in draft, assignments and reviews
+    only while assigning or open), and reopening discards them (``round_reopen``). So they are
+    kept, not computed a second time (half of a provincial finalize); a round finalized without
+    a compute first has them computed here, in the same transaction."""
     with transaction.atomic():
         locked, from_state = _round_move(round, RoundState.FINALIZED, actor)
-        _compute_results(locked)
+        if locked.results_computed_at is None:
+            _compute_results(locked)
         advanced = list(
             RoundEntry.objects.filter(round=locked, advanced=True).values_list(
                 "entry_id", flat=True

@@ -11,7 +11,7 @@ from jobs.models import Job
 from jobs.services import job_run, job_start
 from projects.enums import EntryState
 from reviews import jobs as round_jobs
-from reviews import services
+from reviews import rereview, services
 from reviews.enums import AdvancementRule, AggregationMethod, RoundState
 from reviews.models import Assignment, Award, Review, Round, RoundEntry
 from reviews.selectors import round_results
@@ -155,6 +155,54 @@ def test_finalize_marks_entries_and_feeds_next_round(union_staff):
         entries[0].pk,
         entries[2].pk,
     }
+
+
+def test_finalize_keeps_the_results_staff_computed(union_staff):
+    round_, entries, _ = _run_round(
+        union_staff, k=2, totals=[[90, 90], [50, 50], [70, 70]], value=Decimal("2")
+    )
+    services.round_compute_results(round=round_, actor=union_staff)
+    computed = Round.objects.get(pk=round_.pk).results_computed_at
+    looked_at = list(RoundEntry.objects.filter(round=round_).values_list("entry_id", "rank"))
+    services.round_finalize(round=round_, actor=union_staff)
+    # finalized on the results staff looked at, not on a second computation
+    assert Round.objects.get(pk=round_.pk).results_computed_at == computed
+    assert list(RoundEntry.objects.filter(round=round_).values_list("entry_id", "rank")) == (
+        looked_at
+    )
+    assert type(entries[0]).objects.get(pk=entries[1].pk).state == EntryState.NOT_ADVANCED
+
+
+def test_finalize_after_a_reopening_computes_the_new_reviews(union_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    round_, entries, _ = _run_round(union_staff, k=1, totals=[[90], [50]], value=Decimal("1"))
+    services.round_compute_results(round=round_, actor=union_staff)
+    assert _scores(round_) == [Decimal("90.000"), Decimal("50.000")]
+    extra = make_pool(round_.contest, 1)[0]
+    # 复评: one more reviewer for the second entry reopens the closed round
+    rereview.round_add_reviewers(
+        round=round_,
+        entries=[entries[1]],
+        actor=union_staff,
+        reason="one more reviewer for the second entry",
+        deadline=timezone.now() + timedelta(days=1),
+    )
+    added = Assignment.objects.get(round=round_, reviewer=extra)
+    accept_pledges(round_)
+    services.review_submit(
+        assignment=added,
+        reviewer=extra,
+        scores=[{"criterion": round_.criteria.get().pk, "score": "100"}],
+    )
+    services.round_close(round=round_, actor=union_staff)
+    services.round_finalize(round=round_, actor=union_staff)
+    # (50 + 100) / 2: the reopening discarded the old results and finalize computed them again
+    assert _scores(round_) == [Decimal("90.000"), Decimal("75.000")]
+    advanced = type(entries[0]).objects.get(pk=entries[0].pk).state
+    assert advanced == EntryState.ADVANCED
 
 
 def test_next_round_waits_for_previous_finalized(union_staff):

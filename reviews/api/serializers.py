@@ -309,13 +309,20 @@ class ReviewerRoundSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CriterionSerializer(many=True))
     def get_criteria(self, obj: Round) -> list[dict]:
-        return CriterionSerializer(selectors.round_criteria(obj), many=True).data
+        # A reviewer's list repeats the round on every row: its rubric is serialized once per
+        # response (this serializer lives for one response; the rubric is frozen once open).
+        memo = self.__dict__.setdefault("_criteria_by_round", {})
+        if obj.pk not in memo:
+            memo[obj.pk] = CriterionSerializer(selectors.round_criteria(obj), many=True).data
+        return memo[obj.pk]
 
 
 class MyAssignmentSerializer(serializers.ModelSerializer):
     round = ReviewerRoundSerializer(read_only=True)
     entry = serializers.SerializerMethodField()
-    review = serializers.SerializerMethodField()
+    # A nested field, built once per list (a serializer made per row in a method field rebuilt
+    # its fields for every row: a quarter of a reviewer's list request). No review yet: null.
+    review = ReviewSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Assignment
@@ -324,11 +331,6 @@ class MyAssignmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(ReviewerEntrySerializer)
     def get_entry(self, obj: Assignment) -> dict:
         return selectors.reviewer_entry_view(obj.entry, blind=obj.round.is_blind)
-
-    @extend_schema_field(ReviewSerializer(allow_null=True))
-    def get_review(self, obj: Assignment) -> dict | None:
-        review = getattr(obj, "review", None)
-        return ReviewSerializer(review).data if review else None
 
 
 # --- results ----------------------------------------------------------------------------------

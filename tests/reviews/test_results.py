@@ -336,6 +336,19 @@ def test_progress_and_late_reviewers(union_staff, staff_client):
     Round.objects.filter(pk=round_.pk).update(state=RoundState.OPEN)
     progress = staff_client.get(f"/api/v1/review-rounds/{round_.pk}/progress/").json()
     assert progress["totals"] == {"assigned": 4, "drafted": 0, "submitted": 2}
+    from reviews.selectors import round_progress, round_progress_totals
+
+    # the console's round page reads the same totals without the per-reviewer rows
+    assert round_progress_totals(round_) == progress["totals"]
+    drafting = Assignment.objects.filter(round=round_, reviewer=pool[1]).first()
+    services.review_save_draft(
+        assignment=drafting,
+        reviewer=pool[1],
+        scores=[{"criterion": round_.criteria.get().pk, "score": "60"}],
+        comment=None,
+    )
+    expected = {"assigned": 4, "drafted": 1, "submitted": 2}
+    assert round_progress_totals(round_) == round_progress(round_)["totals"] == expected
     late = staff_client.get(f"/api/v1/review-rounds/{round_.pk}/late-reviewers/").json()
     assert [row["reviewer"] for row in late] == [pool[1].pk]
     assert late[0]["unsubmitted"] == 2

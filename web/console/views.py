@@ -401,13 +401,12 @@ class RoundView(UnionStaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         round_ = _round_or_404(self.request, self.kwargs["pk"])
-        progress = selectors.round_progress(round_)
         context.update(
             round=round_,
             page_title=str(round_),
             breadcrumbs=[(_("Contests and reviews"), reverse("console:home")), (round_.name, None)],
             moves=round_moves(round_),
-            totals=progress["totals"],
+            totals=selectors.round_progress_totals(round_),
             by_category=selectors.round_progress_by_category(round_),
             criteria=list(round_.criteria.all()),
             weight_sum=sum(c.weight for c in round_.criteria.all()),

@@ -260,8 +260,14 @@ class Assignment(models.Model):
     """A reviewer asked to score one entry in one round. Removed and recused rows are kept: they
     are the history, and the solver never proposes those pairs again in the round."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="review_assignments")
+    # round and reviewer lead the composite indexes below (and the unique pair); an index of
+    # their own would be two more to write for each of a provincial round's 500,000 rows.
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
+    reviewer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="review_assignments", db_index=False
+    )
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="review_assignments")
     status = models.CharField(
         max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE

@@ -133,18 +133,18 @@ def assignments_of_reviewer(
             "round__contest__description",
             "review__comment",
         )
+    # The rubric is not prefetched: the rounds here are past draft, where round_criteria serves
+    # the frozen rubric from the cache (a query per page saved).
+    related = ["round", "entry", "entry__category", "entry__organisation"]
     prefetches = [
         Prefetch("entry__team", queryset=TeamMember.objects.order_by("position", "id")),
         Prefetch("entry__attachments", queryset=Attachment.objects.order_by("id")),
     ]
     if not for_scoring:
-        prefetches += [
-            "round__criteria",
-            Prefetch("review", queryset=Review.objects.prefetch_related("scores")),
-        ]
-    return scoped.select_related(
-        "round", "entry", "entry__category", "entry__organisation"
-    ).prefetch_related(*prefetches)
+        # The review (at most one per assignment) joined in, its scores in one more query.
+        related.append("review")
+        prefetches.append("review__scores")
+    return scoped.select_related(*related).prefetch_related(*prefetches)
 
 
 # A frozen rubric is kept in the cache for a day.

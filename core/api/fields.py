@@ -6,7 +6,11 @@ declare a field by hand use them by name (a test walks every serializer of the A
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -37,6 +41,26 @@ class DateTimeField(serializers.DateTimeField):
         result = super().to_internal_value(value)
         _raise_as_drf(bounds.check_datetime, result)
         return result
+
+
+def datetime_representer() -> Callable[[datetime | None], str | None]:
+    """DRF's ``DateTimeField().to_representation`` for the many timestamps of one response
+    built without serializers (dict rows of a read-only list): the same ISO 8601 text in the
+    current time zone, with that zone looked up once instead of once per value (the lookup was
+    most of DRF's cost: three timestamps on each of 50 rows took 1.5 ms a page). A naive or
+    non-datetime value goes to DRF's own field, in the same zone."""
+    zone = timezone.get_current_timezone()
+    fallback = serializers.DateTimeField(default_timezone=zone).to_representation
+
+    def represent(value):
+        if not value:
+            return None
+        if type(value) is not datetime or value.tzinfo is None:
+            return fallback(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
 
 
 class DateField(serializers.DateField):

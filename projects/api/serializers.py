@@ -185,12 +185,11 @@ ENTRY_LIST_VALUES = (
     "organisation__name",
     "organisation__district",
 )
-_datetime = serializers.DateTimeField()
 
 
 def entry_list_rows(rows) -> list[dict]:
     """EntryListSerializer's representation of ``values(*ENTRY_LIST_VALUES)`` rows."""
-    stamp = _datetime.to_representation
+    stamp = core_fields.datetime_representer()
     return [
         {
             "id": row["id"],
@@ -217,7 +216,7 @@ def entry_list_rows(rows) -> list[dict]:
             "leader_name": row["leader_name"],
             "leader_honour": row["leader_honour"],
             "attachment_count": row["attachment_count"],
-            "submitted_at": stamp(row["submitted_at"]) if row["submitted_at"] else None,
+            "submitted_at": stamp(row["submitted_at"]),
             "created_at": stamp(row["created_at"]),
             "updated_at": stamp(row["updated_at"]),
         }

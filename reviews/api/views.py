@@ -550,11 +550,26 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             self.request.user, for_scoring=self.action in ("review", "submit")
         )
 
+    def filter_queryset(self, queryset):
+        # The ``round`` filter is the list's; a detail route or a scoring request takes none, and
+        # building the filter set on every draft save cost a millisecond.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        # MyAssignmentSerializer's shape as plain dicts (s.my_assignment_rows).
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(s.my_assignment_rows(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(s.my_assignment_rows([self.get_object()])[0])
+
     @staticmethod
     def _render(assignment, review):
         """The assignment with the review the service just wrote (nothing is read again)."""
         assignment.review = review
-        return Response(s.MyAssignmentSerializer(assignment).data)
+        return Response(s.my_assignment_rows([assignment])[0])
 
     @extend_schema(request=s.ReasonSerializer, responses={204: None})
     @action(detail=True, methods=["post"])

@@ -100,9 +100,16 @@ dense, vectorised block of reduced costs at a time) and keeps of each block only
 pairs to add back, at most ``_ADD_PER_ENTRY`` per entry, the most negative (partial pricing):
 memory stays bounded whatever the instance (a provincial round's first pass finds ~100 M
 negative pairs). All negative pairs are counted, cut or not, so a cut never certifies. Once
-``time_budget_seconds`` are spent no new block is priced and no new solve starts: the result
-then says "not certified", how many pairs the last pass found negative (``negative_left``) and
-whether that pass was complete (``last_pass_complete``).
+``time_budget_seconds`` are spent no new block is priced and no new solve starts, and a pass
+whose pace (after its first ``_PACE_BLOCKS`` blocks) puts its end past the budget stops there,
+since an incomplete pass adds nothing: the result then says "not certified", how many pairs the
+last pass found negative (``negative_left``) and whether that pass was complete
+(``last_pass_complete``).
+
+The candidate scan and the pricing read the same dense blocks of keys; the scan shares its
+chunks among two threads (``_SCAN_MAX_THREADS``; numpy releases the GIL in its partitions and
+sorts), each with its own per-reviewer pool merged at the end, and its result does not depend
+on the number of threads.
 
 Tag representation
 ==================

@@ -14,6 +14,8 @@ import scipy.sparse as sp
 # float32 cells keep every temporary below ~20 MB, which measured fastest (allocations
 # stay below glibc's mmap threshold, so no page-fault storm per chunk).
 _CHUNK_CELLS = 2_500_000
+# Threads of the candidate scan (reviews.assignment.pruning._scan_threads): the job's 2 cores.
+_SCAN_MAX_THREADS = 2
 
 
 # Above this many cells the "complete graph" fallback is not attempted automatically.

@@ -3,6 +3,8 @@ top candidates, eligibility counts and the upper bound (see the package docstrin
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +14,7 @@ import scipy.sparse as sp
 from reviews.assignment.problem import (
     _CHUNK_CELLS,
     _MAX_LISTED,
+    _SCAN_MAX_THREADS,
     _TIE_BITS,
     _TIE_Q,
     AssignmentProblem,
@@ -347,6 +350,15 @@ class _ColumnTop:
         starts = np.cumsum(counts) - counts
         self.theta[full] = s[starts[full] + self.limit[full] - 1]
 
+    def take(self, other: _ColumnTop) -> None:
+        """Offer everything ``other`` kept (a pool of the same scan fed other chunks): the
+        merge keeps, per reviewer, the top of both."""
+        other._merge()
+        r, e, k = other.pool
+        if len(r):
+            self.buf.append((r, e, k))
+            self.buf_size += len(r)
+
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         self._merge()
         return self.pool
@@ -393,23 +405,52 @@ def _keys_block(prep: _Prep, ents: np.ndarray) -> np.ndarray:
     return keys
 
 
-def _scan(prep: _Prep, m_entry: int, rev_limit: np.ndarray | None) -> _Scan:
+def _scan_threads() -> int:
+    """Threads of a scan: the machine's cores for this process, at most ``_SCAN_MAX_THREADS``
+    (numpy's partitions, sorts and element-wise passes release the GIL, so the chunks of a
+    scan run side by side)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, _SCAN_MAX_THREADS))
+
+
+@dataclass(eq=False)
+class _ScanPart:
+    """What one thread of a scan gathered over its share of the chunks."""
+
+    out_e: list
+    out_r: list
+    out_k: list
+    elig_rev: np.ndarray
+    ub_entry: int
+    pool: _ColumnTop | None
+
+
+def _scan(
+    prep: _Prep, m_entry: int, rev_limit: np.ndarray | None, *, threads: int | None = None
+) -> _Scan:
     """One pass over all active entries in chunks (see module docstring, "Pruning").
 
     ``m_entry >= n_r`` (or ``rev_limit is None`` and m_entry >= n_r) yields every eligible
     pair.  Guarantees: counts are exact; ``ub_new`` is a valid upper bound on the affinity
     of the new (non-fixed) pairs of any feasible assignment.
+
+    The chunks are shared among ``threads`` threads (default :func:`_scan_threads`), chunk i
+    to thread i mod threads, each with its own per-reviewer pool; the pools are merged at the
+    end. The result does not depend on the number of threads: every pair a thread keeps is
+    offered again to the merge, which keeps per reviewer the same top keys (ties broken by
+    entry) as one pool fed every chunk would, and the candidate pairs are sorted and
+    deduplicated below.
     """
     n_r, n_e = prep.n_r, prep.n_e
     complete = m_entry >= n_r
     p = prep.problem
     chunk = max(1, _CHUNK_CELLS // max(n_r, 1))
-    pool = None if complete else _ColumnTop(rev_limit, prep.key_dtype, n_e, prep.max_key)
-    out_e, out_r, out_k = [], [], []
+    starts = list(range(0, len(prep.active), chunk))
     elig_entry = np.zeros(n_e, dtype=np.int64)
-    elig_rev = np.zeros(n_r, dtype=np.int64)
     distinct = np.full(n_e, -1, dtype=np.int64)
-    ub_entry = 0
     qf = float(_TIE_Q)
     unaffiliated = (prep.rev_empc < 0).astype(np.float32)
     emp_onehot = None
@@ -417,55 +458,76 @@ def _scan(prep: _Prep, m_entry: int, rev_limit: np.ndarray | None) -> _Scan:
         employed = np.flatnonzero(prep.rev_empc >= 0)
         emp_onehot = _binary_csr(employed, prep.rev_empc[employed], (n_r, prep.n_org))
         emp_onehot = sp.csc_array(emp_onehot.astype(np.float32))
-    for a in range(0, len(prep.active), chunk):
-        ents = prep.active[a : a + chunk]
-        c = len(ents)
-        keys = _keys_block(prep, ents)
-        elig = keys >= 0
-        cnt = elig.sum(axis=1)
-        elig_entry[ents] = cnt
-        elig_rev += elig.sum(axis=0)
-        kr = prep.k_rem[ents]
-        if emp_onehot is not None:
-            # distinct-employer count only where it could be binding (cheap rows skip it)
-            flag = np.flatnonzero((cnt < kr * prep.max_group) & (kr >= 2))
-            if len(flag):
-                sub = elig[flag].astype(np.float32)
-                per_emp = (emp_onehot.T @ sub.T).T
-                distinct[ents[flag]] = (per_emp > 0).sum(axis=1) + (sub @ unaffiliated).astype(
-                    np.int64
+
+    def run(share: list[int]) -> _ScanPart:
+        pool = None if complete else _ColumnTop(rev_limit, prep.key_dtype, n_e, prep.max_key)
+        part = _ScanPart([], [], [], np.zeros(n_r, dtype=np.int64), 0, pool)
+        for a in share:
+            ents = prep.active[a : a + chunk]
+            c = len(ents)
+            keys = _keys_block(prep, ents)
+            elig = keys >= 0
+            cnt = elig.sum(axis=1)
+            elig_entry[ents] = cnt  # each entry belongs to one chunk: threads never overlap
+            part.elig_rev += elig.sum(axis=0)
+            kr = prep.k_rem[ents]
+            if emp_onehot is not None:
+                # distinct-employer count only where it could be binding (cheap rows skip it)
+                flag = np.flatnonzero((cnt < kr * prep.max_group) & (kr >= 2))
+                if len(flag):
+                    sub = elig[flag].astype(np.float32)
+                    per_emp = (emp_onehot.T @ sub.T).T
+                    distinct[ents[flag]] = (per_emp > 0).sum(axis=1) + (sub @ unaffiliated).astype(
+                        np.int64
+                    )
+            # ---- entry side: top-M keys per row
+            if complete:
+                rows, cols = np.nonzero(elig)
+                part.out_e.append(ents[rows])
+                part.out_r.append(cols.astype(np.int64))
+                part.out_k.append(keys[rows, cols])
+                kk = int(min(n_r, kr.max(initial=0)))
+                top = (
+                    np.take_along_axis(
+                        keys, np.argpartition(keys, n_r - kk, axis=1)[:, n_r - kk :], axis=1
+                    )
+                    if kk
+                    else np.empty((c, 0), keys.dtype)
                 )
-        # ---- entry side: top-M keys per row
-        if complete:
-            rows, cols = np.nonzero(elig)
-            out_e.append(ents[rows])
-            out_r.append(cols.astype(np.int64))
-            out_k.append(keys[rows, cols])
-            kk = int(min(n_r, kr.max(initial=0)))
-            top = (
-                np.take_along_axis(
-                    keys, np.argpartition(keys, n_r - kk, axis=1)[:, n_r - kk :], axis=1
-                )
-                if kk
-                else np.empty((c, 0), keys.dtype)
-            )
-        else:
-            idx = np.argpartition(keys, n_r - m_entry, axis=1)[:, n_r - m_entry :]
-            top = np.take_along_axis(keys, idx, axis=1)
-            ok = top >= 0
-            out_e.append(np.repeat(ents, ok.sum(axis=1)))
-            out_r.append(idx[ok].astype(np.int64))
-            out_k.append(top[ok])
-            pool.offer(keys, ents)
-        # upper bound: best k_rem eligible affinities per entry, loads ignored
-        top = -np.sort(-top, axis=1)
-        aff = np.where(top >= 0, np.floor(top / qf), 0.0)
-        use = np.arange(top.shape[1])[None, :] < kr[:, None]
-        ub_entry += int(aff[use].sum())
+            else:
+                idx = np.argpartition(keys, n_r - m_entry, axis=1)[:, n_r - m_entry :]
+                top = np.take_along_axis(keys, idx, axis=1)
+                ok = top >= 0
+                part.out_e.append(np.repeat(ents, ok.sum(axis=1)))
+                part.out_r.append(idx[ok].astype(np.int64))
+                part.out_k.append(top[ok])
+                pool.offer(keys, ents)
+            # upper bound: best k_rem eligible affinities per entry, loads ignored
+            top = -np.sort(-top, axis=1)
+            aff = np.where(top >= 0, np.floor(top / qf), 0.0)
+            use = np.arange(top.shape[1])[None, :] < kr[:, None]
+            part.ub_entry += int(aff[use].sum())
+        return part
+
+    n_threads = max(1, min(threads or _scan_threads(), len(starts) or 1))
+    shares = [starts[i::n_threads] for i in range(n_threads)]
+    if n_threads == 1:
+        parts = [run(shares[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="scan") as workers:
+            parts = list(workers.map(run, shares))
+    out_e = [x for part in parts for x in part.out_e]
+    out_r = [x for part in parts for x in part.out_r]
+    out_k = [x for part in parts for x in part.out_k]
+    elig_rev = sum((part.elig_rev for part in parts), np.zeros(n_r, dtype=np.int64))
+    ub_entry = sum(part.ub_entry for part in parts)
     if complete:
         ce, cr, ck = (np.concatenate(x) if x else np.empty(0) for x in (out_e, out_r, out_k))
         ce, cr = ce.astype(np.int64), cr.astype(np.int64)
     else:
+        pool = parts[0].pool
+        for other in parts[1:]:
+            pool.take(other.pool)
         pr, pe, ps = pool.result()
         ce = np.concatenate(out_e + [pe]).astype(np.int64)
         cr = np.concatenate(out_r + [pr]).astype(np.int64)

@@ -30,7 +30,7 @@ from reviews.services._common import _BULK, _lock_round
 from reviews.services.problem import LoadedProblem
 
 
-def _insert_proposals(round_: Round, entry_pk, reviewer_pk, affinity, kept: set, actor) -> int:
+def _insert_proposals(round_: Round, entry_pk, reviewer_pk, affinity, kept: set) -> int:
     """Insert the solver's pairs (except the kept ones) with one INSERT ... SELECT FROM unnest
     per 100,000 rows: building 500,000 model instances for bulk_create was most of the store."""
     keep = np.ones(len(entry_pk), dtype=bool)
@@ -46,11 +46,11 @@ def _insert_proposals(round_: Round, entry_pk, reviewer_pk, affinity, kept: set,
         reviewer_pk[keep].tolist(),
         affinity[keep].astype(int).tolist(),
     )
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    # created_by stays NULL: a proposal is the solver's (Assignment.created_by).
     sql = (
         "INSERT INTO reviews_assignment (round_id, entry_id, reviewer_id, status, source, "
-        "affinity, reason, created_by_id, created_at) "
-        "SELECT %s, e, r, %s, %s, a, '', %s, now() "
+        "affinity, reason, created_at) "
+        "SELECT %s, e, r, %s, %s, a, '', now() "
         "FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS v(e, r, a)"
     )
     step = 100_000
@@ -62,7 +62,6 @@ def _insert_proposals(round_: Round, entry_pk, reviewer_pk, affinity, kept: set,
                     round_.pk,
                     AssignmentStatus.ACTIVE.value,
                     AssignmentSource.SOLVER.value,
-                    actor_id,
                     *(col[start : start + step] for col in columns),
                 ],
             )
@@ -100,7 +99,7 @@ def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User 
         entry_pk = loaded.entry_ids[result.pairs[:, 0]]
         reviewer_pk = loaded.reviewer_ids[result.pairs[:, 1]]
         if connection.vendor == "postgresql":
-            _insert_proposals(locked, entry_pk, reviewer_pk, result.pair_affinity, kept, actor)
+            _insert_proposals(locked, entry_pk, reviewer_pk, result.pair_affinity, kept)
         else:
             Assignment.objects.bulk_create(
                 [
@@ -110,7 +109,6 @@ def store_solution(round_: Round, loaded: LoadedProblem, result, *, actor: User 
                         reviewer_id=int(r),
                         source=AssignmentSource.SOLVER,
                         affinity=int(a),
-                        created_by=actor,
                     )
                     for e, r, a in zip(
                         entry_pk.tolist(),

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from core.models import AuditEvent
 from jobs.enums import JobState
 from jobs.services import job_run
 from reviews import assignment as solver
@@ -78,6 +79,13 @@ def test_job_keeps_manual_pairs_and_avoids_removed(db):
         round=round_, reviewer=reviewers[1], entry=entries[1], status=AssignmentStatus.ACTIVE
     ).exists()
     assert Assignment.objects.filter(round=round_, status=AssignmentStatus.ACTIVE).count() == 6
+    # Who added a pair by hand is kept; the solver's proposals name nobody (the job and the
+    # assignment.solve audit row say who ran it).
+    assert manual.created_by == staff
+    proposals = Assignment.objects.filter(round=round_, source="solver")
+    assert proposals.count() == 5
+    assert not proposals.filter(created_by__isnull=False).exists()
+    assert AuditEvent.objects.filter(action="assignment.solve", actor=staff).count() == 1
 
 
 def test_infeasible_job_fails_with_reasons_and_writes_nothing(db):

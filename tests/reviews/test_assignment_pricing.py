@@ -265,3 +265,68 @@ def test_a_pass_cut_by_its_deadline_certifies_nothing():
     assert p.reserve is None  # an incomplete pass leaves no reserve to trust
     _e, _r, _a, priced, _n_full, negative = price(p)
     assert p.last_pass_complete and priced > 0 and negative > 0
+
+
+def test_a_pass_projected_to_end_past_its_deadline_stops_after_its_first_blocks():
+    """An incomplete pass adds nothing, so once its pace says it cannot end before the
+    deadline it stops at once instead of running until the deadline; a deadline it can meet
+    lets it end."""
+    import time
+
+    from reviews.assignment import pricing
+
+    problem = contest_instance(400, 40, seed=11)
+    prep, sc, g, flows, d, pricer, _price = _first_pricing_state(problem)
+
+    def run(deadline_in):
+        p = pricer(7, None)  # 58 blocks of 7 entries
+        slow_keys = p.keys_block
+
+        def keys_block(ents):
+            time.sleep(0.01)  # a slow machine: ~0.6 s for the whole pass
+            return slow_keys(ents)
+
+        p.keys_block = keys_block
+        started = time.perf_counter()
+        _e, _r, _a, _priced, n_full, _negative = p.price(
+            cand_e=sc.cand_e,
+            cand_r=sc.cand_r,
+            cand_a=sc.cand_a,
+            flows_c=flows[: g.n_cand],
+            d=d,
+            big=g.big,
+            deadline=started + deadline_in,
+        )
+        return p.last_pass_complete, n_full, time.perf_counter() - started
+
+    complete, n_full, seconds = run(0.3)
+    assert not complete
+    assert n_full == pricing._PACE_BLOCKS * 7  # stopped when its pace was known
+    assert seconds < 0.3
+    complete, n_full, _seconds = run(60)
+    assert complete and n_full == len(prep.active)
+
+
+@pytest.mark.parametrize("same_employer", [False, True])
+@pytest.mark.parametrize("pruned", [True, False])
+def test_the_scan_does_not_depend_on_its_number_of_threads(monkeypatch, same_employer, pruned):
+    from reviews.assignment import pruning
+
+    problem = contest_instance(600, 60, seed=8, same_employer_limit=same_employer)
+    prep = _prepare(problem, 0)
+    monkeypatch.setattr(pruning, "_CHUNK_CELLS", 600)  # 60 chunks of 10 entries
+    m, limits = (THIN, _reviewer_limits(prep, 2.0)) if pruned else (prep.n_r, None)
+    one = _scan(prep, m, limits, threads=1)
+    for threads in (2, 3):
+        other = _scan(prep, m, limits, threads=threads)
+        for field in (
+            "cand_e",
+            "cand_r",
+            "cand_a",
+            "elig_entry",
+            "elig_rev",
+            "distinct_entry",
+        ):
+            assert np.array_equal(getattr(one, field), getattr(other, field)), field
+        assert (other.ub_new, other.complete) == (one.ub_new, one.complete)
+    assert one.complete is not pruned and len(one.cand_e) > 0

@@ -158,7 +158,10 @@ def step_confirm(args) -> dict:
     from notifications.models import Notice
 
     result = _run_job("reviews.round.confirm")
-    result["notices"] = Notice.objects.filter(occasion="assignments-confirmed").count()
+    # this round's notices (earlier runs' rounds are deleted, their notices are not)
+    result["notices"] = Notice.objects.filter(
+        occasion="assignments-confirmed", subject_id=str(_round().pk)
+    ).count()
     return result
 
 

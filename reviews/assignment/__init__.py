@@ -106,10 +106,11 @@ since an incomplete pass adds nothing: the result then says "not certified", how
 last pass found negative (``negative_left``) and whether that pass was complete
 (``last_pass_complete``).
 
-The candidate scan and the pricing read the same dense blocks of keys; the scan shares its
-chunks among two threads (``_SCAN_MAX_THREADS``; numpy releases the GIL in its partitions and
-sorts), each with its own per-reviewer pool merged at the end, and its result does not depend
-on the number of threads.
+The candidate scan and the pricing read the same dense blocks of keys, on two threads
+(``_SCAN_MAX_THREADS``; numpy releases the GIL in its partitions and sorts): the scan shares its
+chunks among them, each thread with its own per-reviewer pool merged at the end; a pricing pass
+prices its blocks in waves and takes their results in block order. Neither result depends on
+the number of threads (tested).
 
 Tag representation
 ==================

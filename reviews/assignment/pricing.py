@@ -4,6 +4,7 @@ back until none has a negative reduced cost (``PricingProof``)."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +12,7 @@ from ortools.graph.python import min_cost_flow
 
 from reviews.assignment.flow import _build_graph, _Graph, _make_solver
 from reviews.assignment.problem import _CHUNK_CELLS, _TIE_Q, PricingProof
-from reviews.assignment.pruning import _keys_block, _Prep, _Scan
+from reviews.assignment.pruning import _keys_block, _Prep, _Scan, _scan_threads
 
 # Reserve kept per entry after a full pricing scan: the pairs with the smallest reduced costs.
 _RESERVE_PER_ENTRY = 48
@@ -123,6 +124,7 @@ class _Pricer:
         same_employer,
         chunk,
         add_per_entry=None,
+        threads=None,
     ):
         self.n_e, self.n_r = n_e, n_r
         self.active = active
@@ -134,6 +136,8 @@ class _Pricer:
         self.add_per_entry = None if add_per_entry is None else max(1, int(add_per_entry))
         self.reserve: _Reserve | None = None
         self.last_pass_complete = True  # the last price() read every entry it had to
+        # blocks priced side by side (the candidate scan's threads, see pruning._scan_threads)
+        self.threads = _scan_threads() if threads is None else max(1, int(threads))
 
     # ---- the effective tail potential of a pair, and its exact reduced cost
     def _group_top(self, cand_e, cand_r, cand_a, flows_c, d, big):
@@ -278,30 +282,15 @@ class _Pricer:
         cap = self.add_per_entry
         self.last_pass_complete = True
         read_in_full = 0
-        started = time.perf_counter()
-        for s in range(0, len(full), self.chunk):
-            now = time.perf_counter()
-            if deadline is not None and (
-                now > deadline
-                # A pass that cannot end before the deadline certifies nothing and adds
-                # nothing: once its first blocks give its pace, one projected to end later is
-                # stopped there instead of at the deadline (at provincial scale the first pass
-                # reads 500 M pairs, about half a minute on one core).
-                or (
-                    s >= _PACE_BLOCKS * self.chunk
-                    and now + (now - started) / read_in_full * (len(full) - read_in_full) > deadline
-                )
-            ):
-                self.last_pass_complete = False
-                break
-            ents = full[s : s + self.chunk]
-            read_in_full += len(ents)
+
+        def price_block(ents):
+            """One dense block: (pairs priced, negative pairs, reserve rows, pairs returned)."""
             keys = self.keys_block(ents)
             elig = keys >= 0
             aff = np.floor(keys / self.q)
             rc = de[ents][:, None] - dr[None, :] - aff * big  # lower bound of the exact rc
             rc[~elig] = np.inf
-            priced += int(elig.sum())
+            n_priced = int(elig.sum())
             # pairs in the graph satisfy the potentials by construction: neither priced again
             # nor kept in the reserve
             lo = np.searchsorted(in_graph, ents[0] * n_r)
@@ -321,11 +310,13 @@ class _Pricer:
             kth = vals.max(axis=1) if kk < n_r else np.full(len(ents), np.inf)
             margin = np.minimum(kth, margin_cap)
             keep = vals < margin[:, None]
-            new_rows["e"].append(np.repeat(ents, keep.sum(axis=1)))
-            new_rows["r"].append(idx[keep].astype(np.int64))
-            new_rows["a"].append(aff[np.repeat(np.arange(len(ents)), keep.sum(axis=1)), idx[keep]])
-            new_rows["margin_e"].append(ents)
-            new_rows["margin"].append(margin)
+            reserve = (
+                np.repeat(ents, keep.sum(axis=1)),
+                idx[keep].astype(np.int64),
+                aff[np.repeat(np.arange(len(ents)), keep.sum(axis=1)), idx[keep]],
+                ents,
+                margin,
+            )
             # the negative pairs of the block (exact reduced costs), cut per entry
             if top is None:
                 ex, cut_kth = rc, None  # the lower bound is exact
@@ -338,11 +329,50 @@ class _Pricer:
                 ex[rows, cols] = self._exact(
                     ents[rows], cols.astype(np.int64), aff[rows, cols].astype(np.int64), d, big, top
                 )
-            negative += int((ex < 0).sum())
             rows, cols = self._cut_block(ex, near, cut_kth)
-            out_e.append(ents[rows])
-            out_r.append(cols.astype(np.int64))
-            out_a.append(aff[rows, cols].astype(np.int64))
+            returned = (ents[rows], cols.astype(np.int64), aff[rows, cols].astype(np.int64))
+            return n_priced, int((ex < 0).sum()), reserve, returned
+
+        # The blocks are independent: they run in waves of `threads` (numpy releases the GIL),
+        # and their results are taken in block order, so the pass is the same on any number of
+        # threads. The deadline and the pace are checked between waves.
+        blocks = [full[s : s + self.chunk] for s in range(0, len(full), self.chunk)]
+        threads = max(1, min(self.threads, len(blocks) or 1))
+        workers = ThreadPoolExecutor(threads, "pricing") if threads > 1 else None
+        started = time.perf_counter()
+        try:
+            for w in range(0, len(blocks), threads):
+                now = time.perf_counter()
+                if deadline is not None and (
+                    now > deadline
+                    # A pass that cannot end before the deadline certifies nothing and adds
+                    # nothing: once its first blocks give its pace, one projected to end later
+                    # is stopped there instead of at the deadline (at provincial scale the
+                    # first pass reads 500 M pairs, about a quarter of a minute on two cores).
+                    or (
+                        w >= _PACE_BLOCKS
+                        and now + (now - started) / read_in_full * (len(full) - read_in_full)
+                        > deadline
+                    )
+                ):
+                    self.last_pass_complete = False
+                    break
+                wave = blocks[w : w + threads]
+                done = workers.map(price_block, wave) if workers else map(price_block, wave)
+                for ents, (n_priced, n_negative, reserve, returned) in zip(wave, done, strict=True):
+                    read_in_full += len(ents)
+                    priced += n_priced
+                    negative += n_negative
+                    for key, part in zip(
+                        ("e", "r", "a", "margin_e", "margin"), reserve, strict=True
+                    ):
+                        new_rows[key].append(part)
+                    out_e.append(returned[0])
+                    out_r.append(returned[1])
+                    out_a.append(returned[2])
+        finally:
+            if workers is not None:
+                workers.shutdown()
         if self.last_pass_complete:
             self._update_reserve(new_rows, full, d)
         e = np.concatenate(out_e) if out_e else np.empty(0, np.int64)

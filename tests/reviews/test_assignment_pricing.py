@@ -267,7 +267,8 @@ def test_a_pass_cut_by_its_deadline_certifies_nothing():
     assert p.last_pass_complete and priced > 0 and negative > 0
 
 
-def test_a_pass_projected_to_end_past_its_deadline_stops_after_its_first_blocks():
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_pass_projected_to_end_past_its_deadline_stops_after_its_first_blocks(threads):
     """An incomplete pass adds nothing, so once its pace says it cannot end before the
     deadline it stops at once instead of running until the deadline; a deadline it can meet
     lets it end."""
@@ -280,10 +281,11 @@ def test_a_pass_projected_to_end_past_its_deadline_stops_after_its_first_blocks(
 
     def run(deadline_in):
         p = pricer(7, None)  # 58 blocks of 7 entries
+        p.threads = threads
         slow_keys = p.keys_block
 
         def keys_block(ents):
-            time.sleep(0.01)  # a slow machine: ~0.6 s for the whole pass
+            time.sleep(0.02)  # a slow machine: 0.4-1.2 s for the whole pass
             return slow_keys(ents)
 
         p.keys_block = keys_block
@@ -301,7 +303,9 @@ def test_a_pass_projected_to_end_past_its_deadline_stops_after_its_first_blocks(
 
     complete, n_full, seconds = run(0.3)
     assert not complete
-    assert n_full == pricing._PACE_BLOCKS * 7  # stopped when its pace was known
+    # stopped at the first wave of blocks after its pace was known
+    waves = -(-pricing._PACE_BLOCKS // threads)
+    assert n_full == waves * threads * 7
     assert seconds < 0.3
     complete, n_full, _seconds = run(60)
     assert complete and n_full == len(prep.active)
@@ -330,3 +334,25 @@ def test_the_scan_does_not_depend_on_its_number_of_threads(monkeypatch, same_emp
             assert np.array_equal(getattr(one, field), getattr(other, field)), field
         assert (other.ub_new, other.complete) == (one.ub_new, one.complete)
     assert one.complete is not pruned and len(one.cand_e) > 0
+
+
+@pytest.mark.parametrize("same_employer", [False, True])
+def test_a_pricing_pass_does_not_depend_on_its_number_of_threads(same_employer):
+    problem = contest_instance(
+        400, 40, seed=3 if same_employer else 11, same_employer_limit=same_employer
+    )
+    _prep, _sc, _g, _flows, _d, pricer, price = _first_pricing_state(problem)
+    results = []
+    for threads in (1, 2, 3):
+        p = pricer(7, 3)
+        p.threads = threads
+        e, r, a, priced, n_full, negative = price(p)
+        results.append((e, r, a, priced, n_full, negative, p.reserve))
+    first = results[0]
+    assert first[5] > 0 and len(first[0]) > 0  # the pass had negative pairs to return
+    for other in results[1:]:
+        for x, y in zip(first[:3], other[:3], strict=True):
+            assert np.array_equal(x, y)
+        assert other[3:6] == first[3:6]
+        for field in ("ptr", "rev", "aff", "margin", "scanned"):
+            assert np.array_equal(getattr(first[6], field), getattr(other[6], field)), field

@@ -124,7 +124,7 @@ def _first_pricing_state(problem, seed=0):
             add_per_entry=add_per_entry,
         )
 
-    def price(p):
+    def price(p, deadline=None):
         return p.price(
             cand_e=sc.cand_e,
             cand_r=sc.cand_r,
@@ -132,6 +132,7 @@ def _first_pricing_state(problem, seed=0):
             flows_c=flows[: g.n_cand],
             d=d,
             big=g.big,
+            deadline=deadline,
         )
 
     return prep, sc, g, flows, d, pricer, price
@@ -251,15 +252,7 @@ def test_a_pass_cut_by_its_deadline_certifies_nothing():
     problem = contest_instance(400, 40, seed=11)
     prep, sc, g, flows, d, pricer, price = _first_pricing_state(problem)
     p = pricer(7, None)
-    e, _r, _a, priced, n_full, negative = p.price(
-        cand_e=sc.cand_e,
-        cand_r=sc.cand_r,
-        cand_a=sc.cand_a,
-        flows_c=flows[: g.n_cand],
-        d=d,
-        big=g.big,
-        deadline=0.0,
-    )
+    e, _r, _a, priced, n_full, negative = price(p, deadline=0.0)
     assert not p.last_pass_complete and priced == 0 and negative == 0 and len(e) == 0
     assert n_full == 0  # no entry was read
     assert p.reserve is None  # an incomplete pass leaves no reserve to trust
@@ -277,7 +270,7 @@ def test_a_pass_projected_to_end_past_its_deadline_stops_after_its_first_blocks(
     from reviews.assignment import pricing
 
     problem = contest_instance(400, 40, seed=11)
-    prep, sc, g, flows, d, pricer, _price = _first_pricing_state(problem)
+    prep, _sc, _g, _flows, _d, pricer, price = _first_pricing_state(problem)
 
     def run(deadline_in):
         p = pricer(7, None)  # 58 blocks of 7 entries
@@ -290,15 +283,7 @@ def test_a_pass_projected_to_end_past_its_deadline_stops_after_its_first_blocks(
 
         p.keys_block = keys_block
         started = time.perf_counter()
-        _e, _r, _a, _priced, n_full, _negative = p.price(
-            cand_e=sc.cand_e,
-            cand_r=sc.cand_r,
-            cand_a=sc.cand_a,
-            flows_c=flows[: g.n_cand],
-            d=d,
-            big=g.big,
-            deadline=started + deadline_in,
-        )
+        _e, _r, _a, _priced, n_full, _negative = price(p, deadline=started + deadline_in)
         return p.last_pass_complete, n_full, time.perf_counter() - started
 
     complete, n_full, seconds = run(0.3)

@@ -333,8 +333,16 @@ class MyAssignmentSerializer(serializers.ModelSerializer):
         return selectors.reviewer_entry_view(obj.entry, blind=obj.round.is_blind)
 
 
-_REVIEW_TOTAL = serializers.DecimalField(max_digits=7, decimal_places=3)
-_CRITERION_SCORE = serializers.DecimalField(max_digits=4, decimal_places=1)
+def _decimal_field(model, name: str) -> serializers.DecimalField:
+    """The DecimalField a ModelSerializer maps the model field to (same digits and places)."""
+    field = model._meta.get_field(name)
+    return serializers.DecimalField(
+        max_digits=field.max_digits, decimal_places=field.decimal_places
+    )
+
+
+_REVIEW_TOTAL = _decimal_field(Review, "total")
+_CRITERION_SCORE = _decimal_field(ReviewScore, "score")
 
 
 def my_assignment_rows(assignments) -> list[dict]:
